@@ -1,0 +1,13 @@
+//! Server functions: the UI's door to the services. Each is a thin call into
+//! [`crate::services`], the same code the REST API runs.
+
+pub mod dashboard;
+
+/// The shared state from Leptos context (provided by `leptos_routes_with_context`).
+#[cfg(feature = "ssr")]
+pub(crate) fn state() -> crate::error::Result<crate::state::AppState> {
+    leptos::prelude::use_context::<crate::state::AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        crate::error::AppError::Internal
+    })
+}

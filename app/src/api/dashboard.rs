@@ -1,0 +1,30 @@
+//! Server functions for the dashboard page.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{CountryStat, DashboardStats, UserGrowth};
+
+/// The stat cards.
+#[server(prefix = "/api/fn", endpoint = "dashboard_stats")]
+pub async fn get_dashboard_stats() -> Result<DashboardStats, AppError> {
+    use crate::services::dashboard::{stats, KST};
+    let state = super::state()?;
+    stats(&state.db, KST, chrono::Utc::now()).await
+}
+
+/// New users per day and the running total over the last `days` days.
+#[server(prefix = "/api/fn", endpoint = "dashboard_user_growth")]
+pub async fn get_user_growth(days: u32) -> Result<UserGrowth, AppError> {
+    use crate::services::dashboard::{user_growth, KST};
+    let state = super::state()?;
+    user_growth(&state.db, days, KST, chrono::Utc::now()).await
+}
+
+/// Users per country, for the map.
+#[server(prefix = "/api/fn", endpoint = "dashboard_countries")]
+pub async fn get_country_stats() -> Result<Vec<CountryStat>, AppError> {
+    use crate::services::dashboard::{countries, KST};
+    let state = super::state()?;
+    countries(&state.db, &state.countries, KST, chrono::Utc::now()).await
+}

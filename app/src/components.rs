@@ -1,0 +1,9 @@
+//! Reusable UI pieces, one component per file.
+
+pub mod app_header;
+pub mod error_card;
+pub mod panel;
+pub mod stat_card;
+pub mod stat_cards;
+pub mod user_growth_chart;
+pub mod user_map;

@@ -1,0 +1,26 @@
+//! The top bar: product name and main navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{t, Msg};
+use crate::use_lang;
+
+/// The header shown on every page.
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/">
+                <img src="/favicon.svg" alt="" width="28" height="28" />
+                <span>{t(lang, Msg::AppName)}</span>
+            </a>
+            <nav aria-label="주 메뉴">
+                <A href="/" exact=true>
+                    {t(lang, Msg::NavDashboard)}
+                </A>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,57 @@
+//! The one error display: a friendly message for the error's kind, its trace id
+//! when known, and a retry button when trying again may help.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{t, Msg};
+use crate::use_lang;
+
+/// The message shown for each kind of error.
+fn friendly(error: &AppError) -> Msg {
+    match error {
+        AppError::Validation { .. } => Msg::ErrorValidation,
+        AppError::Unauthorized => Msg::ErrorUnauthorized,
+        AppError::Forbidden => Msg::ErrorForbidden,
+        AppError::NotFound { .. } => Msg::ErrorNotFound,
+        AppError::Conflict { .. } => Msg::ErrorConflict,
+        AppError::BusinessRule { .. } => Msg::ErrorBusinessRule,
+        AppError::RateLimited { .. } => Msg::ErrorRateLimited,
+        AppError::Unavailable { .. } => Msg::ErrorUnavailable,
+        AppError::Internal => Msg::ErrorInternal,
+    }
+}
+
+/// Shows `error` in place of a widget or page. `on_retry`, if given, is offered
+/// only when the error is retryable.
+#[component]
+pub fn ErrorCard(
+    error: AppError,
+    #[prop(optional, into)] trace_id: Option<String>,
+    #[prop(optional, into)] on_retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let retry = on_retry.filter(|_| error.is_retryable());
+    view! {
+        <div class="error-card" role="alert" data-code=error.code()>
+            <p class="error-title">{t(lang, Msg::ErrorTitle)}</p>
+            <p>{t(lang, friendly(&error))}</p>
+            {trace_id
+                .map(|id| {
+                    view! {
+                        <p class="error-trace">
+                            {t(lang, Msg::ErrorTrace)} ": " <code>{id}</code>
+                        </p>
+                    }
+                })}
+            {retry
+                .map(|retry| {
+                    view! {
+                        <button type="button" class="button" on:click=move |_| retry.run(())>
+                            {t(lang, Msg::ErrorRetry)}
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+//! The row of stat cards at the top of the dashboard (SPEC §5.1).
+
+use leptos::prelude::*;
+
+use crate::components::error_card::ErrorCard;
+use crate::components::stat_card::{StatCard, StatCardSkeleton};
+use crate::error::AppError;
+use crate::i18n::{format_count, t, Msg};
+use crate::model::DashboardStats;
+use crate::use_lang;
+
+/// The cards for `stats`, a skeleton while it loads, or an error card.
+#[component]
+pub fn StatCards(stats: Resource<Result<DashboardStats, AppError>>) -> impl IntoView {
+    let skeleton = || (0..7).map(|_| view! { <StatCardSkeleton /> }).collect_view();
+    view! {
+        <div class="stat-grid" aria-live="polite">
+            <Transition fallback=skeleton>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Ok(s) => cards(&s).into_any(),
+                        Err(error) => {
+                            view! {
+                                <ErrorCard
+                                    error
+                                    on_retry=Callback::new(move |_| stats.refetch())
+                                />
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn cards(s: &DashboardStats) -> impl IntoView + use<> {
+    let lang = use_lang();
+    let by_type = s.users_by_type;
+    let tiers = [
+        (Msg::Free, by_type.free, "users_by_type.free"),
+        (Msg::Paid, by_type.paid, "users_by_type.paid"),
+        (Msg::Premium, by_type.premium, "users_by_type.premium"),
+    ];
+    view! {
+        <StatCard testid="total_users" label=t(lang, Msg::TotalUsers) value=format_count(s.total_users) />
+        <StatCard testid="online_users" label=t(lang, Msg::OnlineNow) value=format_count(s.online_users) />
+        <StatCard testid="active_today" label=t(lang, Msg::ActiveToday) value=format_count(s.active_today) />
+        <StatCard testid="new_today" label=t(lang, Msg::NewToday) value=format_count(s.new_today) />
+        <StatCard testid="users_by_type" label=t(lang, Msg::UsersByType)>
+            <dl class="breakdown">
+                {tiers
+                    .into_iter()
+                    .map(|(msg, n, testid)| {
+                        view! {
+                            <div class=format!("breakdown-row tier-{}", testid.rsplit('.').next().unwrap_or_default())>
+                                <dt>{t(lang, msg)}</dt>
+                                <dd data-testid=testid>{format_count(n)}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        </StatCard>
+        <StatCard
+            testid="problems"
+            label=t(lang, Msg::Problems)
+            value=format!("{} / {}", format_count(s.problems_active), format_count(s.problems_total))
+            detail=t(lang, Msg::ProblemsActiveOf)
+        />
+        <StatCard
+            testid="activities_today"
+            label=t(lang, Msg::ActivitiesToday)
+            value=format_count(s.activities_today)
+        />
+    }
+}

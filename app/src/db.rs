@@ -1,0 +1,222 @@
+//! Storage: one pool over SQLite (the embedded default) or Postgres (scaled mode),
+//! migrations, and the query functions, one module per table. Queries are written
+//! once in SQL both dialects accept (`$1` placeholders work in both); the few that
+//! differ branch on [`Db`] inside their query function.
+
+pub mod activities;
+pub mod bulk;
+pub mod problems;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// A connection pool to whichever database `DATABASE_URL` names.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which SQL dialect a [`Db`] speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The name used in logs and health reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// Runs the same expression against whichever pool `$db` holds. The expression is
+/// compiled once per dialect, so each `sqlx::query` call is type-checked for both.
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+impl Db {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating a SQLite file
+    /// if it does not exist yet.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(url)
+                .await?;
+            Ok(Self::Postgres(pool))
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL: readers never wait for the writer; NORMAL sync is durable
+                // across application crashes, which is what a dashboard needs.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+                // 64 MiB page cache per connection (the default is 2 MiB): the
+                // dashboard's indexes over millions of rows stay in memory.
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        }
+    }
+
+    /// The dialect of this pool.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations from `migrations/<dialect>/`.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_db!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+/// A point in time as the database stores it: epoch seconds in SQLite (compact
+/// and index-friendly; day buckets are plain integer division), `timestamptz` in
+/// Postgres. Sub-second precision is dropped so both dialects agree exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ts(pub DateTime<Utc>);
+
+impl Ts {
+    /// Now, truncated to the second.
+    pub fn now() -> Self {
+        Self::from_secs(Utc::now().timestamp())
+    }
+
+    /// The instant `secs` seconds after the Unix epoch (clamped to the epoch if out of range).
+    pub fn from_secs(secs: i64) -> Self {
+        Self(DateTime::from_timestamp(secs, 0).unwrap_or_default())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn secs(self) -> i64 {
+        self.0.timestamp()
+    }
+}
+
+impl From<DateTime<Utc>> for Ts {
+    fn from(value: DateTime<Utc>) -> Self {
+        Self::from_secs(value.timestamp())
+    }
+}
+
+impl From<Ts> for DateTime<Utc> {
+    fn from(value: Ts) -> Self {
+        value.0
+    }
+}
+
+impl Type<Sqlite> for Ts {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <i64 as Type<Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <i64 as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'q> Encode<'q, Sqlite> for Ts {
+    fn encode_by_ref(&self, buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>) -> Result<IsNull, BoxDynError> {
+        <i64 as Encode<'q, Sqlite>>::encode(self.secs(), buf)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for Ts {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Self::from_secs(<i64 as Decode<'r, Sqlite>>::decode(value)?))
+    }
+}
+
+impl Type<Postgres> for Ts {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for Ts {
+    fn encode_by_ref(&self, buf: &mut sqlx::postgres::PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        <DateTime<Utc> as Encode<Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+impl<'r> Decode<'r, Postgres> for Ts {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Self::from(<DateTime<Utc> as Decode<'r, Postgres>>::decode(value)?))
+    }
+}
+
+impl sqlx::postgres::PgHasArrayType for Ts {
+    fn array_type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as sqlx::postgres::PgHasArrayType>::array_type_info()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_drop_sub_second_precision() {
+        let precise = DateTime::parse_from_rfc3339("2026-11-21T10:20:30.987Z").unwrap().with_timezone(&Utc);
+        assert_eq!(Ts::from(precise).0.to_rfc3339(), "2026-11-21T10:20:30+00:00");
+    }
+
+    #[tokio::test]
+    async fn sqlite_stores_timestamps_as_epoch_seconds() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let Db::Sqlite(pool) = &db else { unreachable!() };
+        let (stored, kind): (i64, String) = sqlx::query_as("select $1, typeof($1)")
+            .bind(Ts::from_secs(1_700_000_000))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!((stored, kind.as_str()), (1_700_000_000, "integer"));
+    }
+}

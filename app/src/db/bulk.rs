@@ -1,0 +1,257 @@
+//! Bulk loading for the data generator: batched multi-row inserts (SQLite) and
+//! array-unnesting inserts (Postgres), emptying the tables, and dropping and
+//! rebuilding secondary indexes around very large loads.
+
+use serde_json::Value;
+use sqlx::types::Json;
+use sqlx::QueryBuilder;
+
+use super::{on_db, Db, Ts};
+use crate::error::Result;
+
+/// A user row with every column given (ids are chosen by the generator so that
+/// activities can refer to them without a round trip).
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub user_type: &'static str,
+    pub created_at: Ts,
+    pub last_activity: Option<Ts>,
+    pub is_online: bool,
+    pub country: Option<&'static str>,
+    pub metadata: Value,
+}
+
+/// An activity row.
+#[derive(Clone, Debug)]
+pub struct ActivityRow {
+    pub user_id: i64,
+    pub activity_type: &'static str,
+    pub description: String,
+    pub metadata: Value,
+    pub problem_id: Option<i64>,
+    pub created_at: Ts,
+}
+
+/// A problem row.
+#[derive(Clone, Debug)]
+pub struct ProblemRow {
+    pub id: i64,
+    pub title: String,
+    pub content: String,
+    pub answer: String,
+    pub subject: &'static str,
+    pub difficulty: &'static str,
+    pub status: &'static str,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+/// Rows per SQLite statement: under its 32,766 bound-parameter limit for the widest table.
+pub const SQLITE_BATCH_PARAMS: usize = 32_000;
+
+/// Rows per Postgres statement: one array per column, so only memory bounds it.
+const POSTGRES_BATCH_ROWS: usize = 10_000;
+
+/// How many rows of `columns` columns go into one insert statement on `db`.
+pub fn batch_rows(db: &Db, columns: usize) -> usize {
+    match db {
+        Db::Sqlite(_) => SQLITE_BATCH_PARAMS / columns,
+        Db::Postgres(_) => POSTGRES_BATCH_ROWS,
+    }
+}
+
+/// Deletes every platform row and restarts the id counters.
+pub async fn truncate_platform_tables(db: &Db) -> Result<()> {
+    match db {
+        Db::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            for sql in [
+                "delete from activities",
+                "delete from users",
+                "delete from problems",
+                "delete from sqlite_sequence where name in ('activities', 'users', 'problems')",
+            ] {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        }
+        Db::Postgres(pool) => {
+            sqlx::query("truncate activities, users, problems restart identity").execute(pool).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts users in one statement per call (callers chunk by [`batch_rows`]).
+pub async fn insert_users(db: &Db, rows: &[UserRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match db {
+        Db::Sqlite(pool) => {
+            let mut qb = QueryBuilder::new(
+                "insert into users (id, email, username, user_type, created_at, last_activity, is_online, country, metadata) ",
+            );
+            qb.push_values(rows, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.email)
+                    .push_bind(&r.username)
+                    .push_bind(r.user_type)
+                    .push_bind(r.created_at)
+                    .push_bind(r.last_activity)
+                    .push_bind(r.is_online)
+                    .push_bind(r.country)
+                    .push_bind(Json(&r.metadata));
+            });
+            qb.build().execute(pool).await?;
+        }
+        Db::Postgres(pool) => {
+            sqlx::query(
+                "insert into users (id, email, username, user_type, created_at, last_activity, is_online, country, metadata) \
+                 select id, email, username, user_type, created_at, last_activity, is_online, country, metadata::jsonb \
+                 from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], \
+                             $7::boolean[], $8::text[], $9::text[]) \
+                 as t(id, email, username, user_type, created_at, last_activity, is_online, country, metadata)",
+            )
+            .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.email.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.username.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.user_type).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.last_activity).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.is_online).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.country).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.metadata.to_string()).collect::<Vec<_>>())
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts activities in one statement per call (callers chunk by [`batch_rows`]).
+pub async fn insert_activities(db: &Db, rows: &[ActivityRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match db {
+        Db::Sqlite(pool) => {
+            let mut qb = QueryBuilder::new(
+                "insert into activities (user_id, activity_type, description, metadata, problem_id, created_at) ",
+            );
+            qb.push_values(rows, |mut b, r| {
+                b.push_bind(r.user_id)
+                    .push_bind(r.activity_type)
+                    .push_bind(&r.description)
+                    .push_bind(Json(&r.metadata))
+                    .push_bind(r.problem_id)
+                    .push_bind(r.created_at);
+            });
+            qb.build().execute(pool).await?;
+        }
+        Db::Postgres(pool) => {
+            sqlx::query(
+                "insert into activities (user_id, activity_type, description, metadata, problem_id, created_at) \
+                 select user_id, activity_type, description, metadata::jsonb, problem_id, created_at \
+                 from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) \
+                 as t(user_id, activity_type, description, metadata, problem_id, created_at)",
+            )
+            .bind(rows.iter().map(|r| r.user_id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.activity_type).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.metadata.to_string()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.problem_id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts problems in one statement per call (callers chunk by [`batch_rows`]).
+pub async fn insert_problems(db: &Db, rows: &[ProblemRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    const SQL: &str = "insert into problems (id, title, content, answer, subject, difficulty, status, created_at, updated_at) ";
+    // Few rows (thousands at most): the portable multi-row form is fast enough on both.
+    on_db!(db, pool => {
+        let mut qb = QueryBuilder::new(SQL);
+        qb.push_values(rows, |mut b, r| {
+            b.push_bind(r.id)
+                .push_bind(&r.title)
+                .push_bind(&r.content)
+                .push_bind(&r.answer)
+                .push_bind(r.subject)
+                .push_bind(r.difficulty)
+                .push_bind(r.status)
+                .push_bind(r.created_at)
+                .push_bind(r.updated_at);
+        });
+        qb.build().execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Moves Postgres identity counters past ids the generator chose itself, so later
+/// inserts without an id do not collide. SQLite's AUTOINCREMENT tracks this itself.
+pub async fn sync_id_sequences(db: &Db) -> Result<()> {
+    if let Db::Postgres(pool) = db {
+        for table in ["users", "activities", "problems"] {
+            let sql = format!(
+                "select setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) from {table}"
+            );
+            sqlx::query(&sql).execute(pool).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the secondary (non-constraint) indexes of `table` and returns the
+/// statements that recreate them: one sort per index after a large load is much
+/// faster than maintaining it row by row.
+pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>> {
+    let indexes: Vec<(String, String)> = match db {
+        // Indexes behind UNIQUE / PRIMARY KEY constraints have no SQL text.
+        Db::Sqlite(pool) => {
+            sqlx::query_as("select name, sql from sqlite_master where type = 'index' and tbl_name = $1 and sql is not null")
+                .bind(table)
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(
+                "select indexname::text, indexdef from pg_indexes \
+                 where schemaname = current_schema() and tablename = $1 \
+                 and indexname not in (select conname from pg_constraint)",
+            )
+            .bind(table)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    for (name, _) in &indexes {
+        let sql = format!("drop index {name}");
+        on_db!(db, pool => sqlx::query(&sql).execute(pool).await?);
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Runs index statements returned by [`drop_secondary_indexes`], then refreshes the
+/// planner's statistics.
+pub async fn create_indexes(db: &Db, statements: &[String]) -> Result<()> {
+    for sql in statements {
+        on_db!(db, pool => sqlx::query(sql).execute(pool).await?);
+    }
+    analyze(db).await
+}
+
+/// Refreshes the query planner's statistics after a load.
+pub async fn analyze(db: &Db) -> Result<()> {
+    on_db!(db, pool => sqlx::query("analyze").execute(pool).await?);
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! The UI's words in Korean (the default) and English, and number formatting.
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Ko,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Ko => "ko",
+            Self::En => "en",
+        }
+    }
+}
+
+/// Every piece of UI text, so a missing translation is a compile error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    AppName,
+    NavDashboard,
+    DashboardTitle,
+    TotalUsers,
+    OnlineNow,
+    ActiveToday,
+    NewToday,
+    UsersByType,
+    Free,
+    Paid,
+    Premium,
+    Problems,
+    ProblemsActiveOf,
+    ActivitiesToday,
+    UserGrowth,
+    NewUsers,
+    CumulativeUsers,
+    Last30Days,
+    UserMap,
+    Users,
+    TodayActive,
+    NoUsersYet,
+    NotFoundTitle,
+    NotFoundBody,
+    BackToDashboard,
+    ErrorTitle,
+    ErrorRetry,
+    ErrorTrace,
+    ErrorValidation,
+    ErrorUnauthorized,
+    ErrorForbidden,
+    ErrorNotFound,
+    ErrorConflict,
+    ErrorBusinessRule,
+    ErrorRateLimited,
+    ErrorUnavailable,
+    ErrorInternal,
+    Loading,
+    MapUnavailable,
+}
+
+/// `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    match (lang, msg) {
+        (_, AppName) => "DreamSeed Admin",
+        (Lang::Ko, NavDashboard) => "대시보드",
+        (Lang::En, NavDashboard) => "Dashboard",
+        (Lang::Ko, DashboardTitle) => "운영 대시보드",
+        (Lang::En, DashboardTitle) => "Operations dashboard",
+        (Lang::Ko, TotalUsers) => "전체 사용자",
+        (Lang::En, TotalUsers) => "Total users",
+        (Lang::Ko, OnlineNow) => "현재 접속",
+        (Lang::En, OnlineNow) => "Online now",
+        (Lang::Ko, ActiveToday) => "오늘 활성",
+        (Lang::En, ActiveToday) => "Active today",
+        (Lang::Ko, NewToday) => "오늘 가입",
+        (Lang::En, NewToday) => "New today",
+        (Lang::Ko, UsersByType) => "유형별 사용자",
+        (Lang::En, UsersByType) => "Users by type",
+        (Lang::Ko, Free) => "무료",
+        (Lang::En, Free) => "Free",
+        (Lang::Ko, Paid) => "유료",
+        (Lang::En, Paid) => "Paid",
+        (Lang::Ko, Premium) => "프리미엄",
+        (Lang::En, Premium) => "Premium",
+        (Lang::Ko, Problems) => "문제",
+        (Lang::En, Problems) => "Problems",
+        (Lang::Ko, ProblemsActiveOf) => "활성 / 전체",
+        (Lang::En, ProblemsActiveOf) => "active / total",
+        (Lang::Ko, ActivitiesToday) => "오늘 활동",
+        (Lang::En, ActivitiesToday) => "Activities today",
+        (Lang::Ko, UserGrowth) => "사용자 증가",
+        (Lang::En, UserGrowth) => "User growth",
+        (Lang::Ko, NewUsers) => "신규 가입",
+        (Lang::En, NewUsers) => "New users",
+        (Lang::Ko, CumulativeUsers) => "누적 사용자",
+        (Lang::En, CumulativeUsers) => "Total users",
+        (Lang::Ko, Last30Days) => "최근 30일",
+        (Lang::En, Last30Days) => "Last 30 days",
+        (Lang::Ko, UserMap) => "국가별 사용자",
+        (Lang::En, UserMap) => "Users by country",
+        (Lang::Ko, Users) => "사용자",
+        (Lang::En, Users) => "Users",
+        (Lang::Ko, TodayActive) => "오늘 활성",
+        (Lang::En, TodayActive) => "Active today",
+        (Lang::Ko, NoUsersYet) => "아직 사용자가 없습니다.",
+        (Lang::En, NoUsersYet) => "No users yet.",
+        (Lang::Ko, NotFoundTitle) => "페이지를 찾을 수 없습니다",
+        (Lang::En, NotFoundTitle) => "Page not found",
+        (Lang::Ko, NotFoundBody) => "주소를 확인하거나 대시보드로 돌아가세요.",
+        (Lang::En, NotFoundBody) => "Check the address or go back to the dashboard.",
+        (Lang::Ko, BackToDashboard) => "대시보드로",
+        (Lang::En, BackToDashboard) => "Back to the dashboard",
+        (Lang::Ko, ErrorTitle) => "데이터를 불러오지 못했습니다",
+        (Lang::En, ErrorTitle) => "Could not load this data",
+        (Lang::Ko, ErrorRetry) => "다시 시도",
+        (Lang::En, ErrorRetry) => "Try again",
+        (Lang::Ko, ErrorTrace) => "추적 ID",
+        (Lang::En, ErrorTrace) => "Trace ID",
+        (Lang::Ko, ErrorValidation) => "요청 값이 올바르지 않습니다.",
+        (Lang::En, ErrorValidation) => "Some of the request's values are invalid.",
+        (Lang::Ko, ErrorUnauthorized) => "로그인이 필요합니다.",
+        (Lang::En, ErrorUnauthorized) => "Please sign in.",
+        (Lang::Ko, ErrorForbidden) => "이 작업을 할 권한이 없습니다.",
+        (Lang::En, ErrorForbidden) => "You do not have permission to do this.",
+        (Lang::Ko, ErrorNotFound) => "찾는 항목이 없습니다.",
+        (Lang::En, ErrorNotFound) => "What you are looking for does not exist.",
+        (Lang::Ko, ErrorConflict) => "다른 변경과 충돌했습니다.",
+        (Lang::En, ErrorConflict) => "This conflicts with another change.",
+        (Lang::Ko, ErrorBusinessRule) => "규칙상 허용되지 않는 요청입니다.",
+        (Lang::En, ErrorBusinessRule) => "A rule does not allow this.",
+        (Lang::Ko, ErrorRateLimited) => "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
+        (Lang::En, ErrorRateLimited) => "Too many requests. Try again in a moment.",
+        (Lang::Ko, ErrorUnavailable) => "서비스에 일시적으로 연결할 수 없습니다.",
+        (Lang::En, ErrorUnavailable) => "The service is temporarily unavailable.",
+        (Lang::Ko, ErrorInternal) => "서버에서 문제가 발생했습니다.",
+        (Lang::En, ErrorInternal) => "Something went wrong on the server.",
+        (Lang::Ko, Loading) => "불러오는 중…",
+        (Lang::En, Loading) => "Loading…",
+        (Lang::Ko, MapUnavailable) => "지도를 표시할 수 없습니다.",
+        (Lang::En, MapUnavailable) => "The map cannot be shown.",
+    }
+}
+
+/// `n` with thousands separators (`12,345`), as both languages write it.
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1000), "1,000");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_count(-45_000), "-45,000");
+    }
+}

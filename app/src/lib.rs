@@ -1,0 +1,85 @@
+//! DreamSeed Admin's Leptos application: the HTML shell, the routes, pages and
+//! components (rendered on the server and hydrated in the browser), the server
+//! functions, and, behind the `ssr` feature, the server-side core they call
+//! (state, storage, services).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod countries;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::app_header::AppHeader;
+use crate::i18n::Lang;
+use crate::pages::dashboard::DashboardPage;
+use crate::pages::not_found::NotFoundPage;
+
+/// The HTML document around the app. ECharts and Leaflet are plain scripts the
+/// WASM calls into; `defer` keeps them off the critical path while still running
+/// them, in order, before the hydration module.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="ko">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
+                <script defer src="/vendor/echarts/echarts.min.js"></script>
+                <script defer src="/vendor/leaflet/leaflet.js"></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, and the page the URL names.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // The UI language; the switch that changes it arrives with the settings UI.
+    provide_context(RwSignal::new(Lang::default()));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dreamseed.css" />
+        <Title text="DreamSeed Admin" />
+        <Router>
+            <a class="skip-link" href="#main">
+                "본문으로 건너뛰기"
+            </a>
+            <AppHeader />
+            <main id="main" class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=DashboardPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The current UI language (Korean unless switched).
+pub fn use_lang() -> Lang {
+    use_context::<RwSignal<Lang>>().map(|lang| lang.get()).unwrap_or_default()
+}

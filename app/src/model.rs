@@ -1,0 +1,6 @@
+//! Types shared by the server and the WASM client: what server functions return
+//! and what the REST API serialises.
+
+mod dashboard;
+
+pub use dashboard::{CountryStat, DashboardStats, GrowthPoint, UserGrowth, UsersByType};

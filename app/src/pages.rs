@@ -1,0 +1,4 @@
+//! Pages, one per route.
+
+pub mod dashboard;
+pub mod not_found;

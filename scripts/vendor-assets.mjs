@@ -1,0 +1,113 @@
+// Copies the front-end assets DreamSeed Admin serves itself (never from a CDN) out of
+// node_modules into public/vendor/, which cargo-leptos copies into the site, and
+// derives the map data:
+//   vendor/countries.geojson  country outlines (world-atlas 110m TopoJSON → GeoJSON),
+//                             each feature tagged with its ISO-3166 alpha-2 code;
+//   vendor/countries.json     per alpha-2 code: English and Korean names
+//                             (i18n-iso-countries) and a marker position (centroid of
+//                             the country's largest polygon), read by the server.
+// Idempotent: skips all work when every output is newer than package-lock.json and
+// this script.
+import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const modules = join(root, 'node_modules');
+const out = join(root, 'public', 'vendor');
+
+const copies = [
+  ['echarts/dist/echarts.min.js', 'echarts/echarts.min.js'],
+  ['echarts/LICENSE', 'echarts/LICENSE'],
+  ['leaflet/dist/leaflet.js', 'leaflet/leaflet.js'],
+  ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
+  ['leaflet/LICENSE', 'leaflet/LICENSE'],
+  ...readdirSync(join(modules, 'leaflet/dist/images')).map((f) => [`leaflet/dist/images/${f}`, `leaflet/images/${f}`]),
+];
+const derived = ['countries.geojson', 'countries.json'];
+
+function mtime(path) {
+  return existsSync(path) ? statSync(path).mtimeMs : 0;
+}
+
+const inputsChanged = Math.max(mtime(join(root, 'package-lock.json')), mtime(fileURLToPath(import.meta.url)));
+const outputs = [...copies.map(([, to]) => join(out, to)), ...derived.map((f) => join(out, f))];
+if (outputs.every((p) => mtime(p) > inputsChanged)) {
+  console.log('vendor assets: up to date');
+  process.exit(0);
+}
+
+for (const [from, to] of copies) {
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  copyFileSync(join(modules, from), join(out, to));
+}
+
+// --- map data -------------------------------------------------------------------
+const topojson = require('topojson-client');
+const codes = require('i18n-iso-countries/codes.json');
+const en = require('i18n-iso-countries/langs/en.json').countries;
+const ko = require('i18n-iso-countries/langs/ko.json').countries;
+const topology = JSON.parse(readFileSync(join(modules, 'world-atlas/countries-110m.json'), 'utf8'));
+
+const numericToAlpha2 = new Map(codes.map(([a2, , numeric]) => [numeric, a2]));
+// world-atlas leaves a few disputed areas without an ISO numeric id.
+const unnumbered = { Kosovo: 'XK' };
+// Some entries list several names, formal first ("United States of America", then
+// "United States", "USA"): a long formal name gives way to the next, common one.
+const shortName = (names) => (Array.isArray(names) ? (names[0].length > 20 && names[1] ? names[1] : names[0]) : names);
+
+/** Area and centroid of a ring (planar, in degrees: good enough for a marker). */
+function ringCentroid(input) {
+  // Rings that cross the antimeridian (Russia, Fiji) jump by 360°: unwrap them first.
+  const ring = [];
+  for (const [x, y] of input) {
+    let lng = x;
+    const prev = ring.length ? ring[ring.length - 1][0] : lng;
+    while (lng - prev > 180) lng -= 360;
+    while (lng - prev < -180) lng += 360;
+    ring.push([lng, y]);
+  }
+  let area = 0, cx = 0, cy = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [x0, y0] = ring[j];
+    const [x1, y1] = ring[i];
+    const cross = x0 * y1 - x1 * y0;
+    area += cross;
+    cx += (x0 + x1) * cross;
+    cy += (y0 + y1) * cross;
+  }
+  area /= 2;
+  const lng = ((((cx / (6 * area)) + 180) % 360) + 360) % 360 - 180;
+  return { area: Math.abs(area), lng, lat: cy / (6 * area) };
+}
+
+function markerPosition(geometry) {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let best = null;
+  for (const polygon of polygons) {
+    const c = ringCentroid(polygon[0]);
+    if (!best || c.area > best.area) best = c;
+  }
+  return { lat: Math.round(best.lat * 1000) / 1000, lng: Math.round(best.lng * 1000) / 1000 };
+}
+
+const collection = topojson.feature(topology, topology.objects.countries);
+const index = {};
+for (const [a2] of codes) {
+  index[a2] = { en: shortName(en[a2]), ko: shortName(ko[a2] ?? en[a2]) };
+}
+index.XK = { en: 'Kosovo', ko: '코소보' };
+
+for (const feature of collection.features) {
+  const a2 = numericToAlpha2.get(feature.id) ?? unnumbered[feature.properties.name] ?? null;
+  feature.properties = { iso2: a2, name: feature.properties.name };
+  delete feature.id;
+  if (a2 && index[a2] && !index[a2].lat) Object.assign(index[a2], markerPosition(feature.geometry));
+}
+
+writeFileSync(join(out, 'countries.geojson'), JSON.stringify(collection));
+writeFileSync(join(out, 'countries.json'), JSON.stringify(index));
+const placed = Object.values(index).filter((c) => c.lat !== undefined).length;
+console.log(`vendor assets: copied ${copies.length} files; ${collection.features.length} outlines, ${placed} countries placed`);

@@ -1,0 +1,49 @@
+//! The command line: `dreamseed [serve | migrate | seed …]`.
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+
+/// DreamSeed Admin: the operations console and analytics service.
+#[derive(Debug, Parser)]
+#[command(name = "dreamseed", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: serve).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, add demo data to an empty one, and serve the app.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill the database with generated, reproducible data.
+    Seed(SeedArgs),
+}
+
+/// Options of `dreamseed seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Platform users to create.
+    #[arg(long, default_value_t = 20_000)]
+    pub users: u64,
+    /// Activities to create, spread over the users' lifetimes.
+    #[arg(long, default_value_t = 200_000)]
+    pub activities: u64,
+    /// Problems in the problem bank.
+    #[arg(long, default_value_t = 300)]
+    pub problems: u64,
+    /// Random seed: the same seed and sizes give the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Days of history before `--until`.
+    #[arg(long, default_value_t = 730, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// The end of the history (RFC 3339; default: now).
+    #[arg(long)]
+    pub until: Option<DateTime<Utc>>,
+    /// Delete existing users, activities and problems first.
+    #[arg(long)]
+    pub reset: bool,
+}

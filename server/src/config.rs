@@ -1,0 +1,237 @@
+//! Configuration from the environment (and `.env`), with the seed's variable
+//! names (SPEC §2). A bad value stops start-up with one line naming the variable.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// Development (pretty logs, relaxed secrets) or production.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line (the production default).
+    Json,
+    /// Human-readable, coloured when on a terminal.
+    Pretty,
+}
+
+/// Everything the binary reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    /// Where to listen: `HOST` (default 127.0.0.1) and `PORT` (default 8002).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`, else `sqlite://$DB_PATH`, else the seed's default file.
+    pub database_url: String,
+    /// A tracing filter: `LOG_LEVEL` (trace|debug|info|warn|error), or `RUST_LOG` if set.
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    /// Generate demo data when the database has no users (`DEMO_DATA`, default true).
+    pub demo_data: bool,
+    /// `LEPTOS_SITE_ROOT`: the built site, when not beside the binary.
+    pub site_root: Option<PathBuf>,
+}
+
+/// The seed's default database file.
+pub const DEFAULT_DB_PATH: &str = "./dreamseed_analytics.db";
+
+/// A variable with a value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {var}={value:?}: expected {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub expected: String,
+}
+
+impl Config {
+    /// Reads `.env` (if present, without overriding the real environment) and the
+    /// process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported by the variables it
+        // fails to set.
+        let _ = dotenvy::dotenv();
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    /// Builds the configuration from a set of variables (tests pass their own).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let environment = match get("ENVIRONMENT").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(_) => return Err(invalid("ENVIRONMENT", get("ENVIRONMENT"), "development or production")),
+        };
+
+        let port = match get("PORT") {
+            None => 8002,
+            Some(v) => v.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| invalid("PORT", Some(v), "a port number from 1 to 65535"))?,
+        };
+        let host = match get("HOST") {
+            None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            Some(v) => v.parse::<IpAddr>().map_err(|_| invalid("HOST", Some(v), "an IP address such as 127.0.0.1 or 0.0.0.0"))?,
+        };
+
+        let database_url = match (get("DATABASE_URL"), get("DB_PATH")) {
+            (Some(url), _) => {
+                let known = ["sqlite:", "postgres://", "postgresql://"];
+                if !known.iter().any(|prefix| url.starts_with(prefix)) {
+                    return Err(invalid("DATABASE_URL", Some(url), "a sqlite:// or postgres:// URL"));
+                }
+                url.to_owned()
+            }
+            (None, Some(path)) => format!("sqlite://{path}"),
+            (None, None) => format!("sqlite://{DEFAULT_DB_PATH}"),
+        };
+
+        let log_filter = match (get("RUST_LOG"), get("LOG_LEVEL")) {
+            (Some(filter), _) => filter.to_owned(),
+            (None, Some(level)) => {
+                let level = level.to_ascii_lowercase();
+                // The seed writes WARNING and CRITICAL (Python's names).
+                let level = match level.as_str() {
+                    "warning" => "warn".to_owned(),
+                    "critical" => "error".to_owned(),
+                    _ => level,
+                };
+                if !["trace", "debug", "info", "warn", "error"].contains(&level.as_str()) {
+                    return Err(invalid("LOG_LEVEL", get("LOG_LEVEL"), "trace, debug, info, warn or error"));
+                }
+                // Our crates at the chosen level; dependencies no chattier than info.
+                format!("{level},sqlx=warn,hyper=info,tower_http=info")
+            }
+            (None, None) => "info,sqlx=warn".to_owned(),
+        };
+
+        let log_format = match get("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
+            None => match environment {
+                Environment::Production => LogFormat::Json,
+                Environment::Development => LogFormat::Pretty,
+            },
+            Some("json") => LogFormat::Json,
+            Some("pretty") | Some("text") => LogFormat::Pretty,
+            Some(_) => return Err(invalid("LOG_FORMAT", get("LOG_FORMAT"), "json or pretty")),
+        };
+
+        match get("SECRET_KEY") {
+            Some(key) if key.chars().count() < 32 => {
+                // Never echo a secret, not even a bad one.
+                return Err(ConfigError {
+                    var: "SECRET_KEY",
+                    value: "<hidden>".into(),
+                    expected: "at least 32 characters".into(),
+                });
+            }
+            None if environment == Environment::Production => {
+                return Err(ConfigError {
+                    var: "SECRET_KEY",
+                    value: String::new(),
+                    expected: "a value of at least 32 characters (required in production)".into(),
+                });
+            }
+            _ => {}
+        }
+
+        let demo_data = parse_bool("DEMO_DATA", get("DEMO_DATA"), true)?;
+        let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
+
+        Ok(Self {
+            environment,
+            addr: SocketAddr::new(host, port),
+            database_url,
+            log_filter,
+            log_format,
+            demo_data,
+            site_root,
+        })
+    }
+}
+
+fn invalid(var: &'static str, value: Option<&str>, expected: &str) -> ConfigError {
+    ConfigError { var, value: value.unwrap_or_default().to_owned(), expected: expected.to_owned() }
+}
+
+fn parse_bool(var: &'static str, value: Option<&str>, default: bool) -> Result<bool, ConfigError> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(_) => Err(invalid(var, value, "true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_seeds() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8002");
+        assert_eq!(config.database_url, "sqlite://./dreamseed_analytics.db");
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert!(config.demo_data);
+    }
+
+    #[test]
+    fn db_path_is_accepted_and_database_url_wins() {
+        let config = Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db")])).unwrap();
+        assert_eq!(config.database_url, "sqlite:///tmp/x.db");
+        let config = Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db"), ("DATABASE_URL", "postgres://h/db")])).unwrap();
+        assert_eq!(config.database_url, "postgres://h/db");
+    }
+
+    #[test]
+    fn a_bad_port_names_the_variable_in_one_line() {
+        let err = Config::from_vars(&vars(&[("PORT", "80a")])).unwrap_err().to_string();
+        assert_eq!(err, r#"invalid PORT="80a": expected a port number from 1 to 65535"#);
+        assert!(!err.contains('\n'));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for (var, value) in [
+            ("PORT", "0"),
+            ("PORT", "70000"),
+            ("HOST", "localhost:1"),
+            ("DATABASE_URL", "mysql://x"),
+            ("LOG_LEVEL", "loud"),
+            ("LOG_FORMAT", "xml"),
+            ("ENVIRONMENT", "staging"),
+            ("DEMO_DATA", "maybe"),
+        ] {
+            let err = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(err.var, var, "{var}={value}");
+        }
+    }
+
+    #[test]
+    fn production_requires_a_long_secret_and_never_echoes_it() {
+        let err = Config::from_vars(&vars(&[("ENVIRONMENT", "production")])).unwrap_err();
+        assert_eq!(err.var, "SECRET_KEY");
+        let err = Config::from_vars(&vars(&[("SECRET_KEY", "short-secret")])).unwrap_err();
+        assert!(!err.to_string().contains("short-secret"));
+        let ok = Config::from_vars(&vars(&[("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))])).unwrap();
+        assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn seed_log_level_names_are_understood() {
+        let config = Config::from_vars(&vars(&[("LOG_LEVEL", "DEBUG")])).unwrap();
+        assert!(config.log_filter.starts_with("debug,"));
+        let config = Config::from_vars(&vars(&[("LOG_LEVEL", "WARNING")])).unwrap();
+        assert!(config.log_filter.starts_with("warn,"));
+    }
+}

@@ -1,0 +1,68 @@
+//! `dreamseed`: parse the command line and configuration, then run the command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+use server::config::Config;
+use server::{seed, serve, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("dreamseed: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config.log_filter, config.log_format);
+
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::run(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::Seed(args) => seed_command(&config, args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line, the whole cause chain.
+            tracing::error!("{err:#}");
+            eprintln!("dreamseed: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = serve::open_database(config).await?;
+    tracing::info!(db.backend = db.backend().name(), "migrations applied");
+    db.close().await;
+    Ok(())
+}
+
+async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::Result<()> {
+    let db = serve::open_database(config).await?;
+    let plan = seed::Plan {
+        users: args.users,
+        activities: args.activities,
+        problems: args.problems,
+        seed: args.seed,
+        days: args.days,
+        until: args.until.unwrap_or_else(chrono::Utc::now).timestamp(),
+    };
+    let summary = seed::run(&db, &plan, args.reset, true).await?;
+    let secs = summary.elapsed.as_secs_f64();
+    let rows = summary.users + summary.activities + summary.problems;
+    tracing::info!(
+        users = summary.users,
+        activities = summary.activities,
+        problems = summary.problems,
+        duration_ms = summary.elapsed.as_millis() as u64,
+        rows_per_sec = (rows as f64 / secs) as u64,
+        "seed complete"
+    );
+    db.close().await;
+    Ok(())
+}

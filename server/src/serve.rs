@@ -1,0 +1,94 @@
+//! `dreamseed serve`: open and migrate the database, add demo data to an empty
+//! one, serve until SIGINT/SIGTERM, then finish in-flight requests and close.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::countries::CountryIndex;
+use app::db::{users, Db};
+use app::state::AppState;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::{seed, site};
+
+/// Opens the database named by `config` and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+    db.migrate().await.context("cannot apply the database migrations")?;
+    Ok(db)
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let site_root = site::locate(config.site_root.as_deref())?;
+    let leptos_options = site::leptos_options(&site_root, config.addr)?;
+    let countries = CountryIndex::load(&site_root)?;
+
+    let db = open_database(&config).await?;
+    tracing::info!(db.backend = db.backend().name(), "database ready");
+    if config.demo_data && users::is_empty(&db).await? {
+        let plan = seed::demo_plan(chrono::Utc::now().timestamp());
+        tracing::info!(users = plan.users, activities = plan.activities, "empty database: generating demo data");
+        let summary = seed::run(&db, &plan, false, false).await?;
+        tracing::info!(duration_ms = summary.elapsed.as_millis() as u64, "demo data ready");
+    }
+
+    let state = AppState { leptos_options, db: db.clone(), countries: Arc::new(countries) };
+    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    tracing::info!(site.root = %site_root.display(), "DreamSeed Admin listening on http://{}", config.addr);
+    axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down: closing the database");
+    db.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what orchestrators send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
+    }
+}

@@ -1,0 +1,82 @@
+//! The data generator on both databases: exact sizes, consistent rows, the same
+//! data from the same seed, and no silent mixing with existing data.
+
+mod common;
+
+use app::db::Db;
+use app::error::AppError;
+use app::services::dashboard;
+use server::seed::{self, Plan};
+
+const UNTIL: i64 = 1_790_000_000;
+
+fn plan(seed: u64) -> Plan {
+    Plan { users: 1_200, activities: 9_000, problems: 50, seed, days: 90, until: UNTIL }
+}
+
+/// (users, activities, problems) row counts.
+async fn counts(db: &Db) -> (i64, i64, i64) {
+    let pool_counts = |sql: &'static str| async move {
+        match db {
+            Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap(),
+        }
+    };
+    (
+        pool_counts("select count(*) from users").await,
+        pool_counts("select count(*) from activities").await,
+        pool_counts("select count(*) from problems").await,
+    )
+}
+
+async fn seeds_exact_sizes_consistently(db: &Db) {
+    let summary = seed::run(db, &plan(1), false, false).await.unwrap();
+    assert_eq!((summary.users, summary.activities, summary.problems), (1_200, 9_000, 50));
+    assert_eq!(counts(db).await, (1_200, 9_000, 50));
+
+    // Every user's last_activity is the time of their latest activity.
+    let mismatches: i64 = {
+        let sql = "select count(*) from users u where u.last_activity is distinct from \
+                   (select max(a.created_at) from activities a where a.user_id = u.id)";
+        match db {
+            Db::Sqlite(p) => sqlx::query_scalar(&sql.replace("is distinct from", "is not")).fetch_one(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        }
+    };
+    assert_eq!(mismatches, 0);
+
+    // The dashboard sees the generated figures.
+    let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
+    let stats = dashboard::stats(db, dashboard::KST, now).await.unwrap();
+    assert_eq!(stats.total_users, 1_200);
+    let t = stats.users_by_type;
+    assert_eq!(t.free + t.paid + t.premium, 1_200);
+    assert!(t.free > t.paid && t.paid > t.premium, "{t:?}");
+    assert!(stats.activities_today > 0 && stats.active_today > 0, "{stats:?}");
+    assert_eq!(stats.problems_total, 50);
+}
+on_both_databases!(exact_sizes, seeds_exact_sizes_consistently);
+
+async fn refuses_to_mix_with_existing_data_unless_reset(db: &Db) {
+    seed::run(db, &plan(1), false, false).await.unwrap();
+    let err = seed::run(db, &plan(2), false, false).await.unwrap_err();
+    assert!(matches!(err, AppError::Conflict { .. }), "{err:?}");
+    seed::run(db, &plan(2), true, false).await.unwrap();
+    assert_eq!(counts(db).await, (1_200, 9_000, 50));
+}
+on_both_databases!(reset, refuses_to_mix_with_existing_data_unless_reset);
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_rows_on_both_databases() {
+    let sqlite = common::TestDb::sqlite().await;
+    seed::run(&sqlite.db, &plan(5), false, false).await.unwrap();
+    let Some(postgres) = common::TestDb::postgres().await else { return };
+    seed::run(&postgres.db, &plan(5), false, false).await.unwrap();
+    let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
+    let a = dashboard::countries(&sqlite.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
+    let b = dashboard::countries(&postgres.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
+    assert_eq!(a, b);
+    let a = dashboard::user_growth(&sqlite.db, 90, dashboard::KST, now).await.unwrap();
+    let b = dashboard::user_growth(&postgres.db, 90, dashboard::KST, now).await.unwrap();
+    assert_eq!(a, b);
+}
