@@ -37,7 +37,8 @@ impl CountryIndex {
     pub fn load(site_root: &Path) -> Result<Self, CountryIndexError> {
         let path = site_root.join("vendor").join("countries.json");
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|source| CountryIndexError::Read { path: display.clone(), source })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| CountryIndexError::Read { path: display.clone(), source })?;
         Self::from_json(&text).map_err(|source| CountryIndexError::Parse { path: display, source })
     }
 

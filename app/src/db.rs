@@ -63,11 +63,8 @@ impl Db {
     /// if it does not exist yet.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
             Ok(Self::Postgres(pool))
         } else {
             let options = SqliteConnectOptions::from_str(url)?
@@ -107,9 +104,14 @@ impl Db {
         }
     }
 
+    /// Runs one statement without parameters; returns the rows it affected.
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        on_db!(self, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
+    }
+
     /// A round trip to the database, for health checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_db!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))
+        self.execute("select 1").await.map(|_| ())
     }
 
     /// Closes every connection, waiting for those in use.
@@ -212,11 +214,8 @@ mod tests {
     async fn sqlite_stores_timestamps_as_epoch_seconds() {
         let db = Db::connect("sqlite::memory:").await.unwrap();
         let Db::Sqlite(pool) = &db else { unreachable!() };
-        let (stored, kind): (i64, String) = sqlx::query_as("select $1, typeof($1)")
-            .bind(Ts::from_secs(1_700_000_000))
-            .fetch_one(pool)
-            .await
-            .unwrap();
+        let (stored, kind): (i64, String) =
+            sqlx::query_as("select $1, typeof($1)").bind(Ts::from_secs(1_700_000_000)).fetch_one(pool).await.unwrap();
         assert_eq!((stored, kind.as_str()), (1_700_000_000, "integer"));
     }
 }

@@ -132,9 +132,9 @@ mod ssr {
                 sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                     Self::Conflict { message: "a record with the same key already exists".into() }
                 }
-                sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => Self::BusinessRule {
-                    message: "the record refers to something that does not exist".into(),
-                },
+                sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
+                    Self::BusinessRule { message: "the record refers to something that does not exist".into() }
+                }
                 sqlx::Error::Database(ref db) if db.is_check_violation() => {
                     Self::Validation { message: "a value is out of its allowed range".into(), fields: Vec::new() }
                 }

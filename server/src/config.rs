@@ -72,11 +72,17 @@ impl Config {
 
         let port = match get("PORT") {
             None => 8002,
-            Some(v) => v.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| invalid("PORT", Some(v), "a port number from 1 to 65535"))?,
+            Some(v) => v
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| invalid("PORT", Some(v), "a port number from 1 to 65535"))?,
         };
         let host = match get("HOST") {
             None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            Some(v) => v.parse::<IpAddr>().map_err(|_| invalid("HOST", Some(v), "an IP address such as 127.0.0.1 or 0.0.0.0"))?,
+            Some(v) => v
+                .parse::<IpAddr>()
+                .map_err(|_| invalid("HOST", Some(v), "an IP address such as 127.0.0.1 or 0.0.0.0"))?,
         };
 
         let database_url = match (get("DATABASE_URL"), get("DB_PATH")) {
@@ -189,7 +195,8 @@ mod tests {
     fn db_path_is_accepted_and_database_url_wins() {
         let config = Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db")])).unwrap();
         assert_eq!(config.database_url, "sqlite:///tmp/x.db");
-        let config = Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db"), ("DATABASE_URL", "postgres://h/db")])).unwrap();
+        let config =
+            Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db"), ("DATABASE_URL", "postgres://h/db")])).unwrap();
         assert_eq!(config.database_url, "postgres://h/db");
     }
 

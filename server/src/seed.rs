@@ -44,11 +44,8 @@ pub async fn run(db: &Db, plan: &Plan, reset: bool, progress: bool) -> Result<Su
         });
     }
 
-    let bar = if progress {
-        ProgressBar::new(plan.users + plan.activities + plan.problems)
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar =
+        if progress { ProgressBar::new(plan.users + plan.activities + plan.problems) } else { ProgressBar::hidden() };
     bar.set_style(
         ProgressStyle::with_template("{msg:>10} [{bar:40}] {human_pos}/{human_len} rows ({per_sec}, eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar())

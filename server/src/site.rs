@@ -12,7 +12,9 @@ const LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
 /// The site could not be found or the Leptos settings could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
-    #[error("the site files were not found (looked in {looked}); build them with `make build` or set LEPTOS_SITE_ROOT")]
+    #[error(
+        "the site files were not found (looked in {looked}); build them with `make build` or set LEPTOS_SITE_ROOT"
+    )]
     NotFound { looked: String },
     #[error("Leptos.toml: {0}")]
     Config(String),

@@ -20,7 +20,12 @@ use serde_json::{json, Value};
 async fn load_fixture(db: &Db) {
     let today = start_of_day(Utc::now(), KST).timestamp();
     let at = |offset: i64| Ts::from_secs(today + offset);
-    let user = |id: i64, user_type: &'static str, country: Option<&'static str>, created: i64, last: Option<i64>, online: bool| UserRow {
+    let user = |id: i64,
+                user_type: &'static str,
+                country: Option<&'static str>,
+                created: i64,
+                last: Option<i64>,
+                online: bool| UserRow {
         id,
         email: format!("user{id}@example.com"),
         username: format!("user{id}"),
@@ -175,7 +180,11 @@ on_both_databases!(dashboard_page, dashboard_page_is_rendered_with_the_figures);
 async fn bad_days_get_the_validation_envelope() {
     let db = common::TestDb::sqlite().await;
     let app = common::router(&db.db);
-    for uri in ["/api/dashboard/user-growth?days=0", "/api/dashboard/user-growth?days=731", "/api/dashboard/user-growth?days=abc"] {
+    for uri in [
+        "/api/dashboard/user-growth?days=0",
+        "/api/dashboard/user-growth?days=731",
+        "/api/dashboard/user-growth?days=abc",
+    ] {
         let reply = common::get(&app, uri).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}");
         let body = reply.json();

@@ -24,7 +24,8 @@ fn cargo_toml_carries_the_same_leptos_settings_as_leptos_toml() {
 
 #[test]
 fn the_server_reads_leptos_toml() {
-    let options = server::site::leptos_options(std::path::Path::new("/srv/site"), "127.0.0.1:9".parse().unwrap()).unwrap();
+    let options =
+        server::site::leptos_options(std::path::Path::new("/srv/site"), "127.0.0.1:9".parse().unwrap()).unwrap();
     assert_eq!(&*options.output_name, "dreamseed");
     assert_eq!(&*options.site_pkg_dir, "pkg");
     assert_eq!(&*options.site_root, "/srv/site");

@@ -75,6 +75,7 @@ mod draw {
     use charming::{Chart, Echarts, WasmRenderer};
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
     use super::CHART_ID;
     use crate::error::AppError;
@@ -83,9 +84,12 @@ mod draw {
 
     #[wasm_bindgen]
     extern "C" {
+        /// An ECharts instance, for the method charming does not bind.
+        type Instance;
+
         /// `echartsInstance.dispose()`: frees the canvas and listeners.
         #[wasm_bindgen(method)]
-        fn dispose(this: &Echarts);
+        fn dispose(this: &Instance);
     }
 
     /// Draws (or redraws) the chart whenever `growth` has data, keeps it sized to
@@ -114,7 +118,7 @@ mod draw {
             resize.remove();
             instance.update_value(|slot| {
                 if let Some(echarts) = slot.take() {
-                    echarts.dispose();
+                    echarts.unchecked_ref::<Instance>().dispose();
                 }
             });
         });

@@ -66,9 +66,12 @@ mod draw {
         #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
         fn geo_json(data: &JsValue, options: &JsValue) -> Layer;
 
+        /// A Leaflet vector layer, for the method the crate does not bind.
+        type VectorLayer;
+
         /// `path.getElement()`: the SVG element Leaflet drew, once on the map.
         #[wasm_bindgen(method, js_name = getElement)]
-        fn get_element(this: &Layer) -> Option<web_sys::Element>;
+        fn get_element(this: &VectorLayer) -> Option<web_sys::Element>;
     }
 
     /// The map and its marker layer, created once and reused on new data.
@@ -109,10 +112,8 @@ mod draw {
     }
 
     fn create_map() -> Result<Drawn, JsValue> {
-        let narrow = web_sys::window()
-            .and_then(|w| w.inner_width().ok())
-            .and_then(|w| w.as_f64())
-            .is_some_and(|w| w < 640.0);
+        let narrow =
+            web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 640.0);
         let options = MapOptions::new();
         options.set_center(LatLng::new(30.0, 40.0));
         options.set_zoom(if narrow { 0.5 } else { 1.5 });
@@ -197,7 +198,7 @@ mod draw {
 
     /// Names the marker for screen readers and lets the keyboard open its popup.
     fn make_accessible(layer: &Layer, country: &CountryStat, lang: Lang) {
-        let Some(el) = layer.get_element() else { return };
+        let Some(el) = layer.unchecked_ref::<VectorLayer>().get_element() else { return };
         let name = match lang {
             Lang::Ko => &country.name_ko,
             Lang::En => &country.name,
@@ -205,7 +206,8 @@ mod draw {
         let _ = el.set_attribute("role", "button");
         let _ = el.set_attribute("tabindex", "0");
         let _ = el.set_attribute("data-country", &country.country);
-        let _ = el.set_attribute("aria-label", &format!("{name}: {} {}", t(lang, Msg::Users), format_count(country.users)));
+        let _ =
+            el.set_attribute("aria-label", &format!("{name}: {} {}", t(lang, Msg::Users), format_count(country.users)));
         let layer = layer.clone();
         let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
             if ev.key() == "Enter" || ev.key() == " " {

@@ -177,7 +177,8 @@ pub async fn insert_problems(db: &Db, rows: &[ProblemRow]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    const SQL: &str = "insert into problems (id, title, content, answer, subject, difficulty, status, created_at, updated_at) ";
+    const SQL: &str =
+        "insert into problems (id, title, content, answer, subject, difficulty, status, created_at, updated_at) ";
     // Few rows (thousands at most): the portable multi-row form is fast enough on both.
     on_db!(db, pool => {
         let mut qb = QueryBuilder::new(SQL);
@@ -218,10 +219,12 @@ pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>>
     let indexes: Vec<(String, String)> = match db {
         // Indexes behind UNIQUE / PRIMARY KEY constraints have no SQL text.
         Db::Sqlite(pool) => {
-            sqlx::query_as("select name, sql from sqlite_master where type = 'index' and tbl_name = $1 and sql is not null")
-                .bind(table)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(
+                "select name, sql from sqlite_master where type = 'index' and tbl_name = $1 and sql is not null",
+            )
+            .bind(table)
+            .fetch_all(pool)
+            .await?
         }
         Db::Postgres(pool) => {
             sqlx::query_as(
@@ -235,8 +238,7 @@ pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>>
         }
     };
     for (name, _) in &indexes {
-        let sql = format!("drop index {name}");
-        on_db!(db, pool => sqlx::query(&sql).execute(pool).await?);
+        db.execute(&format!("drop index {name}")).await?;
     }
     Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
@@ -245,13 +247,13 @@ pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>>
 /// planner's statistics.
 pub async fn create_indexes(db: &Db, statements: &[String]) -> Result<()> {
     for sql in statements {
-        on_db!(db, pool => sqlx::query(sql).execute(pool).await?);
+        db.execute(sql).await?;
     }
     analyze(db).await
 }
 
 /// Refreshes the query planner's statistics after a load.
 pub async fn analyze(db: &Db) -> Result<()> {
-    on_db!(db, pool => sqlx::query("analyze").execute(pool).await?);
+    db.execute("analyze").await?;
     Ok(())
 }

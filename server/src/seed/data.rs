@@ -18,31 +18,64 @@ pub const ONLINE_WINDOW: i64 = 10 * 60;
 /// Countries and their weights (per mille of sign-ups). All are large enough to
 /// have an outline and a marker on the 1:110m world map.
 const COUNTRIES: &[(&str, u32)] = &[
-    ("KR", 520), ("US", 80), ("JP", 60), ("CN", 45), ("VN", 35), ("CA", 22), ("AU", 20),
-    ("GB", 18), ("DE", 16), ("FR", 14), ("IN", 14), ("ID", 13), ("PH", 12), ("TH", 11),
-    ("MY", 10), ("MN", 9), ("UZ", 8), ("KZ", 8), ("BR", 8), ("MX", 7), ("NZ", 7), ("RU", 7),
-    ("ES", 6), ("IT", 6), ("NL", 5), ("SE", 5), ("TR", 5), ("AR", 4), ("CL", 4), ("ZA", 4),
-    ("EG", 3), ("NG", 3), ("KE", 3), ("SA", 3), ("AE", 3),
+    ("KR", 520),
+    ("US", 80),
+    ("JP", 60),
+    ("CN", 45),
+    ("VN", 35),
+    ("CA", 22),
+    ("AU", 20),
+    ("GB", 18),
+    ("DE", 16),
+    ("FR", 14),
+    ("IN", 14),
+    ("ID", 13),
+    ("PH", 12),
+    ("TH", 11),
+    ("MY", 10),
+    ("MN", 9),
+    ("UZ", 8),
+    ("KZ", 8),
+    ("BR", 8),
+    ("MX", 7),
+    ("NZ", 7),
+    ("RU", 7),
+    ("ES", 6),
+    ("IT", 6),
+    ("NL", 5),
+    ("SE", 5),
+    ("TR", 5),
+    ("AR", 4),
+    ("CL", 4),
+    ("ZA", 4),
+    ("EG", 3),
+    ("NG", 3),
+    ("KE", 3),
+    ("SA", 3),
+    ("AE", 3),
 ];
 
 const USER_TYPES: &[(&str, u32)] = &[("free", 70), ("paid", 22), ("premium", 8)];
 const DEVICES: &[(&str, u32)] = &[("web", 45), ("android", 35), ("ios", 20)];
 
 /// Share of the day's activity by KST hour: quiet at night, peaks after school.
-const HOUR_WEIGHTS: [u32; 24] = [
-    3, 2, 1, 1, 1, 1, 2, 4, 6, 7, 8, 8, 9, 9, 10, 12, 14, 16, 18, 20, 21, 19, 14, 7,
-];
+const HOUR_WEIGHTS: [u32; 24] = [3, 2, 1, 1, 1, 1, 2, 4, 6, 7, 8, 8, 9, 9, 10, 12, 14, 16, 18, 20, 21, 19, 14, 7];
 
 const SUBJECTS: &[(&str, &str)] = &[
-    ("math", "수학"), ("korean", "국어"), ("english", "영어"), ("science", "과학"), ("social", "사회"), ("coding", "코딩"),
+    ("math", "수학"),
+    ("korean", "국어"),
+    ("english", "영어"),
+    ("science", "과학"),
+    ("social", "사회"),
+    ("coding", "코딩"),
 ];
-const TOPICS: &[&str] = &[
-    "기초 개념", "응용 문제", "실력 점검", "심화 탐구", "서술형 연습", "단원 평가", "오답 복습", "모의고사",
-];
+const TOPICS: &[&str] =
+    &["기초 개념", "응용 문제", "실력 점검", "심화 탐구", "서술형 연습", "단원 평가", "오답 복습", "모의고사"];
 const DIFFICULTIES: &[(&str, u32)] = &[("easy", 40), ("medium", 40), ("hard", 20)];
 const STATUSES: &[(&str, u32)] = &[("active", 80), ("inactive", 10), ("draft", 10)];
 
-const FAMILY_NAMES: &[&str] = &["kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh", "seo", "shin", "kwon"];
+const FAMILY_NAMES: &[&str] =
+    &["kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh", "seo", "shin", "kwon"];
 const GIVEN_NAMES: &[&str] = &[
     "minjun", "seoyeon", "doyun", "jiwoo", "haeun", "siwoo", "seojun", "hayoon", "jiho", "yuna", "eunwoo", "sua",
     "joon", "dana", "alex", "mina", "sam", "yui", "linh", "arjun", "emma", "noah", "mei", "leo",
@@ -225,7 +258,14 @@ impl<'a> ActivityDays<'a> {
     /// Starts the stream; `signups` are the users' sign-up times from [`signup_times`].
     pub fn new(plan: &Plan, signups: &'a [i64]) -> Self {
         let per_day = if signups.is_empty() { Vec::new() } else { activities_per_day(plan, signups) };
-        Self { plan: *plan, signups, per_day, rng: fastrand::Rng::with_seed(plan.seed.wrapping_add(13)), day: 0, events: Vec::new() }
+        Self {
+            plan: *plan,
+            signups,
+            per_day,
+            rng: fastrand::Rng::with_seed(plan.seed.wrapping_add(13)),
+            day: 0,
+            events: Vec::new(),
+        }
     }
 
     /// The next day's events, or `None` after the last day.

@@ -75,13 +75,12 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.postgres_name.take() else { return };
-        let db = self.db.clone();
-        // Drop runs outside any async context we could use: a short-lived runtime
-        // on its own thread closes the pool and drops the database.
+        // Drop may run on the test's runtime thread, so the test's pool cannot be
+        // awaited here: a short-lived runtime on its own thread drops the database
+        // with FORCE, which ends the test pool's sessions on the server side.
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async move {
-                db.close().await;
                 if let Ok(Db::Postgres(admin)) = Db::connect(&postgres_admin_url()).await {
                     let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await;
                     admin.close().await;
@@ -107,8 +106,9 @@ pub fn test_countries() -> CountryIndex {
 
 /// The application router over `db`, as `dreamseed serve` builds it.
 pub fn router(db: &Db) -> Router {
-    let leptos_options = server::site::leptos_options(std::path::Path::new("target/site"), "127.0.0.1:0".parse().unwrap())
-        .expect("leptos options");
+    let leptos_options =
+        server::site::leptos_options(std::path::Path::new("target/site"), "127.0.0.1:0".parse().unwrap())
+            .expect("leptos options");
     server::app(AppState { leptos_options, db: db.clone(), countries: Arc::new(test_countries()) })
 }
 

@@ -1,0 +1,107 @@
+# DreamSeed Admin: the two commands (`make run`, `make test`) and their parts.
+# Every step checks before it acts, so a second run on a ready machine is quick.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# npm's wasm-opt (binaryen 132) must win over Debian's older one (see TOOLCHAIN.md).
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# The wasm-bindgen CLI must equal the crate version in Cargo.lock, exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+E2E_PORT ?= 18002
+RUN_DB ?= ./dreamseed_analytics.db
+
+.PHONY: help run build build-debug test test-rust test-e2e lint fmt tools node-deps assets chromium services clean
+
+help:
+	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
+	@echo "make test   install what the tests need, then lint and run every test suite"
+	@echo "make build  release build: target/release/dreamseed + target/site"
+	@echo "make watch  hot-reloading development server (cargo leptos watch)"
+
+## ---- the two commands ------------------------------------------------------
+
+run: build
+	@echo "Starting DreamSeed Admin on http://127.0.0.1:$${PORT:-8002} (database $${DATABASE_URL:-$(RUN_DB)})"
+	DB_PATH=$(RUN_DB) target/release/dreamseed serve
+
+test: tools assets chromium services lint test-rust test-e2e
+	@echo "All test suites passed."
+
+## ---- building --------------------------------------------------------------
+
+build: tools assets
+	cargo leptos build --release --precompress
+
+build-debug: tools assets
+	cargo leptos build
+
+watch: tools assets
+	cargo leptos watch
+
+## ---- testing ---------------------------------------------------------------
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+# app's own tests need its server side; server's tests drive the whole router
+# against real SQLite files and real Postgres databases.
+test-rust:
+	cargo test -p app -p server --features app/ssr
+
+# The release build, started on its own port and database, driven by Playwright
+# in Debian's Chromium (desktop and phone), then stopped by PID.
+test-e2e: build
+	@tmp=$$(mktemp -d); \
+	DB_PATH=$$tmp/e2e.db PORT=$(E2E_PORT) LOG_FORMAT=json target/release/dreamseed serve >$$tmp/server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
+	for i in $$(seq 1 120); do \
+	  curl -fsS http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null 2>&1 && break; \
+	  kill -0 $$pid 2>/dev/null || { cat $$tmp/server.log; echo "server exited"; exit 1; }; \
+	  sleep 0.5; \
+	done; \
+	BASE_URL=http://127.0.0.1:$(E2E_PORT) npx playwright test -c end2end/playwright.config.ts || { tail -50 $$tmp/server.log; exit 1; }
+
+## ---- what the builds and tests need ----------------------------------------
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once; 10-25 min on 2 cores)"; \
+	  cargo +nightly install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads; \
+	fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (must match Cargo.lock)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node-deps: node_modules/.package-lock.json
+
+assets: node-deps
+	@node scripts/vendor-assets.mjs
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Postgres and Redis on their standard local ports: started if they are down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "Starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	  echo "Starting Redis"; redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
+	    --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; }
+
+clean:
+	cargo clean
+	rm -rf public/vendor node_modules

@@ -1,0 +1,44 @@
+// Every page a spec opens is watched: a console error, an uncaught exception or
+// a request to any host but the app's own fails the test.
+import { test as base, expect, type Page } from '@playwright/test';
+
+export type Watch = { errors: string[]; offsite: string[] };
+
+export const test = base.extend<{ watch: Watch }>({
+  watch: async ({ page, baseURL }, use) => {
+    const ownHost = new URL(baseURL!).host;
+    const watch: Watch = { errors: [], offsite: [] };
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') watch.errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => watch.errors.push(err.message));
+    // Anything leaving the app's host is recorded and never sent.
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.protocol.startsWith('http') && url.host !== ownHost) {
+        watch.offsite.push(url.href);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await use(watch);
+    expect(watch.errors, 'console errors').toEqual([]);
+    expect(watch.offsite, 'requests that left the app').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Resolves once the WASM has hydrated the page and drawn the chart and markers. */
+export async function waitForDashboard(page: Page) {
+  await page.waitForFunction(() => {
+    const el = document.getElementById('user-growth-chart');
+    // @ts-expect-error: echarts is the global the vendored script defines.
+    const chart = el && window.echarts?.getInstanceByDom(el);
+    const series = chart?.getOption()?.series;
+    return !!series && series[0].data.length > 0 && document.querySelectorAll('.country-marker').length > 0;
+  });
+}
+
+/** The API's way of writing a count on a card: thousands separators. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
