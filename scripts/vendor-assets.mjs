@@ -25,6 +25,13 @@ const copies = [
   ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
   ['leaflet/LICENSE', 'leaflet/LICENSE'],
   ...readdirSync(join(modules, 'leaflet/dist/images')).map((f) => [`leaflet/dist/images/${f}`, `leaflet/images/${f}`]),
+  // Pretendard, a Korean UI font (SIL OFL 1.1): split by Unicode range, so a page
+  // downloads only the pieces holding the characters it shows.
+  ['pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css', 'pretendard/pretendard.css'],
+  ...readdirSync(join(modules, 'pretendard/dist/web/variable/woff2-dynamic-subset')).map((f) => [
+    `pretendard/dist/web/variable/woff2-dynamic-subset/${f}`,
+    `pretendard/woff2-dynamic-subset/${f}`,
+  ]),
 ];
 const derived = ['countries.geojson', 'countries.json'];
 
@@ -58,9 +65,12 @@ const unnumbered = { Kosovo: 'XK' };
 // "United States", "USA"): a long formal name gives way to the next, common one.
 const shortName = (names) => (Array.isArray(names) ? (names[0].length > 20 && names[1] ? names[1] : names[0]) : names);
 
-/** Area and centroid of a ring (planar, in degrees: good enough for a marker). */
-function ringCentroid(input) {
-  // Rings that cross the antimeridian (Russia, Fiji) jump by 360°: unwrap them first.
+/**
+ * A ring that crosses the antimeridian (Russia, Fiji) jumps by 360° between two
+ * points, which a flat map draws as a line across the whole world: continue it
+ * past ±180° instead.
+ */
+function unwrapRing(input) {
   const ring = [];
   for (const [x, y] of input) {
     let lng = x;
@@ -69,6 +79,11 @@ function ringCentroid(input) {
     while (lng - prev < -180) lng += 360;
     ring.push([lng, y]);
   }
+  return ring;
+}
+
+/** Area and centroid of a ring (planar, in degrees: good enough for a marker). */
+function ringCentroid(ring) {
   let area = 0, cx = 0, cy = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [x0, y0] = ring[j];
@@ -94,6 +109,8 @@ function markerPosition(geometry) {
 }
 
 const collection = topojson.feature(topology, topology.objects.countries);
+// Antarctica has no students, and its pole-wrapping ring cannot be drawn flat.
+collection.features = collection.features.filter((f) => f.properties.name !== 'Antarctica');
 const index = {};
 for (const [a2] of codes) {
   index[a2] = { en: shortName(en[a2]), ko: shortName(ko[a2] ?? en[a2]) };
@@ -104,6 +121,8 @@ for (const feature of collection.features) {
   const a2 = numericToAlpha2.get(feature.id) ?? unnumbered[feature.properties.name] ?? null;
   feature.properties = { iso2: a2, name: feature.properties.name };
   delete feature.id;
+  const g = feature.geometry;
+  g.coordinates = g.type === 'Polygon' ? g.coordinates.map(unwrapRing) : g.coordinates.map((p) => p.map(unwrapRing));
   if (a2 && index[a2] && !index[a2].lat) Object.assign(index[a2], markerPosition(feature.geometry));
 }
 

@@ -4,6 +4,8 @@
 //! (state, storage, services).
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod i18n;
@@ -41,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href="/vendor/pretendard/pretendard.css" />
                 <link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
                 <script defer src="/vendor/echarts/echarts.min.js"></script>
                 <script defer src="/vendor/leaflet/leaflet.js"></script>
@@ -79,7 +82,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The current UI language (Korean unless switched).
+/// The current UI language (Korean unless switched). Read once when a component
+/// renders: switching the language renders the page again.
 pub fn use_lang() -> Lang {
-    use_context::<RwSignal<Lang>>().map(|lang| lang.get()).unwrap_or_default()
+    use_context::<RwSignal<Lang>>().map(|lang| lang.get_untracked()).unwrap_or_default()
 }

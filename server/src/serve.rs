@@ -12,6 +12,9 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::{seed, site};
 
+/// How long in-flight requests may run after SIGTERM before the process exits.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Opens the database named by `config` and applies pending migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url)
@@ -39,7 +42,24 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState { leptos_options, db: db.clone(), countries: Arc::new(countries) };
     let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
     tracing::info!(site.root = %site_root.display(), "DreamSeed Admin listening on http://{}", config.addr);
-    axum::serve(listener, crate::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let server = axum::serve(listener, crate::app(state)).with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutdown signal: finishing in-flight requests");
+            stopping.notify_one();
+        }
+    });
+    // In-flight requests get a grace period; a client that never finishes
+    // reading must not keep the process alive past it.
+    tokio::select! {
+        result = server => result?,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!(grace_ms = SHUTDOWN_GRACE.as_millis() as u64, "requests still open after the grace period: stopping anyway"),
+    }
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())

@@ -5,12 +5,28 @@ use leptos::prelude::*;
 
 use crate::components::error_card::ErrorCard;
 use crate::error::AppError;
-use crate::i18n::{format_count, t, Msg};
+use crate::i18n::{format_count, t, Lang, Msg};
 use crate::model::UserGrowth;
 use crate::use_lang;
 
 /// The chart's DOM id (ECharts draws into it by id).
 const CHART_ID: &str = "user-growth-chart";
+/// The id of the text that names the chart for screen readers.
+const SUMMARY_ID: &str = "user-growth-summary";
+
+/// "Last 30 days: new users N, total users M".
+fn summary(growth: &UserGrowth, lang: Lang) -> String {
+    let new_users: i64 = growth.points.iter().map(|p| p.new_users).sum();
+    let total = growth.points.last().map_or(0, |p| p.total_users);
+    format!(
+        "{}: {} {}, {} {}",
+        t(lang, Msg::Last30Days),
+        t(lang, Msg::NewUsers),
+        format_count(new_users),
+        t(lang, Msg::CumulativeUsers),
+        format_count(total)
+    )
+}
 
 /// The chart for `growth`; a skeleton while it loads, an empty state when no one
 /// signed up in the range, an error card when loading failed.
@@ -20,23 +36,6 @@ pub fn UserGrowthChart(growth: Resource<Result<UserGrowth, AppError>>) -> impl I
 
     #[cfg(feature = "hydrate")]
     draw::on_data(growth, lang);
-
-    // A text equivalent of the picture for screen readers.
-    let summary = move || match growth.get() {
-        Some(Ok(g)) => {
-            let new_users: i64 = g.points.iter().map(|p| p.new_users).sum();
-            let total = g.points.last().map_or(0, |p| p.total_users);
-            format!(
-                "{}: {} {}, {} {}",
-                t(lang, Msg::Last30Days),
-                t(lang, Msg::NewUsers),
-                format_count(new_users),
-                t(lang, Msg::CumulativeUsers),
-                format_count(total)
-            )
-        }
-        _ => t(lang, Msg::Loading).to_owned(),
-    };
 
     view! {
         <div class="chart-box">
@@ -55,11 +54,12 @@ pub fn UserGrowthChart(growth: Resource<Result<UserGrowth, AppError>>) -> impl I
                             view! { <p class="chart-overlay empty-state">{t(lang, Msg::NoUsersYet)}</p> }
                                 .into_any()
                         }
-                        Ok(_) => ().into_any(),
+                        // The picture's text equivalent, which names the chart.
+                        Ok(g) => view! { <p id=SUMMARY_ID class="sr-only">{summary(&g, lang)}</p> }.into_any(),
                     }
                 })}
             </Transition>
-            <div id=CHART_ID class="chart" role="img" aria-label=summary></div>
+            <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID></div>
         </div>
     }
 }
@@ -78,6 +78,7 @@ mod draw {
     use wasm_bindgen::JsCast;
 
     use super::CHART_ID;
+    use crate::browser::{load_font_for, UI_FONT};
     use crate::error::AppError;
     use crate::i18n::{t, Lang, Msg};
     use crate::model::UserGrowth;
@@ -90,6 +91,10 @@ mod draw {
         /// `echartsInstance.dispose()`: frees the canvas and listeners.
         #[wasm_bindgen(method)]
         fn dispose(this: &Instance);
+
+        /// `echartsInstance.setOption(option)`: merges into the current option.
+        #[wasm_bindgen(method, js_name = setOption)]
+        fn merge_option(this: &Instance, option: &JsValue);
     }
 
     /// Draws (or redraws) the chart whenever `growth` has data, keeps it sized to
@@ -99,12 +104,24 @@ mod draw {
         Effect::new(move |_| {
             let Some(Ok(data)) = growth.get() else { return };
             let chart = build(&data, lang);
-            instance.update_value(|slot| match slot {
-                Some(echarts) => WasmRenderer::update(echarts, &chart),
-                None => match WasmRenderer::new_opt(None, None).render(CHART_ID, &chart) {
-                    Ok(echarts) => *slot = Some(echarts),
-                    Err(err) => leptos::logging::error!("user growth chart: {err:?}"),
-                },
+            leptos::task::spawn_local(async move {
+                // Every label the canvas will draw, so their glyphs are loaded first.
+                let labels = format!("{}{}0123456789-,", t(lang, Msg::NewUsers), t(lang, Msg::CumulativeUsers));
+                load_font_for(&labels).await;
+                instance.update_value(|slot| match slot {
+                    Some(echarts) => WasmRenderer::update(echarts, &chart),
+                    None => match WasmRenderer::new_opt(None, None).render(CHART_ID, &chart) {
+                        Ok(echarts) => {
+                            // charming has no global text style: set ECharts' own.
+                            let font = serde_json::json!({ "textStyle": { "fontFamily": UI_FONT } });
+                            if let Ok(font) = js_sys::JSON::parse(&font.to_string()) {
+                                echarts.unchecked_ref::<Instance>().merge_option(&font);
+                            }
+                            *slot = Some(echarts);
+                        }
+                        Err(err) => leptos::logging::error!("user growth chart: {err:?}"),
+                    },
+                });
             });
         });
         let resize = window_event_listener(leptos::ev::resize, move |_| {

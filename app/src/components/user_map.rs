@@ -152,6 +152,7 @@ mod draw {
         style.set_interactive(false);
         // Colours come from style/main.css (they follow the theme).
         style.set_class_name("country-outline".into());
+        style.set_attribution("Natural Earth".into());
         geo_json(&data, &style).add_to(&map);
     }
 
