@@ -1,6 +1,6 @@
 // Copies the front-end assets DreamSeed Admin serves itself (never from a CDN) out of
-// node_modules into public/vendor/, which cargo-leptos copies into the site, and
-// derives the map data:
+// node_modules into public/vendor/, which cargo-leptos copies into the site, bundles
+// the parts of ECharts the dashboard uses, and derives the map data:
 //   vendor/countries.geojson  country outlines (world-atlas 110m TopoJSON → GeoJSON),
 //                             each feature tagged with its ISO-3166 alpha-2 code;
 //   vendor/countries.json     per alpha-2 code: English and Korean names
@@ -19,7 +19,6 @@ const modules = join(root, 'node_modules');
 const out = join(root, 'public', 'vendor');
 
 const copies = [
-  ['echarts/dist/echarts.min.js', 'echarts/echarts.min.js'],
   ['echarts/LICENSE', 'echarts/LICENSE'],
   ['leaflet/dist/leaflet.js', 'leaflet/leaflet.js'],
   ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
@@ -33,13 +32,18 @@ const copies = [
     `pretendard/woff2-dynamic-subset/${f}`,
   ]),
 ];
-const derived = ['countries.geojson', 'countries.json'];
+const derived = ['countries.geojson', 'countries.json', 'echarts/echarts.min.js'];
 
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
 }
 
-const inputsChanged = Math.max(mtime(join(root, 'package-lock.json')), mtime(fileURLToPath(import.meta.url)));
+const echartsEntry = join(root, 'scripts', 'echarts-entry.mjs');
+const inputsChanged = Math.max(
+  mtime(join(root, 'package-lock.json')),
+  mtime(fileURLToPath(import.meta.url)),
+  mtime(echartsEntry),
+);
 const outputs = [...copies.map(([, to]) => join(out, to)), ...derived.map((f) => join(out, f))];
 if (outputs.every((p) => mtime(p) > inputsChanged)) {
   console.log('vendor assets: up to date');
@@ -50,6 +54,19 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   copyFileSync(join(modules, from), join(out, to));
 }
+
+// --- ECharts: only the parts the dashboard uses (scripts/echarts-entry.mjs) ----------
+const esbuild = require('esbuild');
+esbuild.buildSync({
+  entryPoints: [echartsEntry],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2019',
+  legalComments: 'none',
+  outfile: join(out, 'echarts', 'echarts.min.js'),
+  logLevel: 'warning',
+});
 
 // --- map data -------------------------------------------------------------------
 const topojson = require('topojson-client');

@@ -24,7 +24,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
@@ -75,7 +75,10 @@ pub fn App() -> impl IntoView {
             <AppHeader />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=DashboardPage />
+                    // The dashboard's data takes milliseconds to gather, so the whole page
+                    // is sent at once: one parse and one layout in the browser, instead of
+                    // skeletons first and a swap (with its re-layout) per widget.
+                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -1,0 +1,48 @@
+// Benchmark (prints figures, asserts nothing): time from navigation to a
+// hydrated dashboard with the growth chart and the map markers drawn, in
+// headless Debian Chromium on loopback. Each run uses a fresh browser context
+// (cold cache) unless WARM=1.
+//   BASE_URL=http://127.0.0.1:8002 RUNS=10 node end2end/bench/hydration.mjs
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL ?? 'http://127.0.0.1:8002';
+const runs = Number(process.env.RUNS ?? 10);
+const warm = process.env.WARM === '1';
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+const ready = () => {
+  const el = document.getElementById('user-growth-chart');
+  const chart = el && window.echarts?.getInstanceByDom(el);
+  const series = chart?.getOption()?.series;
+  return !!series && series[0].data.length > 0 && document.querySelectorAll('.country-marker').length >= 10;
+};
+
+const times = [];
+const shared = warm ? await browser.newContext({ viewport: { width: 1366, height: 900 } }) : null;
+for (let i = 0; i < runs + 1; i++) {
+  const context = shared ?? (await browser.newContext({ viewport: { width: 1366, height: 900 } }));
+  const page = await context.newPage();
+  const start = performance.now();
+  await page.goto(base + '/', { waitUntil: 'commit' });
+  await page.waitForFunction(ready, null, { polling: 'raf', timeout: 30_000 });
+  const elapsed = performance.now() - start;
+  const nav = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    return { ttfb: n.responseStart - n.requestStart, domContentLoaded: n.domContentLoadedEventEnd };
+  });
+  if (i > 0) times.push({ elapsed, ...nav }); // the first run warms the server
+  await page.close();
+  if (!shared) await context.close();
+}
+await browser.close();
+
+const pick = (k) => times.map((t) => t[k]).sort((a, b) => a - b);
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+for (const [label, key] of [['navigation → chart + markers drawn', 'elapsed'], ['TTFB', 'ttfb'], ['DOMContentLoaded', 'domContentLoaded']]) {
+  const xs = pick(key);
+  console.log(`${label.padEnd(36)} median ${pct(xs, 50).toFixed(0)} ms  p90 ${pct(xs, 90).toFixed(0)} ms  min ${xs[0].toFixed(0)} ms  (${runs} ${warm ? 'warm' : 'cold-cache'} runs)`);
+}
