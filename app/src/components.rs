@@ -7,3 +7,4 @@ pub mod stat_card;
 pub mod stat_cards;
 pub mod user_growth_chart;
 pub mod user_map;
+pub mod widget_status;

@@ -57,12 +57,9 @@ pub async fn run(db: &Db, plan: &Plan, reset: bool, progress: bool) -> Result<Su
     bar.set_message("planning");
     let signups = data::signup_times(plan);
     let mut last_activity: Vec<Option<i64>> = vec![None; signups.len()];
-    let mut days = data::ActivityDays::new(plan, &signups);
-    while let Some(events) = days.next_day() {
-        for e in events {
-            let slot = &mut last_activity[e.user_index];
-            *slot = Some(slot.map_or(e.at, |t| t.max(e.at)));
-        }
+    for e in data::ActivityDays::new(plan, &signups).flatten() {
+        let slot = &mut last_activity[e.user_index];
+        *slot = Some(slot.map_or(e.at, |t| t.max(e.at)));
     }
 
     let mut rebuild = Vec::new();
@@ -74,43 +71,16 @@ pub async fn run(db: &Db, plan: &Plan, reset: bool, progress: bool) -> Result<Su
     }
 
     bar.set_message("problems");
-    for chunk in data::problems(plan).chunks(bulk::batch_rows(db, 9)) {
-        bulk::insert_problems(db, chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-
+    bulk::insert_all(db, data::problems(plan).into_iter(), |n| bar.inc(n)).await?;
     bar.set_message("users");
-    let batch = bulk::batch_rows(db, 9);
-    let mut rows = Vec::with_capacity(batch);
-    for (i, (&created, &last)) in signups.iter().zip(&last_activity).enumerate() {
-        rows.push(data::user(plan, i, created, last));
-        if rows.len() == batch {
-            bulk::insert_users(db, &rows).await?;
-            bar.inc(rows.len() as u64);
-            rows.clear();
-        }
-    }
-    bulk::insert_users(db, &rows).await?;
-    bar.inc(rows.len() as u64);
+    let users = signups.iter().zip(&last_activity).enumerate();
+    bulk::insert_all(db, users.map(|(i, (&created, &last))| data::user(plan, i, created, last)), |n| bar.inc(n))
+        .await?;
     drop(last_activity);
-
     // Pass 2: the same stream again, inserted.
     bar.set_message("activities");
-    let batch = bulk::batch_rows(db, 6);
-    let mut rows = Vec::with_capacity(batch);
-    let mut days = data::ActivityDays::new(plan, &signups);
-    while let Some(events) = days.next_day() {
-        for e in events {
-            rows.push(e.row());
-            if rows.len() == batch {
-                bulk::insert_activities(db, &rows).await?;
-                bar.inc(rows.len() as u64);
-                rows.clear();
-            }
-        }
-    }
-    bulk::insert_activities(db, &rows).await?;
-    bar.inc(rows.len() as u64);
+    let activities = data::ActivityDays::new(plan, &signups).flatten().map(|e| e.row());
+    bulk::insert_all(db, activities, |n| bar.inc(n)).await?;
 
     bar.set_message("indexing");
     bulk::sync_id_sequences(db).await?;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::db::bulk::{self, ActivityRow, ProblemRow, UserRow};
+use app::db::bulk::{self, ActivityRow, BulkRow, ProblemRow, UserRow};
 use app::db::{Db, Ts};
 use app::services::dashboard::{start_of_day, KST};
 use axum::body::Body;
@@ -43,7 +43,7 @@ async fn load_fixture(db: &Db) {
         user(4, "free", Some("JP"), -40 * 86_400, None, false),
         user(5, "free", None, -86_400, None, false),
     ];
-    bulk::insert_users(db, &users).await.unwrap();
+    UserRow::insert(db, &users).await.unwrap();
 
     let problem = |id: i64, status: &'static str| ProblemRow {
         id,
@@ -57,7 +57,7 @@ async fn load_fixture(db: &Db) {
         updated_at: at(-86_400),
     };
     let problems = [problem(1, "active"), problem(2, "active"), problem(3, "active"), problem(4, "draft")];
-    bulk::insert_problems(db, &problems).await.unwrap();
+    ProblemRow::insert(db, &problems).await.unwrap();
 
     let activity = |user_id: i64, offset: i64| ActivityRow {
         user_id,
@@ -67,7 +67,7 @@ async fn load_fixture(db: &Db) {
         problem_id: Some(1),
         created_at: at(offset),
     };
-    bulk::insert_activities(db, &[activity(1, 2), activity(3, 5), activity(2, -3_600)]).await.unwrap();
+    ActivityRow::insert(db, &[activity(1, 2), activity(3, 5), activity(2, -3_600)]).await.unwrap();
     bulk::sync_id_sequences(db).await.unwrap();
 }
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::error_card::ErrorCard;
+use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{format_count, t, Lang, Msg};
 use crate::model::UserGrowth;
@@ -32,33 +32,19 @@ fn summary(growth: &UserGrowth, lang: Lang) -> String {
 /// signed up in the range, an error card when loading failed.
 #[component]
 pub fn UserGrowthChart(growth: Resource<Result<UserGrowth, AppError>>) -> impl IntoView {
-    let lang = use_lang();
-
     #[cfg(feature = "hydrate")]
-    draw::on_data(growth, lang);
+    draw::on_data(growth, use_lang());
 
     view! {
         <div class="chart-box">
-            <Transition fallback=|| view! { <div class="chart-overlay skeleton" aria-hidden="true"></div> }>
-                {move || Suspend::new(async move {
-                    match growth.await {
-                        Err(error) => {
-                            view! {
-                                <div class="chart-overlay">
-                                    <ErrorCard error on_retry=Callback::new(move |_| growth.refetch()) />
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Ok(g) if g.points.iter().all(|p| p.total_users == 0) => {
-                            view! { <p class="chart-overlay empty-state">{t(lang, Msg::NoUsersYet)}</p> }
-                                .into_any()
-                        }
-                        // The picture's text equivalent, which names the chart.
-                        Ok(g) => view! { <p id=SUMMARY_ID class="sr-only">{summary(&g, lang)}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <WidgetStatus
+                resource=growth
+                is_empty=|g: &UserGrowth| g.points.iter().all(|p| p.total_users == 0)
+                ready=|g: &UserGrowth| {
+                    let text = summary(g, use_lang());
+                    view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
+                }
+            />
             <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID></div>
         </div>
     }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::error_card::ErrorCard;
+use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::model::CountryStat;
@@ -23,24 +23,7 @@ pub fn UserMap(countries: Resource<Result<Vec<CountryStat>, AppError>>) -> impl 
 
     view! {
         <div class="map-box">
-            <Transition fallback=|| view! { <div class="map-overlay skeleton" aria-hidden="true"></div> }>
-                {move || Suspend::new(async move {
-                    match countries.await {
-                        Err(error) => {
-                            view! {
-                                <div class="map-overlay">
-                                    <ErrorCard error on_retry=Callback::new(move |_| countries.refetch()) />
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="map-overlay empty-state">{t(lang, Msg::NoUsersYet)}</p> }.into_any()
-                        }
-                        Ok(_) => ().into_any(),
-                    }
-                })}
-            </Transition>
+            <WidgetStatus resource=countries is_empty={|list: &Vec<CountryStat>| list.is_empty()} />
             <div id=MAP_ID class="map" role="region" aria-label=t(lang, Msg::UserMap)></div>
         </div>
     }

@@ -251,25 +251,21 @@ pub struct ActivityDays<'a> {
     per_day: Vec<u64>,
     rng: fastrand::Rng,
     day: usize,
-    events: Vec<Event>,
 }
 
 impl<'a> ActivityDays<'a> {
     /// Starts the stream; `signups` are the users' sign-up times from [`signup_times`].
     pub fn new(plan: &Plan, signups: &'a [i64]) -> Self {
         let per_day = if signups.is_empty() { Vec::new() } else { activities_per_day(plan, signups) };
-        Self {
-            plan: *plan,
-            signups,
-            per_day,
-            rng: fastrand::Rng::with_seed(plan.seed.wrapping_add(13)),
-            day: 0,
-            events: Vec::new(),
-        }
+        Self { plan: *plan, signups, per_day, rng: fastrand::Rng::with_seed(plan.seed.wrapping_add(13)), day: 0 }
     }
+}
 
-    /// The next day's events, or `None` after the last day.
-    pub fn next_day(&mut self) -> Option<&[Event]> {
+impl Iterator for ActivityDays<'_> {
+    /// One day's events, in time order.
+    type Item = Vec<Event>;
+
+    fn next(&mut self) -> Option<Vec<Event>> {
         let count = *self.per_day.get(self.day)?;
         let (plan, signups, rng) = (&self.plan, self.signups, &mut self.rng);
         let hour_total: u32 = HOUR_WEIGHTS.iter().sum();
@@ -277,8 +273,8 @@ impl<'a> ActivityDays<'a> {
         let day_end = (day_start + DAY).min(plan.until);
         let eligible = signups.partition_point(|&t| t < day_end).max(1);
         self.day += 1;
-        self.events.clear();
-        while (self.events.len() as u64) < count {
+        let mut events = Vec::with_capacity(count as usize);
+        while (events.len() as u64) < count {
             // A study session: log in, then view / attempt / solve a few problems.
             // Newer users are a little more active than old ones.
             let r = rng.f64();
@@ -297,18 +293,18 @@ impl<'a> ActivityDays<'a> {
                 continue;
             }
             let device = pick(rng, DEVICES);
-            let length = rng.u64(1..=9).min(count - self.events.len() as u64);
+            let length = rng.u64(1..=9).min(count - events.len() as u64);
             for step in 0..length {
                 if at >= day_end {
                     break;
                 }
                 let (kind, problem_id) = session_step(rng, plan, step);
-                self.events.push(Event { user_index, at, kind, problem_id, device });
+                events.push(Event { user_index, at, kind, problem_id, device });
                 at += rng.i64(20..400);
             }
         }
-        self.events.sort_by_key(|e| e.at);
-        Some(&self.events)
+        events.sort_by_key(|e| e.at);
+        Some(events)
     }
 }
 
@@ -338,12 +334,7 @@ mod tests {
 
     fn all_events(plan: &Plan) -> Vec<Event> {
         let signups = signup_times(plan);
-        let mut days = ActivityDays::new(plan, &signups);
-        let mut events = Vec::new();
-        while let Some(day) = days.next_day() {
-            events.extend_from_slice(day);
-        }
-        events
+        ActivityDays::new(plan, &signups).flatten().collect()
     }
 
     #[test]
