@@ -44,7 +44,9 @@ watch: tools assets
 
 ## ---- testing ---------------------------------------------------------------
 
-lint:
+lint: node-deps
+	dockerfile-utils lint Dockerfile
+	action-validator .github/workflows/ci.yml
 	cargo fmt --all -- --check
 	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
@@ -89,8 +91,9 @@ node-deps: node_modules/.package-lock.json
 assets: node-deps
 	@node scripts/vendor-assets.mjs
 
+# The browser the end-to-end tests drive: $CHROMIUM_PATH if set, else Debian's chromium.
 chromium:
-	@command -v chromium >/dev/null || { \
+	@[ -x "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
