@@ -75,6 +75,7 @@ tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
 	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once; 10-25 min on 2 cores)"; \
+	  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal; \
 	  cargo +nightly install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads; \
 	fi
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
@@ -91,19 +92,29 @@ node-deps: node_modules/.package-lock.json
 assets: node-deps
 	@node scripts/vendor-assets.mjs
 
-# The browser the end-to-end tests drive: $CHROMIUM_PATH if set, else Debian's chromium.
+# The browser the end-to-end tests drive: $CHROMIUM_PATH if set, else Debian's
+# chromium, installed with apt (through sudo when not root).
 chromium:
 	@[ -x "$${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Postgres and Redis on their standard local ports: started if they are down.
+# Postgres and Redis on their standard local ports, started if they are down and
+# installed here. Elsewhere the tests that need them skip with one line, except
+# under CI=true, where a missing service fails the run.
 services:
-	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
-	  echo "Starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { \
+	  if [ -d /etc/postgresql ]; then echo "Starting PostgreSQL"; \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  elif [ "$${CI:-}" = true ]; then echo "PostgreSQL is not running on 127.0.0.1:5432"; exit 1; \
+	  else echo "PostgreSQL is not running: its tests will skip"; fi; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
-	  echo "Starting Redis"; redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
-	    --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; }
+	  if command -v redis-server >/dev/null; then echo "Starting Redis"; \
+	    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	      --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+	  elif [ "$${CI:-}" = true ]; then echo "Redis is not running on 127.0.0.1:6379"; exit 1; \
+	  else echo "Redis is not running: its tests will skip"; fi; }
 
 clean:
 	cargo clean

@@ -3,7 +3,7 @@
 
 pub mod dashboard;
 
-/// The shared state from Leptos context (provided by `leptos_routes_with_context`).
+/// The shared state from Leptos context (`leptos_routes` provides the router state).
 #[cfg(feature = "ssr")]
 pub(crate) fn state() -> crate::error::Result<crate::state::AppState> {
     leptos::prelude::use_context::<crate::state::AppState>().ok_or_else(|| {

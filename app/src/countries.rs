@@ -10,10 +10,13 @@ use serde::Deserialize;
 /// Names and map position of one country.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct CountryInfo {
+    /// English name.
     pub en: String,
+    /// Korean name.
     pub ko: String,
-    /// Marker position; absent for countries too small for the 1:110m outlines.
+    /// Marker latitude; absent for countries too small for the 1:110m outlines.
     pub lat: Option<f64>,
+    /// Marker longitude (see `lat`).
     pub lng: Option<f64>,
 }
 
@@ -25,9 +28,12 @@ pub struct CountryIndex {
 
 /// Why the country index could not be loaded.
 #[derive(Debug, thiserror::Error)]
+#[expect(missing_docs, reason = "the fields are the file and the underlying error")]
 pub enum CountryIndexError {
+    /// The file could not be read.
     #[error("cannot read {path}: {source} (run `make assets` to generate it)")]
     Read { path: String, source: std::io::Error },
+    /// The file is not the expected JSON.
     #[error("{path} is not a valid country index: {source}")]
     Parse { path: String, source: serde_json::Error },
 }
@@ -50,15 +56,5 @@ impl CountryIndex {
     /// The country with this alpha-2 code, if it is one.
     pub fn get(&self, code: &str) -> Option<&CountryInfo> {
         self.by_code.get(code)
-    }
-
-    /// How many countries the index knows.
-    pub fn len(&self) -> usize {
-        self.by_code.len()
-    }
-
-    /// Whether the index is empty.
-    pub fn is_empty(&self) -> bool {
-        self.by_code.is_empty()
     }
 }

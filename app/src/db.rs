@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod problems;
 pub mod users;
 
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -25,14 +26,18 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 /// A connection pool to whichever database `DATABASE_URL` names.
 #[derive(Clone, Debug)]
 pub enum Db {
+    /// The embedded default: a SQLite file.
     Sqlite(SqlitePool),
+    /// Scaled mode: a Postgres server shared by every replica.
     Postgres(PgPool),
 }
 
 /// Which SQL dialect a [`Db`] speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite's SQL.
     Sqlite,
+    /// Postgres's SQL.
     Postgres,
 }
 
@@ -109,9 +114,25 @@ impl Db {
         on_db!(self, pool => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()))
     }
 
-    /// A round trip to the database, for health checks.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.execute("select 1").await.map(|_| ())
+    /// Runs `work` while holding the lock `key` for every process using this
+    /// database, e.g. so that one replica alone fills an empty database. On
+    /// Postgres it is a transaction-scoped advisory lock (released on commit, or
+    /// by the server if this process dies); a SQLite file has a single server.
+    pub async fn exclusive<T>(
+        &self,
+        key: i64,
+        work: impl Future<Output = crate::error::Result<T>>,
+    ) -> crate::error::Result<T> {
+        match self {
+            Self::Sqlite(_) => work.await,
+            Self::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("select pg_advisory_xact_lock($1)").bind(key).execute(&mut *tx).await?;
+                let result = work.await;
+                tx.commit().await?;
+                result
+            }
+        }
     }
 
     /// Closes every connection, waiting for those in use.

@@ -23,7 +23,9 @@ pub enum AppError {
     /// The request is malformed or a field is invalid (400).
     #[error("{message}")]
     Validation {
+        /// What is wrong, for people.
         message: String,
+        /// The invalid fields, if the error is about specific ones.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fields: Vec<FieldError>,
     },
@@ -35,19 +37,34 @@ pub enum AppError {
     Forbidden,
     /// The resource or route does not exist (404).
     #[error("{what} not found")]
-    NotFound { what: String },
+    NotFound {
+        /// What was looked for (`user`, `route /x`).
+        what: String,
+    },
     /// The request conflicts with the current state, e.g. a duplicate (409).
     #[error("{message}")]
-    Conflict { message: String },
+    Conflict {
+        /// What it conflicts with.
+        message: String,
+    },
     /// Well-formed, but a business rule forbids it (422).
     #[error("{message}")]
-    BusinessRule { message: String },
+    BusinessRule {
+        /// The rule, in plain words.
+        message: String,
+    },
     /// Too many requests; retry after the given number of seconds (429).
     #[error("too many requests")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        /// When a retry may succeed (also the `Retry-After` header).
+        retry_after_secs: u64,
+    },
     /// A dependency (database, cache, mail) is unavailable (503).
     #[error("{dependency} is unavailable")]
-    Unavailable { dependency: String },
+    Unavailable {
+        /// Which dependency (`database`, `cache`, `server`).
+        dependency: String,
+    },
     /// Anything else (500). The cause is logged on the server, never sent.
     #[error("internal server error")]
     Internal,

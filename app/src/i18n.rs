@@ -3,23 +3,16 @@
 /// A UI language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
+    /// Korean, the default.
     #[default]
     Ko,
+    /// English.
     En,
-}
-
-impl Lang {
-    /// The BCP 47 tag for the `lang` attribute.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::Ko => "ko",
-            Self::En => "en",
-        }
-    }
 }
 
 /// Every piece of UI text, so a missing translation is a compile error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(missing_docs, reason = "each variant names the text it stands for")]
 pub enum Msg {
     AppName,
     NavDashboard,
@@ -38,7 +31,6 @@ pub enum Msg {
     UserGrowth,
     NewUsers,
     CumulativeUsers,
-    Last30Days,
     UserMap,
     Users,
     TodayActive,
@@ -58,8 +50,6 @@ pub enum Msg {
     ErrorRateLimited,
     ErrorUnavailable,
     ErrorInternal,
-    Loading,
-    MapUnavailable,
 }
 
 /// `msg` in `lang`.
@@ -99,8 +89,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, NewUsers) => "New users",
         (Lang::Ko, CumulativeUsers) => "누적 사용자",
         (Lang::En, CumulativeUsers) => "Total users",
-        (Lang::Ko, Last30Days) => "최근 30일",
-        (Lang::En, Last30Days) => "Last 30 days",
         (Lang::Ko, UserMap) => "국가별 사용자",
         (Lang::En, UserMap) => "Users by country",
         (Lang::Ko, Users) => "사용자",
@@ -139,10 +127,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, ErrorUnavailable) => "The service is temporarily unavailable.",
         (Lang::Ko, ErrorInternal) => "서버에서 문제가 발생했습니다.",
         (Lang::En, ErrorInternal) => "Something went wrong on the server.",
-        (Lang::Ko, Loading) => "불러오는 중…",
-        (Lang::En, Loading) => "Loading…",
-        (Lang::Ko, MapUnavailable) => "지도를 표시할 수 없습니다.",
-        (Lang::En, MapUnavailable) => "The map cannot be shown.",
+    }
+}
+
+/// "Last `days` days".
+pub fn last_days(lang: Lang, days: u32) -> String {
+    match lang {
+        Lang::Ko => format!("최근 {days}일"),
+        Lang::En => format!("Last {days} days"),
+    }
+}
+
+/// A country's name in `lang`.
+pub fn country_name(lang: Lang, country: &crate::model::CountryStat) -> &str {
+    match lang {
+        Lang::Ko => &country.name_ko,
+        Lang::En => &country.name,
     }
 }
 

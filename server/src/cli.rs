@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "dreamseed", version, about)]
 pub struct Cli {
+    /// The command (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 /// Development (pretty logs, relaxed secrets) or production.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
+    /// A developer's machine.
     Development,
+    /// A real deployment.
     Production,
 }
 
@@ -21,9 +23,11 @@ pub enum LogFormat {
     Pretty,
 }
 
-/// Everything the binary reads from its environment.
-#[derive(Clone, Debug)]
+/// Everything the binary reads from its environment. Its `Debug` hides the
+/// database password.
+#[derive(Clone)]
 pub struct Config {
+    /// `ENVIRONMENT`.
     pub environment: Environment,
     /// Where to listen: `HOST` (default 127.0.0.1) and `PORT` (default 8002).
     pub addr: SocketAddr,
@@ -31,11 +35,45 @@ pub struct Config {
     pub database_url: String,
     /// A tracing filter: `LOG_LEVEL` (trace|debug|info|warn|error), or `RUST_LOG` if set.
     pub log_filter: String,
+    /// `LOG_FORMAT` (JSON lines by default in production).
     pub log_format: LogFormat,
-    /// Generate demo data when the database has no users (`DEMO_DATA`, default true).
+    /// Generate demo data when the database has no users (`DEMO_DATA`; default
+    /// true in development, false in production).
     pub demo_data: bool,
     /// `LEPTOS_SITE_ROOT`: the built site, when not beside the binary.
     pub site_root: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("addr", &self.addr)
+            .field("database_url", &redact(&self.database_url))
+            .field("log_filter", &self.log_filter)
+            .field("log_format", &self.log_format)
+            .field("demo_data", &self.demo_data)
+            .field("site_root", &self.site_root)
+            .finish()
+    }
+}
+
+/// A database URL without its password (in the user info or a `password=`
+/// query parameter), for messages and logs.
+pub fn redact(url: &str) -> String {
+    let mut out = match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    };
+    if let Some(start) = out.find("password=") {
+        let value_start = start + "password=".len();
+        let value_end = out[value_start..].find('&').map_or(out.len(), |i| value_start + i);
+        out.replace_range(value_start..value_end, "***");
+    }
+    out
 }
 
 /// The seed's default database file.
@@ -45,8 +83,11 @@ pub const DEFAULT_DB_PATH: &str = "./dreamseed_analytics.db";
 #[derive(Debug, thiserror::Error)]
 #[error("invalid {var}={value:?}: expected {expected}")]
 pub struct ConfigError {
+    /// The variable's name.
     pub var: &'static str,
+    /// Its value (hidden for secrets).
     pub value: String,
+    /// What a valid value looks like.
     pub expected: String,
 }
 
@@ -98,7 +139,12 @@ impl Config {
         };
 
         let log_filter = match (get("RUST_LOG"), get("LOG_LEVEL")) {
-            (Some(filter), _) => filter.to_owned(),
+            (Some(filter), _) => {
+                if tracing_subscriber::EnvFilter::try_new(filter).is_err() {
+                    return Err(invalid("RUST_LOG", Some(filter), "a tracing filter such as info,sqlx=warn"));
+                }
+                filter.to_owned()
+            }
             (None, Some(level)) => {
                 let level = level.to_ascii_lowercase();
                 // The seed writes WARNING and CRITICAL (Python's names).
@@ -145,7 +191,8 @@ impl Config {
             _ => {}
         }
 
-        let demo_data = parse_bool("DEMO_DATA", get("DEMO_DATA"), true)?;
+        // Fake students must never appear in a production database by accident.
+        let demo_data = parse_bool("DEMO_DATA", get("DEMO_DATA"), environment == Environment::Development)?;
         let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
 
         Ok(Self {
@@ -232,6 +279,33 @@ mod tests {
         assert!(!err.to_string().contains("short-secret"));
         let ok = Config::from_vars(&vars(&[("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))])).unwrap();
         assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn demo_data_is_on_in_development_only_unless_asked() {
+        assert!(Config::from_vars(&vars(&[])).unwrap().demo_data);
+        let production = [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))];
+        assert!(!Config::from_vars(&vars(&production)).unwrap().demo_data);
+        let asked = [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32)), ("DEMO_DATA", "true")];
+        assert!(Config::from_vars(&vars(&asked)).unwrap().demo_data);
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(
+            redact("postgres://db/x?user=a&password=s3cret&sslmode=require"),
+            "postgres://db/x?user=a&password=***&sslmode=require"
+        );
+        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
+        let config = Config::from_vars(&vars(&[("DATABASE_URL", "postgres://app:s3cret@db/x")])).unwrap();
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_malformed_rust_log_is_refused() {
+        assert_eq!(Config::from_vars(&vars(&[("RUST_LOG", "info,[")])).unwrap_err().var, "RUST_LOG");
     }
 
     #[test]

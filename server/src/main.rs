@@ -27,9 +27,8 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // One line, the whole cause chain.
+            // One line with the whole cause chain, through the configured log output.
             tracing::error!("{err:#}");
-            eprintln!("dreamseed: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -51,6 +50,7 @@ async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::R
         seed: args.seed,
         days: args.days,
         until: args.until.unwrap_or_else(chrono::Utc::now).timestamp(),
+        rebuild_indexes: seed::rebuild_indexes_for(args.users, args.activities),
     };
     let summary = seed::run(&db, &plan, args.reset, true).await?;
     let secs = summary.elapsed.as_secs_f64();

@@ -13,22 +13,46 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 pub use data::Plan;
 
-/// Above these sizes, rebuilding an index once beats maintaining it row by row.
+/// At these sizes, rebuilding the indexes once beats maintaining them row by row.
 const REBUILD_INDEXES_ACTIVITIES: u64 = 1_000_000;
 const REBUILD_INDEXES_USERS: u64 = 200_000;
+
+/// The lock that lets one replica alone fill an empty database.
+const DEMO_DATA_LOCK: i64 = 0x6472_6561_6d73; // "dreams"
+
+/// Whether a load of this size should drop and rebuild the secondary indexes.
+pub fn rebuild_indexes_for(users: u64, activities: u64) -> bool {
+    users >= REBUILD_INDEXES_USERS || activities >= REBUILD_INDEXES_ACTIVITIES
+}
 
 /// The demo data a fresh database gets on first start: tens of thousands of
 /// users over two years, enough for the dashboard to look alive.
 pub fn demo_plan(until: i64) -> Plan {
-    Plan { users: 20_000, activities: 200_000, problems: 300, seed: 42, days: 730, until }
+    Plan { users: 20_000, activities: 200_000, problems: 300, seed: 42, days: 730, until, rebuild_indexes: false }
 }
 
-/// What a load did, for the log.
+/// Fills an empty database with the demo data, once across all replicas that
+/// start together. Returns what was loaded, or `None` if it had data already.
+pub async fn demo_data_if_empty(db: &Db, until: i64) -> Result<Option<Summary>> {
+    db.exclusive(DEMO_DATA_LOCK, async {
+        if !users::is_empty(db).await? {
+            return Ok(None);
+        }
+        run(db, &demo_plan(until), false, false).await.map(Some)
+    })
+    .await
+}
+
+/// What a load did, for the log: rows actually inserted, and how long it took.
 #[derive(Clone, Copy, Debug)]
 pub struct Summary {
+    /// Users inserted.
     pub users: u64,
+    /// Activities inserted.
     pub activities: u64,
+    /// Problems inserted.
     pub problems: u64,
+    /// Wall time of the whole load, index rebuilds included.
     pub elapsed: Duration,
 }
 
@@ -36,6 +60,8 @@ pub struct Summary {
 /// which case they are emptied first. `progress` shows a bar on the terminal.
 pub async fn run(db: &Db, plan: &Plan, reset: bool, progress: bool) -> Result<Summary> {
     let started = Instant::now();
+    // A load that died earlier may have left its indexes dropped.
+    bulk::restore_indexes(db).await?;
     if reset {
         bulk::truncate_platform_tables(db).await?;
     } else if !users::is_empty(db).await? {
@@ -62,30 +88,29 @@ pub async fn run(db: &Db, plan: &Plan, reset: bool, progress: bool) -> Result<Su
         *slot = Some(slot.map_or(e.at, |t| t.max(e.at)));
     }
 
-    let mut rebuild = Vec::new();
-    if plan.users >= REBUILD_INDEXES_USERS {
-        rebuild.extend(bulk::drop_secondary_indexes(db, "users").await?);
-    }
-    if plan.activities >= REBUILD_INDEXES_ACTIVITIES {
-        rebuild.extend(bulk::drop_secondary_indexes(db, "activities").await?);
+    if plan.rebuild_indexes {
+        bulk::drop_secondary_indexes(db, "users").await?;
+        bulk::drop_secondary_indexes(db, "activities").await?;
     }
 
     bar.set_message("problems");
-    bulk::insert_all(db, data::problems(plan).into_iter(), |n| bar.inc(n)).await?;
+    let problems = bulk::insert_all(db, data::problems(plan).into_iter(), |n| bar.inc(n)).await?;
     bar.set_message("users");
-    let users = signups.iter().zip(&last_activity).enumerate();
-    bulk::insert_all(db, users.map(|(i, (&created, &last))| data::user(plan, i, created, last)), |n| bar.inc(n))
-        .await?;
+    let rows =
+        signups.iter().zip(&last_activity).enumerate().map(|(i, (&created, &last))| data::user(plan, i, created, last));
+    let users = bulk::insert_all(db, rows, |n| bar.inc(n)).await?;
     drop(last_activity);
     // Pass 2: the same stream again, inserted.
     bar.set_message("activities");
-    let activities = data::ActivityDays::new(plan, &signups).flatten().map(|e| e.row());
-    bulk::insert_all(db, activities, |n| bar.inc(n)).await?;
+    let rows = data::ActivityDays::new(plan, &signups).flatten().map(|e| e.row());
+    let activities = bulk::insert_all(db, rows, |n| bar.inc(n)).await?;
 
     bar.set_message("indexing");
     bulk::sync_id_sequences(db).await?;
-    bulk::create_indexes(db, &rebuild).await?;
+    if bulk::restore_indexes(db).await? == 0 {
+        bulk::analyze(db).await?;
+    }
     bar.finish_and_clear();
 
-    Ok(Summary { users: plan.users, activities: plan.activities, problems: plan.problems, elapsed: started.elapsed() })
+    Ok(Summary { users, activities, problems, elapsed: started.elapsed() })
 }

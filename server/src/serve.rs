@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use app::countries::CountryIndex;
-use app::db::{users, Db};
-use app::state::AppState;
+use app::db::{bulk, Db};
+use app::state::{AppState, Clock};
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{redact, Config};
 use crate::{seed, site};
 
 /// How long in-flight requests may run after SIGTERM before the process exits.
@@ -32,15 +32,25 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
     let db = open_database(&config).await?;
     tracing::info!(db.backend = db.backend().name(), "database ready");
-    if config.demo_data && users::is_empty(&db).await? {
-        let plan = seed::demo_plan(chrono::Utc::now().timestamp());
-        tracing::info!(users = plan.users, activities = plan.activities, "empty database: generating demo data");
-        let summary = seed::run(&db, &plan, false, false).await?;
-        tracing::info!(duration_ms = summary.elapsed.as_millis() as u64, "demo data ready");
+    // Claim the port before the (possibly long) first-start work, so a second
+    // instance on the same port fails at once instead of after it.
+    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let rebuilt = bulk::restore_indexes(&db).await?;
+    if rebuilt > 0 {
+        tracing::warn!(indexes = rebuilt, "rebuilt indexes an interrupted bulk load had dropped");
+    }
+    if config.demo_data {
+        if let Some(summary) = seed::demo_data_if_empty(&db, chrono::Utc::now().timestamp()).await? {
+            tracing::info!(
+                users = summary.users,
+                activities = summary.activities,
+                duration_ms = summary.elapsed.as_millis() as u64,
+                "empty database: demo data generated"
+            );
+        }
     }
 
-    let state = AppState { leptos_options, db: db.clone(), countries: Arc::new(countries) };
-    let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    let state = AppState { leptos_options, db: db.clone(), countries: Arc::new(countries), clock: Clock::System };
     tracing::info!(site.root = %site_root.display(), "DreamSeed Admin listening on http://{}", config.addr);
     let stopping = Arc::new(tokio::sync::Notify::new());
     let server = axum::serve(listener, crate::app(state)).with_graceful_shutdown({
@@ -84,31 +94,5 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
-    }
-}
-
-/// A database URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
     }
 }

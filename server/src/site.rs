@@ -12,10 +12,15 @@ const LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
 /// The site could not be found or the Leptos settings could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
+    /// No built site in any of the usual places.
     #[error(
         "the site files were not found (looked in {looked}); build them with `make build` or set LEPTOS_SITE_ROOT"
     )]
-    NotFound { looked: String },
+    NotFound {
+        /// The directories searched.
+        looked: String,
+    },
+    /// Leptos.toml could not be read.
     #[error("Leptos.toml: {0}")]
     Config(String),
 }

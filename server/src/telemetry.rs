@@ -7,6 +7,7 @@ use crate::config::LogFormat;
 /// Installs the global subscriber. `filter` is a tracing filter directive
 /// (already validated by the configuration).
 pub fn init(filter: &str, format: LogFormat) {
+    // The configuration has validated the filter; "info" only guards a bug there.
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = fmt().with_env_filter(filter).with_target(true);
     // A second init (tests, a subcommand after another) keeps the first subscriber.

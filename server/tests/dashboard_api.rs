@@ -7,10 +7,21 @@ mod common;
 use app::db::bulk::{self, ActivityRow, BulkRow, ProblemRow, UserRow};
 use app::db::{Db, Ts};
 use app::services::dashboard::{start_of_day, KST};
+use app::state::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
+
+/// The instant the fixture and every request agree is "now": 10:00 KST.
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-21T10:00:00+09:00").unwrap().with_timezone(&Utc)
+}
+
+/// The router, with the fixture's notion of now.
+fn router(db: &Db) -> axum::Router {
+    common::router_with_clock(db, Clock::Fixed(now()))
+}
 
 /// Five users, four problems, three activities, placed around the start of
 /// today (KST) so that exactly these figures hold:
@@ -18,7 +29,7 @@ use serde_json::{json, Value};
 /// problems 3 active of 4, activities today 2; KR 2 users (1 active today),
 /// JP 1 (0), US 1 (1), one user without a country.
 async fn load_fixture(db: &Db) {
-    let today = start_of_day(Utc::now(), KST).timestamp();
+    let today = start_of_day(now(), KST).timestamp();
     let at = |offset: i64| Ts::from_secs(today + offset);
     let user = |id: i64,
                 user_type: &'static str,
@@ -92,7 +103,7 @@ fn without_timestamp(mut stats: Value) -> Value {
 
 async fn rest_stats_report_the_fixture(db: &Db) {
     load_fixture(db).await;
-    let reply = common::get(&common::router(db), "/api/dashboard/stats").await;
+    let reply = common::get(&router(db), "/api/dashboard/stats").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(without_timestamp(reply.json()), expected_stats());
 }
@@ -100,7 +111,7 @@ on_both_databases!(rest_stats, rest_stats_report_the_fixture);
 
 async fn server_function_returns_what_rest_returns(db: &Db) {
     load_fixture(db).await;
-    let app = common::router(db);
+    let app = router(db);
     let request = Request::post("/api/fn/dashboard_stats")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
@@ -113,13 +124,13 @@ on_both_databases!(server_function_stats, server_function_returns_what_rest_retu
 
 async fn user_growth_counts_sign_ups_per_korean_day(db: &Db) {
     load_fixture(db).await;
-    let reply = common::get(&common::router(db), "/api/dashboard/user-growth?days=30").await;
+    let reply = common::get(&router(db), "/api/dashboard/user-growth?days=30").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let body = reply.json();
     let points = body["points"].as_array().unwrap();
     assert_eq!(body["days"], 30);
     assert_eq!(points.len(), 30);
-    let today = Utc::now().with_timezone(&KST).date_naive();
+    let today = now().with_timezone(&KST).date_naive();
     assert_eq!(points[29]["date"], today.to_string());
     assert_eq!(points[29]["new_users"], 1);
     assert_eq!(points[29]["total_users"], 5);
@@ -137,7 +148,7 @@ on_both_databases!(user_growth, user_growth_counts_sign_ups_per_korean_day);
 
 async fn countries_have_names_positions_and_today_active(db: &Db) {
     load_fixture(db).await;
-    let reply = common::get(&common::router(db), "/api/dashboard/countries").await;
+    let reply = common::get(&router(db), "/api/dashboard/countries").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(
         reply.json(),
@@ -151,7 +162,7 @@ async fn countries_have_names_positions_and_today_active(db: &Db) {
 on_both_databases!(countries, countries_have_names_positions_and_today_active);
 
 async fn empty_database_gives_zeros_not_errors(db: &Db) {
-    let app = common::router(db);
+    let app = router(db);
     let stats = common::get(&app, "/api/dashboard/stats").await;
     assert_eq!(stats.status, StatusCode::OK);
     assert_eq!(stats.json()["total_users"], 0);
@@ -164,12 +175,17 @@ on_both_databases!(empty_database, empty_database_gives_zeros_not_errors);
 
 async fn dashboard_page_is_rendered_with_the_figures(db: &Db) {
     load_fixture(db).await;
-    let reply = common::get(&common::router(db), "/").await;
+    let reply = common::get(&router(db), "/").await;
     assert_eq!(reply.status, StatusCode::OK);
     let html = reply.text();
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
     assert!(html.contains(r#"<html lang="ko""#));
-    assert!(html.contains(r#"data-testid="total_users""#), "cards rendered on the server");
+    // The cards are rendered on the server with the fixture's figures.
+    assert!(html.contains(r#"data-testid="total_users""#));
+    for figure in [r#"class="stat-value">5<"#, r#"class="stat-value">1<"#, r#"class="stat-value">2<"#, "3 / 4"] {
+        assert!(html.contains(figure), "{figure} missing from the page");
+    }
+    assert!(html.contains(r#"data-testid="users_by_type.free">3<"#));
     assert!(html.contains(r#"id="user-growth-chart""#) && html.contains(r#"id="user-map""#));
     assert!(html.contains("/vendor/echarts/echarts.min.js") && html.contains("/vendor/leaflet/leaflet.js"));
     assert!(!html.contains("http://") && !html.contains("https://"), "no asset from another origin");

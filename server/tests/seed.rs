@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::db::Db;
+use app::db::{bulk, Db};
 use app::error::AppError;
 use app::services::dashboard;
 use server::seed::{self, Plan};
@@ -11,7 +11,44 @@ use server::seed::{self, Plan};
 const UNTIL: i64 = 1_790_000_000;
 
 fn plan(seed: u64) -> Plan {
-    Plan { users: 1_200, activities: 9_000, problems: 50, seed, days: 90, until: UNTIL }
+    Plan { users: 1_200, activities: 9_000, problems: 50, seed, days: 90, until: UNTIL, rebuild_indexes: false }
+}
+
+/// The secondary indexes on users and activities, by name.
+async fn secondary_indexes(db: &Db) -> Vec<String> {
+    let mut names: Vec<String> = match db {
+        Db::Sqlite(p) => sqlx::query_scalar(
+            "select name from sqlite_master where type = 'index' and tbl_name in ('users', 'activities') and sql is not null",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(
+            "select indexname::text from pg_indexes where schemaname = current_schema() \
+             and tablename in ('users', 'activities') and indexname not in (select conname from pg_constraint)",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    };
+    names.sort();
+    names
+}
+
+/// Every user row, as comparable values (timestamps as epoch seconds).
+async fn user_rows(db: &Db) -> Vec<(i64, String, String, String, i64, Option<i64>, bool, Option<String>)> {
+    let sql =
+        "select id, email, username, user_type, created_at, last_activity, is_online, country from users order by id";
+    match db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_as(&sql.replace(
+            "created_at, last_activity",
+            "extract(epoch from created_at)::bigint, extract(epoch from last_activity)::bigint",
+        ))
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    }
 }
 
 /// (users, activities, problems) row counts.
@@ -31,7 +68,11 @@ async fn counts(db: &Db) -> (i64, i64, i64) {
 
 async fn seeds_exact_sizes_consistently(db: &Db) {
     let summary = seed::run(db, &plan(1), false, false).await.unwrap();
+    // The summary counts rows inserted (not rows planned).
     assert_eq!((summary.users, summary.activities, summary.problems), (1_200, 9_000, 50));
+    let empty = seed::run(db, &Plan { users: 0, activities: 100, problems: 0, ..plan(1) }, true, false).await.unwrap();
+    assert_eq!((empty.users, empty.activities, empty.problems), (0, 0, 0));
+    seed::run(db, &plan(1), true, false).await.unwrap();
     assert_eq!(counts(db).await, (1_200, 9_000, 50));
 
     // Every user's last_activity is the time of their latest activity.
@@ -79,4 +120,28 @@ async fn the_same_seed_gives_the_same_rows_on_both_databases() {
     let a = dashboard::user_growth(&sqlite.db, 90, dashboard::KST, now).await.unwrap();
     let b = dashboard::user_growth(&postgres.db, 90, dashboard::KST, now).await.unwrap();
     assert_eq!(a, b);
+    let (a, b) = (user_rows(&sqlite.db).await, user_rows(&postgres.db).await);
+    assert_eq!(a.len(), 1_200);
+    assert!(a == b, "user rows differ between SQLite and Postgres");
 }
+
+async fn a_large_load_rebuilds_its_indexes(db: &Db) {
+    let before = secondary_indexes(db).await;
+    assert!(before.len() >= 5, "{before:?}");
+    seed::run(db, &Plan { rebuild_indexes: true, ..plan(3) }, false, false).await.unwrap();
+    assert_eq!(secondary_indexes(db).await, before);
+    assert_eq!(counts(db).await, (1_200, 9_000, 50));
+}
+on_both_databases!(rebuilt_indexes, a_large_load_rebuilds_its_indexes);
+
+async fn indexes_dropped_by_an_interrupted_load_come_back(db: &Db) {
+    let before = secondary_indexes(db).await;
+    // A load that died right after dropping its indexes…
+    bulk::drop_secondary_indexes(db, "activities").await.unwrap();
+    assert!(secondary_indexes(db).await.len() < before.len());
+    // …is repaired by the next start or load.
+    assert_eq!(bulk::restore_indexes(db).await.unwrap(), 2);
+    assert_eq!(secondary_indexes(db).await, before);
+    assert_eq!(bulk::restore_indexes(db).await.unwrap(), 0);
+}
+on_both_databases!(interrupted_load, indexes_dropped_by_an_interrupted_load_come_back);

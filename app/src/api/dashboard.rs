@@ -10,15 +10,18 @@ use crate::model::{CountryStat, DashboardStats, UserGrowth};
 pub async fn get_dashboard_stats() -> Result<DashboardStats, AppError> {
     use crate::services::dashboard::{stats, KST};
     let state = super::state()?;
-    stats(&state.db, KST, chrono::Utc::now()).await
+    stats(&state.db, KST, state.clock.now()).await
 }
 
 /// New users per day and the running total over the last `days` days.
 #[server(prefix = "/api/fn", endpoint = "dashboard_user_growth")]
-pub async fn get_user_growth(days: u32) -> Result<UserGrowth, AppError> {
+pub async fn get_user_growth(
+    /// Days to cover, today included (1–730).
+    days: u32,
+) -> Result<UserGrowth, AppError> {
     use crate::services::dashboard::{user_growth, KST};
     let state = super::state()?;
-    user_growth(&state.db, days, KST, chrono::Utc::now()).await
+    user_growth(&state.db, days, KST, state.clock.now()).await
 }
 
 /// Users per country, for the map.
@@ -26,5 +29,5 @@ pub async fn get_user_growth(days: u32) -> Result<UserGrowth, AppError> {
 pub async fn get_country_stats() -> Result<Vec<CountryStat>, AppError> {
     use crate::services::dashboard::{countries, KST};
     let state = super::state()?;
-    countries(&state.db, &state.countries, KST, chrono::Utc::now()).await
+    countries(&state.db, &state.countries, KST, state.clock.now()).await
 }

@@ -26,9 +26,11 @@ fn friendly(error: &AppError) -> Msg {
 /// only when the error is retryable.
 #[component]
 pub fn ErrorCard(
+    /// What went wrong.
     error: AppError,
-    #[prop(optional, into)] trace_id: Option<String>,
-    #[prop(optional, into)] on_retry: Option<Callback<()>>,
+    /// Runs the failed request again.
+    #[prop(optional, into)]
+    on_retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let retry = on_retry.filter(|_| error.is_retryable());
@@ -36,14 +38,6 @@ pub fn ErrorCard(
         <div class="error-card" role="alert" data-code=error.code()>
             <p class="error-title">{t(lang, Msg::ErrorTitle)}</p>
             <p>{t(lang, friendly(&error))}</p>
-            {trace_id
-                .map(|id| {
-                    view! {
-                        <p class="error-trace">
-                            {t(lang, Msg::ErrorTrace)} ": " <code>{id}</code>
-                        </p>
-                    }
-                })}
             {retry
                 .map(|retry| {
                     view! {

@@ -8,9 +8,15 @@ use leptos::prelude::*;
 pub fn Panel(
     /// The heading's element id, referenced by `aria-labelledby`.
     id: &'static str,
+    /// The heading.
     title: &'static str,
-    #[prop(optional)] subtitle: Option<&'static str>,
-    #[prop(optional)] class: &'static str,
+    /// A short note beside the heading (a time range, say).
+    #[prop(optional, into)]
+    subtitle: Option<String>,
+    /// Extra classes for the section (layout).
+    #[prop(optional)]
+    class: &'static str,
+    /// The widget.
     children: Children,
 ) -> impl IntoView {
     view! {

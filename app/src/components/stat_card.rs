@@ -6,11 +6,19 @@ use leptos::prelude::*;
 /// if any, render below the figure (a breakdown).
 #[component]
 pub fn StatCard(
+    /// What the figure is (also the card's accessible name).
     label: &'static str,
-    #[prop(optional, into)] value: Option<String>,
-    #[prop(optional, into)] detail: Option<String>,
+    /// The figure, formatted.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// A line of context under the figure.
+    #[prop(optional, into)]
+    detail: Option<String>,
+    /// The `data-testid` of the card.
     testid: &'static str,
-    #[prop(optional)] children: Option<Children>,
+    /// A breakdown shown under the figure.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <article class="stat-card" data-testid=testid aria-label=label>

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::error_card::ErrorCard;
 use crate::components::stat_card::{StatCard, StatCardSkeleton};
+use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{format_count, t, Msg};
 use crate::model::DashboardStats;
@@ -11,26 +11,19 @@ use crate::use_lang;
 
 /// The cards for `stats`, a skeleton while it loads, or an error card.
 #[component]
-pub fn StatCards(stats: Resource<Result<DashboardStats, AppError>>) -> impl IntoView {
-    let skeleton = || (0..7).map(|_| view! { <StatCardSkeleton /> }).collect_view();
+pub fn StatCards(
+    /// The figures.
+    stats: Resource<Result<DashboardStats, AppError>>,
+) -> impl IntoView {
     view! {
         <div class="stat-grid" aria-live="polite">
-            <Transition fallback=skeleton>
-                {move || Suspend::new(async move {
-                    match stats.await {
-                        Ok(s) => cards(&s).into_any(),
-                        Err(error) => {
-                            view! {
-                                <ErrorCard
-                                    error
-                                    on_retry=Callback::new(move |_| stats.refetch())
-                                />
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <WidgetStatus
+                resource=stats
+                // Zeros are figures too: the cards are never "empty".
+                is_empty=|_: &DashboardStats| false
+                fallback=|| (0..7).map(|_| view! { <StatCardSkeleton /> }).collect_view().into_any()
+                ready=|s: &DashboardStats| cards(s).into_any()
+            />
         </div>
     }
 }
@@ -39,9 +32,9 @@ fn cards(s: &DashboardStats) -> impl IntoView + use<> {
     let lang = use_lang();
     let by_type = s.users_by_type;
     let tiers = [
-        (Msg::Free, by_type.free, "users_by_type.free"),
-        (Msg::Paid, by_type.paid, "users_by_type.paid"),
-        (Msg::Premium, by_type.premium, "users_by_type.premium"),
+        (Msg::Free, by_type.free, "free"),
+        (Msg::Paid, by_type.paid, "paid"),
+        (Msg::Premium, by_type.premium, "premium"),
     ];
     view! {
         <StatCard testid="total_users" label=t(lang, Msg::TotalUsers) value=format_count(s.total_users) />
@@ -52,11 +45,11 @@ fn cards(s: &DashboardStats) -> impl IntoView + use<> {
             <dl class="breakdown">
                 {tiers
                     .into_iter()
-                    .map(|(msg, n, testid)| {
+                    .map(|(msg, n, tier)| {
                         view! {
-                            <div class=format!("breakdown-row tier-{}", testid.rsplit('.').next().unwrap_or_default())>
+                            <div class=format!("breakdown-row tier-{tier}")>
                                 <dt>{t(lang, msg)}</dt>
-                                <dd data-testid=testid>{format_count(n)}</dd>
+                                <dd data-testid=format!("users_by_type.{tier}")>{format_count(n)}</dd>
                             </div>
                         }
                     })

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
-use crate::i18n::{format_count, t, Lang, Msg};
+use crate::i18n::{format_count, last_days, t, Lang, Msg};
 use crate::model::UserGrowth;
 use crate::use_lang;
 
@@ -14,13 +14,13 @@ const CHART_ID: &str = "user-growth-chart";
 /// The id of the text that names the chart for screen readers.
 const SUMMARY_ID: &str = "user-growth-summary";
 
-/// "Last 30 days: new users N, total users M".
+/// "Last N days: new users X, total users Y".
 fn summary(growth: &UserGrowth, lang: Lang) -> String {
     let new_users: i64 = growth.points.iter().map(|p| p.new_users).sum();
     let total = growth.points.last().map_or(0, |p| p.total_users);
     format!(
         "{}: {} {}, {} {}",
-        t(lang, Msg::Last30Days),
+        last_days(lang, growth.days),
         t(lang, Msg::NewUsers),
         format_count(new_users),
         t(lang, Msg::CumulativeUsers),
@@ -31,7 +31,10 @@ fn summary(growth: &UserGrowth, lang: Lang) -> String {
 /// The chart for `growth`; a skeleton while it loads, an empty state when no one
 /// signed up in the range, an error card when loading failed.
 #[component]
-pub fn UserGrowthChart(growth: Resource<Result<UserGrowth, AppError>>) -> impl IntoView {
+pub fn UserGrowthChart(
+    /// The series to draw.
+    growth: Resource<Result<UserGrowth, AppError>>,
+) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     draw::on_data(growth, use_lang());
 
@@ -83,31 +86,38 @@ mod draw {
         fn merge_option(this: &Instance, option: &JsValue);
     }
 
-    /// Draws (or redraws) the chart whenever `growth` has data, keeps it sized to
-    /// its box, and disposes it with the component.
+    /// Draws (or redraws) the chart whenever `growth` has data and the font
+    /// its labels need has loaded, keeps it sized to its box, and disposes it
+    /// with the component.
     pub fn on_data(growth: Resource<Result<UserGrowth, AppError>>, lang: Lang) {
         let instance = StoredValue::new_local(None::<Echarts>);
+        // Every label the canvas will draw, so their glyphs are there first.
+        let font_ready = RwSignal::new(false);
+        leptos::task::spawn_local(async move {
+            let labels = format!("{}{}0123456789-,", t(lang, Msg::NewUsers), t(lang, Msg::CumulativeUsers));
+            load_font_for(&labels).await;
+            font_ready.set(true);
+        });
+        // Synchronous once both are ready: one draw per data change, no race.
         Effect::new(move |_| {
             let Some(Ok(data)) = growth.get() else { return };
+            if !font_ready.get() {
+                return;
+            }
             let chart = build(&data, lang);
-            leptos::task::spawn_local(async move {
-                // Every label the canvas will draw, so their glyphs are loaded first.
-                let labels = format!("{}{}0123456789-,", t(lang, Msg::NewUsers), t(lang, Msg::CumulativeUsers));
-                load_font_for(&labels).await;
-                instance.update_value(|slot| match slot {
-                    Some(echarts) => WasmRenderer::update(echarts, &chart),
-                    None => match WasmRenderer::new_opt(None, None).render(CHART_ID, &chart) {
-                        Ok(echarts) => {
-                            // charming has no global text style: set ECharts' own.
-                            let font = serde_json::json!({ "textStyle": { "fontFamily": UI_FONT } });
-                            if let Ok(font) = js_sys::JSON::parse(&font.to_string()) {
-                                echarts.unchecked_ref::<Instance>().merge_option(&font);
-                            }
-                            *slot = Some(echarts);
+            instance.update_value(|slot| match slot {
+                Some(echarts) => WasmRenderer::update(echarts, &chart),
+                None => match WasmRenderer::new_opt(None, None).render(CHART_ID, &chart) {
+                    Ok(echarts) => {
+                        // charming has no global text style: set ECharts' own.
+                        let font = serde_json::json!({ "textStyle": { "fontFamily": UI_FONT } });
+                        if let Ok(font) = js_sys::JSON::parse(&font.to_string()) {
+                            echarts.unchecked_ref::<Instance>().merge_option(&font);
                         }
-                        Err(err) => leptos::logging::error!("user growth chart: {err:?}"),
-                    },
-                });
+                        *slot = Some(echarts);
+                    }
+                    Err(err) => leptos::logging::error!("user growth chart: {err:?}"),
+                },
             });
         });
         let resize = window_event_listener(leptos::ev::resize, move |_| {

@@ -15,7 +15,10 @@ const MAP_ID: &str = "user-map";
 
 /// The map for `countries`; a skeleton while it loads, an error card when loading failed.
 #[component]
-pub fn UserMap(countries: Resource<Result<Vec<CountryStat>, AppError>>) -> impl IntoView {
+pub fn UserMap(
+    /// Users per country.
+    countries: Resource<Result<Vec<CountryStat>, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
 
     #[cfg(feature = "hydrate")]
@@ -40,7 +43,7 @@ mod draw {
 
     use super::MAP_ID;
     use crate::error::AppError;
-    use crate::i18n::{format_count, t, Lang, Msg};
+    use crate::i18n::{country_name, format_count, t, Lang, Msg};
     use crate::model::CountryStat;
 
     #[wasm_bindgen]
@@ -57,10 +60,12 @@ mod draw {
         fn get_element(this: &VectorLayer) -> Option<web_sys::Element>;
     }
 
-    /// The map and its marker layer, created once and reused on new data.
+    /// The map and its marker layer, created once and reused on new data, and
+    /// the markers' keyboard listeners (dropped with the markers they serve).
     struct Drawn {
         map: Map,
         markers: LayerGroup,
+        key_listeners: Vec<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
     }
 
     /// Draws the markers whenever `countries` has data, and removes the map with
@@ -81,7 +86,8 @@ mod draw {
                 }
                 if let Some(d) = slot {
                     d.markers.clear_layers();
-                    add_markers(&d.markers, &list, lang);
+                    d.key_listeners.clear();
+                    add_markers(d, &list, lang);
                 }
             });
         });
@@ -113,7 +119,7 @@ mod draw {
         let markers = LayerGroup::new();
         markers.add_to(&map);
         leptos::task::spawn_local(add_outlines(map.clone()));
-        Ok(Drawn { map, markers })
+        Ok(Drawn { map, markers, key_listeners: Vec::new() })
     }
 
     /// Fetches the bundled outlines and adds them under the markers.
@@ -139,7 +145,7 @@ mod draw {
         geo_json(&data, &style).add_to(&map);
     }
 
-    fn add_markers(group: &LayerGroup, list: &[CountryStat], lang: Lang) {
+    fn add_markers(drawn: &mut Drawn, list: &[CountryStat], lang: Lang) {
         let max_users = list.iter().map(|c| c.users).max().unwrap_or(1).max(1) as f64;
         for country in list {
             let (Some(lat), Some(lng)) = (country.lat, country.lng) else { continue };
@@ -153,8 +159,10 @@ mod draw {
             if let Some(body) = popup(country, lang) {
                 layer.bind_popup_with_options(&body.into(), &JsValue::UNDEFINED);
             }
-            layer.add_to_layer_group(group);
-            make_accessible(layer, country, lang);
+            layer.add_to_layer_group(&drawn.markers);
+            if let Some(listener) = make_accessible(layer, country, lang) {
+                drawn.key_listeners.push(listener);
+            }
         }
     }
 
@@ -163,12 +171,8 @@ mod draw {
         let document = leptos::prelude::document();
         let root = document.create_element("div").ok()?;
         root.set_class_name("country-popup");
-        let name = match lang {
-            Lang::Ko => &country.name_ko,
-            Lang::En => &country.name,
-        };
         let lines = [
-            ("strong", name.clone()),
+            ("strong", country_name(lang, country).to_owned()),
             ("div", format!("{}: {}", t(lang, Msg::Users), format_count(country.users))),
             ("div", format!("{}: {}", t(lang, Msg::TodayActive), format_count(country.today_active))),
         ];
@@ -180,18 +184,19 @@ mod draw {
         Some(root)
     }
 
-    /// Names the marker for screen readers and lets the keyboard open its popup.
-    fn make_accessible(layer: &Layer, country: &CountryStat, lang: Lang) {
-        let Some(el) = layer.unchecked_ref::<VectorLayer>().get_element() else { return };
-        let name = match lang {
-            Lang::Ko => &country.name_ko,
-            Lang::En => &country.name,
-        };
+    /// Names the marker for screen readers and lets the keyboard open its popup;
+    /// returns the key listener, which must live as long as the marker.
+    fn make_accessible(
+        layer: &Layer,
+        country: &CountryStat,
+        lang: Lang,
+    ) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
+        let el = layer.unchecked_ref::<VectorLayer>().get_element()?;
+        let label = format!("{}: {} {}", country_name(lang, country), t(lang, Msg::Users), format_count(country.users));
         let _ = el.set_attribute("role", "button");
         let _ = el.set_attribute("tabindex", "0");
         let _ = el.set_attribute("data-country", &country.country);
-        let _ =
-            el.set_attribute("aria-label", &format!("{name}: {} {}", t(lang, Msg::Users), format_count(country.users)));
+        let _ = el.set_attribute("aria-label", &label);
         let layer = layer.clone();
         let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
             if ev.key() == "Enter" || ev.key() == " " {
@@ -199,8 +204,7 @@ mod draw {
                 layer.open_popup();
             }
         });
-        let _ = el.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
-        // The listener lives as long as the element; Leaflet removes both together.
-        on_key.forget();
+        el.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref()).ok()?;
+        Some(on_key)
     }
 }

@@ -16,9 +16,16 @@ use crate::use_lang;
 /// (retry refetches) on failure, and `ready(data)` otherwise.
 #[component]
 pub fn WidgetStatus<T>(
+    /// The widget's data.
     resource: Resource<Result<T, AppError>>,
+    /// Whether loaded data has nothing to show.
     is_empty: fn(&T) -> bool,
-    #[prop(default = Msg::NoUsersYet)] empty_message: Msg,
+    /// What the empty state says.
+    #[prop(default = Msg::NoUsersYet)]
+    empty_message: Msg,
+    /// The placeholder while loading (default: a skeleton over the widget).
+    #[prop(optional)]
+    fallback: Option<fn() -> AnyView>,
     /// What to show once the data is there (often nothing: the drawing is enough).
     #[prop(optional)]
     ready: Option<fn(&T) -> AnyView>,
@@ -28,7 +35,10 @@ where
 {
     let lang = use_lang();
     view! {
-        <Transition fallback=|| view! { <div class="widget-overlay skeleton" aria-hidden="true"></div> }>
+        <Transition fallback=move || {
+            fallback
+                .map_or_else(|| view! { <div class="widget-overlay skeleton" aria-hidden="true"></div> }.into_any(), |f| f())
+        }>
             {move || Suspend::new(async move {
                 match resource.await {
                     Err(error) => {

@@ -9,9 +9,10 @@ use sqlx::QueryBuilder;
 use super::{on_db, Db, Ts};
 use crate::error::Result;
 
-/// A user row with every column given (ids are chosen by the generator so that
-/// activities can refer to them without a round trip).
+/// A `users` row with every column given: the generator chooses the ids, so
+/// activities can refer to them without a round trip. Fields are the columns.
 #[derive(Clone, Debug)]
+#[expect(missing_docs, reason = "each field is the column of the same name")]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
@@ -24,8 +25,9 @@ pub struct UserRow {
     pub metadata: Value,
 }
 
-/// An activity row.
+/// An `activities` row (the database assigns the id). Fields are the columns.
 #[derive(Clone, Debug)]
+#[expect(missing_docs, reason = "each field is the column of the same name")]
 pub struct ActivityRow {
     pub user_id: i64,
     pub activity_type: &'static str,
@@ -35,8 +37,9 @@ pub struct ActivityRow {
     pub created_at: Ts,
 }
 
-/// A problem row.
+/// A `problems` row with its id. Fields are the columns.
 #[derive(Clone, Debug)]
+#[expect(missing_docs, reason = "each field is the column of the same name")]
 pub struct ProblemRow {
     pub id: i64,
     pub title: String,
@@ -264,10 +267,11 @@ pub async fn sync_id_sequences(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// Drops the secondary (non-constraint) indexes of `table` and returns the
-/// statements that recreate them: one sort per index after a large load is much
-/// faster than maintaining it row by row.
-pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>> {
+/// Drops the secondary (non-constraint) indexes of `table`: one sort per index
+/// after a large load is much faster than maintaining it row by row. Each
+/// definition is recorded in `pending_indexes` first, so [`restore_indexes`]
+/// rebuilds it even if the load dies in between.
+pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<()> {
     let indexes: Vec<(String, String)> = match db {
         // Indexes behind UNIQUE / PRIMARY KEY constraints have no SQL text.
         Db::Sqlite(pool) => {
@@ -289,19 +293,42 @@ pub async fn drop_secondary_indexes(db: &Db, table: &str) -> Result<Vec<String>>
             .await?
         }
     };
-    for (name, _) in &indexes {
-        db.execute(&format!("drop index {name}")).await?;
+    for (name, statement) in &indexes {
+        const RECORD: &str = "insert into pending_indexes (statement) values ($1) on conflict do nothing";
+        on_db!(db, pool => sqlx::query(RECORD).bind(statement).execute(pool).await.map(|_| ()))?;
+        // The name comes from the catalogue, not from input; quoted all the same.
+        db.execute(&format!("drop index \"{}\"", name.replace('"', "\"\""))).await?;
     }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+    Ok(())
 }
 
-/// Runs index statements returned by [`drop_secondary_indexes`], then refreshes the
-/// planner's statistics.
-pub async fn create_indexes(db: &Db, statements: &[String]) -> Result<()> {
-    for sql in statements {
-        db.execute(sql).await?;
+/// Rebuilds every index recorded by [`drop_secondary_indexes`] (also after a
+/// crash), then refreshes the planner's statistics. Returns how many it rebuilt.
+pub async fn restore_indexes(db: &Db) -> Result<usize> {
+    const PENDING: &str = "select statement from pending_indexes";
+    let statements: Vec<String> = on_db!(db, pool => sqlx::query_scalar(PENDING).fetch_all(pool).await?);
+    for statement in &statements {
+        db.execute(&if_not_exists(statement)).await?;
+        const DONE: &str = "delete from pending_indexes where statement = $1";
+        on_db!(db, pool => sqlx::query(DONE).bind(statement).execute(pool).await.map(|_| ()))?;
     }
-    analyze(db).await
+    if !statements.is_empty() {
+        analyze(db).await?;
+    }
+    Ok(statements.len())
+}
+
+/// `create index x …` as `create index if not exists x …`: a crash between the
+/// rebuild and its bookkeeping must not make the next attempt fail.
+fn if_not_exists(statement: &str) -> String {
+    let lower = statement.to_ascii_lowercase();
+    match lower.find("index ") {
+        Some(at) if !lower.contains("if not exists") => {
+            let split = at + "index ".len();
+            format!("{}if not exists {}", &statement[..split], &statement[split..])
+        }
+        _ => statement.to_owned(),
+    }
 }
 
 /// Refreshes the query planner's statistics after a load. On Postgres it also
@@ -314,4 +341,19 @@ pub async fn analyze(db: &Db) -> Result<()> {
     };
     db.execute(sql).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::if_not_exists;
+
+    #[test]
+    fn rebuilt_indexes_tolerate_an_existing_one() {
+        assert_eq!(
+            if_not_exists("CREATE INDEX users_created_at ON public.users USING btree (created_at)"),
+            "CREATE INDEX if not exists users_created_at ON public.users USING btree (created_at)"
+        );
+        assert_eq!(if_not_exists("create index a on t (x)"), "create index if not exists a on t (x)");
+        assert_eq!(if_not_exists("create index if not exists a on t (x)"), "create index if not exists a on t (x)");
+    }
 }

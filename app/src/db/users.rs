@@ -7,9 +7,13 @@ use crate::model::UsersByType;
 /// The user counts of the stat cards, in one round trip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserCounts {
+    /// All users.
     pub total: i64,
+    /// Users flagged online.
     pub online: i64,
+    /// Users whose last activity is at or after the given instant.
     pub active_since: i64,
+    /// Users who signed up at or after the given instant.
     pub created_since: i64,
 }
 

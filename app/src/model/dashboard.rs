@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 /// Users per subscription tier (`users.user_type`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersByType {
+    /// Users of the free tier.
     pub free: i64,
+    /// Users of the paid tier.
     pub paid: i64,
+    /// Users of the premium tier.
     pub premium: i64,
 }
 
@@ -23,6 +26,7 @@ pub struct DashboardStats {
     pub active_today: i64,
     /// Users who signed up today.
     pub new_today: i64,
+    /// All users, per subscription tier.
     pub users_by_type: UsersByType,
     /// Problems with status `active`.
     pub problems_active: i64,
@@ -50,6 +54,7 @@ pub struct GrowthPoint {
 pub struct UserGrowth {
     /// How many days the series covers, today included.
     pub days: u32,
+    /// One point per day, oldest first.
     pub points: Vec<GrowthPoint>,
 }
 
@@ -62,6 +67,7 @@ pub struct CountryStat {
     pub name: String,
     /// Korean name.
     pub name_ko: String,
+    /// Users of this country.
     pub users: i64,
     /// Users of this country active since the start of today.
     pub today_active: i64,
@@ -69,6 +75,7 @@ pub struct CountryStat {
     /// bundled outlines (they are still counted and listed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
+    /// The marker's longitude (see `lat`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
 }

@@ -8,7 +8,7 @@ use crate::components::panel::Panel;
 use crate::components::stat_cards::StatCards;
 use crate::components::user_growth_chart::UserGrowthChart;
 use crate::components::user_map::UserMap;
-use crate::i18n::{t, Msg};
+use crate::i18n::{last_days, t, Msg};
 use crate::use_lang;
 
 /// How many days the growth chart shows.
@@ -28,7 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
         <h1 class="page-title">{t(lang, Msg::DashboardTitle)}</h1>
         <StatCards stats />
         <div class="panel-grid">
-            <Panel id="growth-title" title=t(lang, Msg::UserGrowth) subtitle=t(lang, Msg::Last30Days)>
+            <Panel id="growth-title" title=t(lang, Msg::UserGrowth) subtitle=last_days(lang, GROWTH_DAYS)>
                 <UserGrowthChart growth />
             </Panel>
             <Panel id="map-title" title=t(lang, Msg::UserMap) class="panel-wide">

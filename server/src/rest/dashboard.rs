@@ -7,7 +7,6 @@ use app::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::extract::Query;
@@ -22,7 +21,7 @@ pub fn router() -> Router<AppState> {
 
 /// The stat cards' figures.
 async fn get_stats(State(state): State<AppState>) -> Result<Json<DashboardStats>> {
-    Ok(Json(dashboard::stats(&state.db, KST, Utc::now()).await?))
+    Ok(Json(dashboard::stats(&state.db, KST, state.clock.now()).await?))
 }
 
 /// Query of `GET /api/dashboard/user-growth`.
@@ -39,7 +38,7 @@ fn default_days() -> u32 {
 
 /// New users per day and the running total.
 async fn get_user_growth(State(state): State<AppState>, Query(query): Query<GrowthQuery>) -> Result<Json<UserGrowth>> {
-    Ok(Json(dashboard::user_growth(&state.db, query.days, KST, Utc::now()).await?))
+    Ok(Json(dashboard::user_growth(&state.db, query.days, KST, state.clock.now()).await?))
 }
 
 /// `{"countries": [...]}`.
@@ -50,6 +49,6 @@ struct CountriesBody {
 
 /// Users and today's active users per country, most users first.
 async fn list_countries(State(state): State<AppState>) -> Result<Json<CountriesBody>> {
-    let countries = dashboard::countries(&state.db, &state.countries, KST, Utc::now()).await?;
+    let countries = dashboard::countries(&state.db, &state.countries, KST, state.clock.now()).await?;
     Ok(Json(CountriesBody { countries }))
 }

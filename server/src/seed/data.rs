@@ -10,8 +10,8 @@ use serde_json::json;
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;
-/// Korea's offset from UTC: the platform's users live by it.
-const KST: i64 = 9 * 3600;
+/// Korea's offset from UTC in seconds: the platform's users live by it.
+const KST: i64 = app::services::dashboard::KST.local_minus_utc() as i64;
 /// A user whose last activity is this recent counts as online.
 pub const ONLINE_WINDOW: i64 = 10 * 60;
 
@@ -84,20 +84,35 @@ const GIVEN_NAMES: &[&str] = &[
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
+    /// Platform users.
     pub users: u64,
+    /// Activities, spread over the users' lifetimes.
     pub activities: u64,
+    /// Problems in the bank.
     pub problems: u64,
+    /// The random seed: the same seed and sizes give the same rows.
     pub seed: u64,
-    /// Days of history.
+    /// Days of history, the last of which ends at `until`.
     pub days: u32,
     /// End of the history, in Unix seconds.
     pub until: i64,
+    /// Drop the secondary indexes for the load and rebuild them after (faster
+    /// for large loads; see `seed::rebuild_indexes_for`).
+    pub rebuild_indexes: bool,
 }
 
 impl Plan {
+    /// Start of the history: UTC midnight `days - 1` days before the day of
+    /// `until`, so every day's window starts at midnight and the last one is the
+    /// (partial) day `until` falls in.
     fn start(&self) -> i64 {
-        self.until - i64::from(self.days) * DAY
+        until_day_start(self.until) - (i64::from(self.days) - 1) * DAY
     }
+}
+
+/// UTC midnight of the day `until` falls in.
+fn until_day_start(until: i64) -> i64 {
+    until.div_euclid(DAY) * DAY
 }
 
 fn pick<T: Copy>(rng: &mut fastrand::Rng, items: &[(T, u32)]) -> T {
@@ -214,10 +229,15 @@ fn activities_per_day(plan: &Plan, signups: &[i64]) -> Vec<u64> {
 /// One generated activity, before it becomes a row.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
+    /// Index of the user (id - 1) in the sign-up order.
     pub user_index: usize,
+    /// When, in Unix seconds.
     pub at: i64,
+    /// The activity type (`login`, `problem_solve`, …).
     pub kind: &'static str,
+    /// The problem a `problem_*` activity is about.
     pub problem_id: Option<i64>,
+    /// The device used (`web`, `android`, `ios`).
     pub device: &'static str,
 }
 
@@ -329,7 +349,15 @@ mod tests {
     use super::*;
 
     fn plan() -> Plan {
-        Plan { users: 500, activities: 5_000, problems: 40, seed: 7, days: 60, until: 1_790_000_000 }
+        Plan {
+            users: 500,
+            activities: 5_000,
+            problems: 40,
+            seed: 7,
+            days: 60,
+            until: 1_790_000_000,
+            rebuild_indexes: false,
+        }
     }
 
     fn all_events(plan: &Plan) -> Vec<Event> {
@@ -371,6 +399,21 @@ mod tests {
         let first_half = signups.partition_point(|&t| t < midpoint);
         assert!(first_half < signups.len() / 2, "{first_half} of {} in the first half", signups.len());
         assert!(signups.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn the_daily_rhythm_follows_korean_hours_whenever_the_seed_runs() {
+        // The same history seeded at two times of day has its busiest hour at the
+        // same KST hour (the profile peaks at 20:00 KST).
+        for until in [1_790_000_000, 1_790_000_000 + 11 * 3_600] {
+            let plan = Plan { until, activities: 20_000, ..plan() };
+            let mut per_hour = [0u32; 24];
+            for e in all_events(&plan) {
+                per_hour[((e.at + KST).rem_euclid(DAY) / 3_600) as usize] += 1;
+            }
+            let busiest = (0..24).max_by_key(|&h| per_hour[h]).unwrap();
+            assert!((19..=21).contains(&busiest), "busiest KST hour {busiest} for until={until}: {per_hour:?}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use app::countries::CountryIndex;
 use app::db::Db;
-use app::state::AppState;
+use app::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -104,12 +104,18 @@ pub fn test_countries() -> CountryIndex {
     .expect("test country index")
 }
 
-/// The application router over `db`, as `dreamseed serve` builds it.
+/// The application router over `db`, as `dreamseed serve` builds it, with the
+/// system clock.
 pub fn router(db: &Db) -> Router {
+    router_with_clock(db, Clock::System)
+}
+
+/// The application router over `db` with `clock` as its notion of now.
+pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
+    let addr = "127.0.0.1:0".parse().unwrap();
     let leptos_options =
-        server::site::leptos_options(std::path::Path::new("target/site"), "127.0.0.1:0".parse().unwrap())
-            .expect("leptos options");
-    server::app(AppState { leptos_options, db: db.clone(), countries: Arc::new(test_countries()) })
+        server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options");
+    server::app(AppState { leptos_options, db: db.clone(), countries: Arc::new(test_countries()), clock })
 }
 
 /// A response, read whole.
