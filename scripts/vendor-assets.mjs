@@ -24,6 +24,8 @@ const copies = [
   ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
   ['leaflet/LICENSE', 'leaflet/LICENSE'],
   ...readdirSync(join(modules, 'leaflet/dist/images')).map((f) => [`leaflet/dist/images/${f}`, `leaflet/images/${f}`]),
+  // The interactive API reference on /api/docs (one self-contained bundle).
+  ['@scalar/api-reference/dist/browser/standalone.js', 'scalar/standalone.js'],
   // Pretendard, a Korean UI font (SIL OFL 1.1): split by Unicode range, so a page
   // downloads only the pieces holding the characters it shows.
   ['pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css', 'pretendard/pretendard.css'],

@@ -2,6 +2,7 @@
 //! [`crate::services`], the same code the REST API runs.
 
 pub mod dashboard;
+pub mod system;
 
 /// The shared state from Leptos context (`leptos_routes` provides the router state).
 #[cfg(feature = "ssr")]

@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod bulk;
+pub mod idempotency;
 pub mod problems;
 pub mod users;
 

@@ -1,13 +1,14 @@
 //! The one error type of DreamSeed Admin, from the database to the JSON envelope
 //! (SPEC §5.9) to the error card in the UI. It compiles to WASM: server functions
-//! carry it to the browser unchanged.
+//! carry it to the browser inside the same envelope the REST API sends.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 /// The crate-wide result type.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// One invalid input field, reported in the envelope's `details`.
+/// One invalid input field, reported in the envelope's `details.fields`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field's name as the client sent it (`per_page`, `title`).
@@ -16,7 +17,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Every way a request can fail, with the HTTP status and stable code of each.
+/// Every way a request can fail, with the HTTP status and stable code of each
+/// (the table is in README.md, "Errors").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
@@ -41,11 +43,29 @@ pub enum AppError {
         /// What was looked for (`user`, `route /x`).
         what: String,
     },
+    /// The route exists but not with this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// The request conflicts with the current state, e.g. a duplicate (409).
     #[error("{message}")]
     Conflict {
         /// What it conflicts with.
         message: String,
+    },
+    /// A request with this Idempotency-Key is still being processed (409).
+    #[error("a request with this Idempotency-Key is still in progress")]
+    IdempotencyInProgress,
+    /// The body is larger than the server accepts (413).
+    #[error("the request body is larger than {limit_bytes} bytes")]
+    PayloadTooLarge {
+        /// The largest body accepted.
+        limit_bytes: u64,
+    },
+    /// The body is not in a format this route reads (415).
+    #[error("expected a {expected} body")]
+    UnsupportedMediaType {
+        /// The media type the route reads.
+        expected: String,
     },
     /// Well-formed, but a business rule forbids it (422).
     #[error("{message}")]
@@ -53,21 +73,36 @@ pub enum AppError {
         /// The rule, in plain words.
         message: String,
     },
+    /// The Idempotency-Key was used before with a different request (422).
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
     /// Too many requests; retry after the given number of seconds (429).
     #[error("too many requests")]
     RateLimited {
         /// When a retry may succeed (also the `Retry-After` header).
         retry_after_secs: u64,
     },
+    /// Anything else (500). The cause is logged on the server, never sent.
+    #[error("internal server error")]
+    Internal,
     /// A dependency (database, cache, mail) is unavailable (503).
     #[error("{dependency} is unavailable")]
     Unavailable {
         /// Which dependency (`database`, `cache`, `server`).
         dependency: String,
     },
-    /// Anything else (500). The cause is logged on the server, never sent.
-    #[error("internal server error")]
-    Internal,
+    /// The request took longer than the server allows (503).
+    #[error("the request took too long")]
+    Timeout,
+    /// An error as the browser received it, with the trace id the server logged
+    /// it under. Only the transport creates it; [`AppError::kind`] looks through.
+    #[error("{error}")]
+    Traced {
+        /// The trace id from the envelope.
+        trace_id: String,
+        /// The error itself.
+        error: Box<AppError>,
+    },
 }
 
 impl AppError {
@@ -80,40 +115,160 @@ impl AppError {
         }
     }
 
+    /// The error itself, without transport wrapping.
+    pub fn kind(&self) -> &AppError {
+        match self {
+            Self::Traced { error, .. } => error.kind(),
+            other => other,
+        }
+    }
+
+    /// The trace id the server logged this error under, when known.
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            Self::Traced { trace_id, .. } => Some(trace_id),
+            _ => None,
+        }
+    }
+
     /// The HTTP status code this error is sent with.
     pub fn status_code(&self) -> u16 {
-        match self {
+        match self.kind() {
             Self::Validation { .. } => 400,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound { .. } => 404,
-            Self::Conflict { .. } => 409,
-            Self::BusinessRule { .. } => 422,
+            Self::MethodNotAllowed => 405,
+            Self::Conflict { .. } | Self::IdempotencyInProgress => 409,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType { .. } => 415,
+            Self::BusinessRule { .. } | Self::IdempotencyKeyReused => 422,
             Self::RateLimited { .. } => 429,
-            Self::Unavailable { .. } => 503,
-            Self::Internal => 500,
+            Self::Internal | Self::Traced { .. } => 500,
+            Self::Unavailable { .. } | Self::Timeout => 503,
         }
     }
 
     /// The stable machine-readable code clients may match on.
     pub fn code(&self) -> &'static str {
-        match self {
+        match self.kind() {
             Self::Validation { .. } => "VALIDATION_FAILED",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound { .. } => "NOT_FOUND",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::Conflict { .. } => "CONFLICT",
+            Self::IdempotencyInProgress => "IDEMPOTENCY_IN_PROGRESS",
+            Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType { .. } => "UNSUPPORTED_MEDIA_TYPE",
             Self::BusinessRule { .. } => "BUSINESS_RULE_VIOLATION",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Internal | Self::Traced { .. } => "INTERNAL_ERROR",
             Self::Unavailable { .. } => "SERVICE_UNAVAILABLE",
-            Self::Internal => "INTERNAL_ERROR",
+            Self::Timeout => "TIMEOUT",
         }
     }
 
     /// Whether trying the same request again later may succeed (the UI offers a retry).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::RateLimited { .. } | Self::Unavailable { .. } | Self::Internal)
+        matches!(
+            self.kind(),
+            Self::RateLimited { .. }
+                | Self::Unavailable { .. }
+                | Self::Internal
+                | Self::Timeout
+                | Self::IdempotencyInProgress
+        )
     }
+
+    /// What the envelope's `details` says about this error: the data a client
+    /// needs to act on it, and what [`AppError::from_envelope`] rebuilds it from.
+    fn details(&self) -> Value {
+        match self.kind() {
+            Self::Validation { fields, .. } if !fields.is_empty() => json!({ "fields": fields }),
+            Self::NotFound { what } => json!({ "resource": what }),
+            Self::PayloadTooLarge { limit_bytes } => json!({ "limit_bytes": limit_bytes }),
+            Self::UnsupportedMediaType { expected } => json!({ "expected": expected }),
+            Self::RateLimited { retry_after_secs } => json!({ "retry_after": retry_after_secs }),
+            Self::Unavailable { dependency } => json!({ "dependency": dependency }),
+            _ => Value::Null,
+        }
+    }
+
+    /// The SPEC §5.9 envelope for this error.
+    pub fn envelope(&self, trace_id: Option<&str>, timestamp: &str) -> Envelope {
+        Envelope {
+            success: false,
+            error: ErrorBody {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                details: self.details(),
+                trace_id: trace_id.or(self.trace_id()).map(str::to_owned),
+                timestamp: timestamp.to_owned(),
+            },
+        }
+    }
+
+    /// The error an envelope describes (what a client rebuilds from a response).
+    pub fn from_envelope(envelope: &Envelope) -> Self {
+        let body = &envelope.error;
+        let d = &body.details;
+        let text = |key: &str| d.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let number = |key: &str| d.get(key).and_then(Value::as_u64).unwrap_or_default();
+        let message = body.message.clone();
+        let error = match body.code.as_str() {
+            "VALIDATION_FAILED" => Self::Validation {
+                message,
+                fields: d.get("fields").and_then(|f| serde_json::from_value(f.clone()).ok()).unwrap_or_default(),
+            },
+            "UNAUTHORIZED" => Self::Unauthorized,
+            "FORBIDDEN" => Self::Forbidden,
+            "NOT_FOUND" => Self::NotFound { what: text("resource") },
+            "METHOD_NOT_ALLOWED" => Self::MethodNotAllowed,
+            "CONFLICT" => Self::Conflict { message },
+            "IDEMPOTENCY_IN_PROGRESS" => Self::IdempotencyInProgress,
+            "PAYLOAD_TOO_LARGE" => Self::PayloadTooLarge { limit_bytes: number("limit_bytes") },
+            "UNSUPPORTED_MEDIA_TYPE" => Self::UnsupportedMediaType { expected: text("expected") },
+            "BUSINESS_RULE_VIOLATION" => Self::BusinessRule { message },
+            "IDEMPOTENCY_KEY_REUSED" => Self::IdempotencyKeyReused,
+            "RATE_LIMITED" => Self::RateLimited { retry_after_secs: number("retry_after") },
+            "SERVICE_UNAVAILABLE" => Self::Unavailable { dependency: text("dependency") },
+            "TIMEOUT" => Self::Timeout,
+            _ => Self::Internal,
+        };
+        match &body.trace_id {
+            Some(trace_id) => Self::Traced { trace_id: trace_id.clone(), error: Box::new(error) },
+            None => error,
+        }
+    }
+}
+
+/// The error response body of every API route and server function (SPEC §5.9).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Envelope {
+    /// Always `false`.
+    pub success: bool,
+    /// What went wrong.
+    pub error: ErrorBody,
+}
+
+/// The `error` object of the envelope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// A stable code such as `VALIDATION_FAILED`.
+    pub code: String,
+    /// A human-readable message (never internals).
+    pub message: String,
+    /// Structured data about the error (`fields`, `retry_after`, …), or null.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub details: Value,
+    /// The request's trace id, also in the `X-Trace-Id` header and the logs.
+    pub trace_id: Option<String>,
+    /// When the error happened (RFC 3339, UTC).
+    pub timestamp: String,
 }
 
 impl leptos::server_fn::error::FromServerFnError for AppError {
@@ -128,6 +283,34 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
             _ => Self::Internal,
         }
     }
+
+    /// On the server: the envelope, with this request's trace id; and the error's
+    /// HTTP status on the response (server functions otherwise always send 500).
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        let trace_id = {
+            if let (Some(response), Ok(status)) = (
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(self.status_code()),
+            ) {
+                response.set_status(status);
+            }
+            crate::trace::current()
+        };
+        #[cfg(not(feature = "ssr"))]
+        let trace_id: Option<String> = None;
+        let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let envelope = self.envelope(trace_id.as_deref(), &timestamp);
+        serde_json::to_vec(&envelope).unwrap_or_default().into()
+    }
+
+    /// In the browser: the error the envelope describes.
+    fn de(data: leptos::server_fn::Bytes) -> Self {
+        match serde_json::from_slice::<Envelope>(&data) {
+            Ok(envelope) => Self::from_envelope(&envelope),
+            Err(_) => Self::Internal,
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -137,6 +320,11 @@ mod ssr {
     use super::AppError;
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
+
+    /// Marks a response whose body already is the envelope, so the middleware that
+    /// turns bare error responses into envelopes leaves it alone.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EnvelopeSent;
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
@@ -167,50 +355,56 @@ mod ssr {
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let details = match &self {
-                AppError::Validation { fields, .. } if !fields.is_empty() => serde_json::json!({ "fields": fields }),
-                AppError::RateLimited { retry_after_secs } => serde_json::json!({ "retry_after": retry_after_secs }),
-                _ => serde_json::Value::Null,
-            };
-            let body = serde_json::json!({
-                "success": false,
-                "error": {
-                    "code": self.code(),
-                    "message": self.to_string(),
-                    "details": details,
-                    "trace_id": serde_json::Value::Null,
-                    "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let envelope = self.envelope(crate::trace::current().as_deref(), &timestamp);
+            let mut response = (status, axum::Json(envelope)).into_response();
+            response.extensions_mut().insert(EnvelopeSent);
+            let headers = response.headers_mut();
+            match self.kind() {
+                AppError::RateLimited { retry_after_secs } => {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
                 }
-            });
-            let mut response = (status, axum::Json(body)).into_response();
-            if let AppError::RateLimited { retry_after_secs } = self {
-                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                // Worth a retry soon: say when.
+                AppError::Unavailable { .. } | AppError::Timeout => {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(5u32));
                 }
+                _ => {}
             }
             response
         }
     }
 }
 
+#[cfg(feature = "ssr")]
+pub use ssr::EnvelopeSent;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_variant_has_its_seed_status_and_a_stable_code() {
-        let cases = [
+    fn every_error() -> Vec<(AppError, u16, &'static str)> {
+        vec![
             (AppError::invalid_field("days", "must be 1-730"), 400, "VALIDATION_FAILED"),
             (AppError::Unauthorized, 401, "UNAUTHORIZED"),
             (AppError::Forbidden, 403, "FORBIDDEN"),
             (AppError::NotFound { what: "user".into() }, 404, "NOT_FOUND"),
+            (AppError::MethodNotAllowed, 405, "METHOD_NOT_ALLOWED"),
             (AppError::Conflict { message: "dup".into() }, 409, "CONFLICT"),
+            (AppError::IdempotencyInProgress, 409, "IDEMPOTENCY_IN_PROGRESS"),
+            (AppError::PayloadTooLarge { limit_bytes: 1024 }, 413, "PAYLOAD_TOO_LARGE"),
+            (AppError::UnsupportedMediaType { expected: "application/json".into() }, 415, "UNSUPPORTED_MEDIA_TYPE"),
             (AppError::BusinessRule { message: "no".into() }, 422, "BUSINESS_RULE_VIOLATION"),
+            (AppError::IdempotencyKeyReused, 422, "IDEMPOTENCY_KEY_REUSED"),
             (AppError::RateLimited { retry_after_secs: 3 }, 429, "RATE_LIMITED"),
-            (AppError::Unavailable { dependency: "database".into() }, 503, "SERVICE_UNAVAILABLE"),
             (AppError::Internal, 500, "INTERNAL_ERROR"),
-        ];
-        for (err, status, code) in cases {
+            (AppError::Unavailable { dependency: "database".into() }, 503, "SERVICE_UNAVAILABLE"),
+            (AppError::Timeout, 503, "TIMEOUT"),
+        ]
+    }
+
+    #[test]
+    fn every_variant_has_its_seed_status_and_a_stable_code() {
+        for (err, status, code) in every_error() {
             assert_eq!((err.status_code(), err.code()), (status, code), "{err:?}");
         }
     }
@@ -218,15 +412,41 @@ mod tests {
     #[test]
     fn only_transient_failures_are_retryable() {
         assert!(AppError::Internal.is_retryable());
+        assert!(AppError::Timeout.is_retryable());
         assert!(AppError::Unavailable { dependency: "database".into() }.is_retryable());
         assert!(!AppError::invalid_field("days", "bad").is_retryable());
         assert!(!AppError::NotFound { what: "user".into() }.is_retryable());
+        assert!(!AppError::IdempotencyKeyReused.is_retryable());
     }
 
     #[test]
-    fn survives_the_trip_to_the_browser() {
-        let err = AppError::invalid_field("days", "must be between 1 and 730");
-        let json = serde_json::to_string(&err).unwrap();
-        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), err);
+    fn every_error_survives_the_envelope_round_trip_with_its_trace_id() {
+        for (err, _, _) in every_error() {
+            let envelope = err.envelope(Some("t-1"), "2026-11-21T00:00:00.000Z");
+            let json = serde_json::to_string(&envelope).unwrap();
+            let back = AppError::from_envelope(&serde_json::from_str(&json).unwrap());
+            assert_eq!(back.trace_id(), Some("t-1"));
+            assert_eq!(back.kind(), &err, "{json}");
+            assert_eq!(back.code(), err.code());
+        }
+    }
+
+    #[test]
+    fn the_envelope_has_the_seed_shape() {
+        let envelope =
+            AppError::invalid_field("days", "must be between 1 and 730").envelope(None, "2026-11-21T00:00:00.000Z");
+        assert_eq!(
+            serde_json::to_value(&envelope).unwrap(),
+            json!({
+                "success": false,
+                "error": {
+                    "code": "VALIDATION_FAILED",
+                    "message": "invalid days: must be between 1 and 730",
+                    "details": { "fields": [{ "field": "days", "message": "must be between 1 and 730" }] },
+                    "trace_id": null,
+                    "timestamp": "2026-11-21T00:00:00.000Z",
+                }
+            })
+        );
     }
 }

@@ -50,6 +50,25 @@ pub enum Msg {
     ErrorRateLimited,
     ErrorUnavailable,
     ErrorInternal,
+    NavSystem,
+    SystemTitle,
+    Dependencies,
+    RequestsPerRoute,
+    SinceStart,
+    Method,
+    Route,
+    Requests,
+    Average,
+    ErrorRate,
+    ClientErrors,
+    Uptime,
+    Version,
+    ResponseTime,
+    StatusHealthy,
+    StatusDegraded,
+    StatusUnhealthy,
+    Refresh,
+    NoRequestsYet,
 }
 
 /// `msg` in `lang`.
@@ -127,6 +146,44 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, ErrorUnavailable) => "The service is temporarily unavailable.",
         (Lang::Ko, ErrorInternal) => "서버에서 문제가 발생했습니다.",
         (Lang::En, ErrorInternal) => "Something went wrong on the server.",
+        (Lang::Ko, NavSystem) => "시스템",
+        (Lang::En, NavSystem) => "System",
+        (Lang::Ko, SystemTitle) => "시스템 상태",
+        (Lang::En, SystemTitle) => "System status",
+        (Lang::Ko, Dependencies) => "의존 서비스",
+        (Lang::En, Dependencies) => "Dependencies",
+        (Lang::Ko, RequestsPerRoute) => "경로별 요청",
+        (Lang::En, RequestsPerRoute) => "Requests per route",
+        (Lang::Ko, SinceStart) => "이 인스턴스 시작 이후",
+        (Lang::En, SinceStart) => "Since this instance started",
+        (Lang::Ko, Method) => "메서드",
+        (Lang::En, Method) => "Method",
+        (Lang::Ko, Route) => "경로",
+        (Lang::En, Route) => "Route",
+        (Lang::Ko, Requests) => "요청 수",
+        (Lang::En, Requests) => "Requests",
+        (Lang::Ko, Average) => "평균",
+        (Lang::En, Average) => "Average",
+        (Lang::Ko, ErrorRate) => "오류율 (5xx)",
+        (Lang::En, ErrorRate) => "Error rate (5xx)",
+        (Lang::Ko, ClientErrors) => "4xx",
+        (Lang::En, ClientErrors) => "4xx",
+        (Lang::Ko, Uptime) => "가동 시간",
+        (Lang::En, Uptime) => "Uptime",
+        (Lang::Ko, Version) => "버전",
+        (Lang::En, Version) => "Version",
+        (Lang::Ko, ResponseTime) => "응답 시간",
+        (Lang::En, ResponseTime) => "Response time",
+        (Lang::Ko, StatusHealthy) => "정상",
+        (Lang::En, StatusHealthy) => "Healthy",
+        (Lang::Ko, StatusDegraded) => "저하",
+        (Lang::En, StatusDegraded) => "Degraded",
+        (Lang::Ko, StatusUnhealthy) => "장애",
+        (Lang::En, StatusUnhealthy) => "Unhealthy",
+        (Lang::Ko, Refresh) => "새로고침",
+        (Lang::En, Refresh) => "Refresh",
+        (Lang::Ko, NoRequestsYet) => "아직 요청이 없습니다.",
+        (Lang::En, NoRequestsYet) => "No requests yet.",
     }
 }
 
@@ -135,6 +192,15 @@ pub fn last_days(lang: Lang, days: u32) -> String {
     match lang {
         Lang::Ko => format!("최근 {days}일"),
         Lang::En => format!("Last {days} days"),
+    }
+}
+
+/// A duration in seconds as days, hours and minutes (`3일 4시간 5분`, `3d 4h 5m`).
+pub fn format_uptime(lang: Lang, seconds: u64) -> String {
+    let (d, h, m) = (seconds / 86_400, seconds % 86_400 / 3_600, seconds % 3_600 / 60);
+    match lang {
+        Lang::Ko => format!("{d}일 {h}시간 {m}분"),
+        Lang::En => format!("{d}d {h}h {m}m"),
     }
 }
 

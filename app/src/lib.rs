@@ -13,13 +13,19 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod observability;
+#[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod trace;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -30,6 +36,7 @@ use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::system::SystemPage;
 
 /// The HTML document around the app. ECharts and Leaflet are plain scripts the
 /// WASM calls into; `defer` keeps them off the critical path while still running
@@ -79,6 +86,7 @@ pub fn App() -> impl IntoView {
                     // is sent at once: one parse and one layout in the browser, instead of
                     // skeletons first and a swap (with its re-layout) per widget.
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

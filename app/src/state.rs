@@ -7,8 +7,10 @@ use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
+use crate::cache::Cache;
 use crate::countries::CountryIndex;
 use crate::db::Db;
+use crate::observability::Ops;
 
 /// Everything a request handler may need. Cheap to clone: pools and `Arc`s.
 #[derive(Clone, Debug, FromRef)]
@@ -17,10 +19,29 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database pool.
     pub db: Db,
+    /// The two-layer cache.
+    pub cache: Cache,
     /// Country names and marker positions.
     pub countries: Arc<CountryIndex>,
     /// What "now" is: the system clock, or a fixed instant in tests.
     pub clock: Clock,
+    /// Uptime, per-route statistics and what `/health` may show.
+    pub ops: Arc<Ops>,
+}
+
+impl AppState {
+    /// State over `db` with an in-process cache, the system clock and fresh
+    /// statistics; adjust the public fields for anything else.
+    pub fn new(leptos_options: LeptosOptions, db: Db, countries: CountryIndex) -> Self {
+        Self {
+            leptos_options,
+            db,
+            cache: Cache::memory_only(),
+            countries: Arc::new(countries),
+            clock: Clock::System,
+            ops: Arc::new(Ops::default()),
+        }
+    }
 }
 
 /// The source of the current time, so "today" can be pinned in tests.

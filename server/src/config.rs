@@ -42,6 +42,16 @@ pub struct Config {
     pub demo_data: bool,
     /// `LEPTOS_SITE_ROOT`: the built site, when not beside the binary.
     pub site_root: Option<PathBuf>,
+    /// `REDIS_URL`: the shared cache layer (and live fan-out); none in the
+    /// embedded default.
+    pub redis_url: Option<String>,
+    /// `HEALTH_DETAILS`: whether `/health` lists dependencies to any caller
+    /// (default true in development, false in production).
+    pub health_details: bool,
+    /// `METRICS_TOKEN`: a bearer token that unlocks `/metrics`.
+    pub metrics_token: Option<String>,
+    /// `METRICS_ADDR`: serve `/metrics` on this internal address instead.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +64,10 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("demo_data", &self.demo_data)
             .field("site_root", &self.site_root)
+            .field("redis_url", &self.redis_url.as_deref().map(redact))
+            .field("health_details", &self.health_details)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<hidden>"))
+            .field("metrics_addr", &self.metrics_addr)
             .finish()
     }
 }
@@ -195,6 +209,33 @@ impl Config {
         let demo_data = parse_bool("DEMO_DATA", get("DEMO_DATA"), environment == Environment::Development)?;
         let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
 
+        let redis_url = match get("REDIS_URL") {
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => Some(url.to_owned()),
+            Some(_) => {
+                return Err(invalid("REDIS_URL", get("REDIS_URL").map(|_| "<hidden>"), "a redis:// or rediss:// URL"))
+            }
+            None => None,
+        };
+        let health_details =
+            parse_bool("HEALTH_DETAILS", get("HEALTH_DETAILS"), environment == Environment::Development)?;
+        let metrics_token = match get("METRICS_TOKEN") {
+            Some(token) if token.chars().count() < 16 => {
+                return Err(ConfigError {
+                    var: "METRICS_TOKEN",
+                    value: "<hidden>".into(),
+                    expected: "at least 16 characters".into(),
+                });
+            }
+            token => token.map(str::to_owned),
+        };
+        let metrics_addr = match get("METRICS_ADDR") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<SocketAddr>()
+                    .map_err(|_| invalid("METRICS_ADDR", Some(v), "an address such as 127.0.0.1:9102"))?,
+            ),
+        };
+
         Ok(Self {
             environment,
             addr: SocketAddr::new(host, port),
@@ -203,6 +244,10 @@ impl Config {
             log_format,
             demo_data,
             site_root,
+            redis_url,
+            health_details,
+            metrics_token,
+            metrics_addr,
         })
     }
 }
@@ -265,6 +310,10 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("ENVIRONMENT", "staging"),
             ("DEMO_DATA", "maybe"),
+            ("REDIS_URL", "localhost:6379"),
+            ("HEALTH_DETAILS", "sometimes"),
+            ("METRICS_TOKEN", "short"),
+            ("METRICS_ADDR", "9102"),
         ] {
             let err = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

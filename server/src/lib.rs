@@ -1,9 +1,12 @@
 //! The `dreamseed` server: configuration, logging, the HTTP application (REST
-//! API, server functions, server-rendered pages, static site) and the commands
-//! of the binary. `main.rs` only wires these together.
+//! API, server functions, server-rendered pages, static site) with its
+//! middleware, background jobs, and the commands of the binary. `main.rs` only
+//! wires these together.
 
 pub mod cli;
 pub mod config;
+pub mod jobs;
+pub mod middleware;
 pub mod rest;
 pub mod seed;
 pub mod serve;
@@ -19,18 +22,27 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
+
+pub use middleware::Limits;
+
+/// The whole HTTP application over `state`, with the default limits.
+pub fn app(state: AppState) -> Router {
+    app_with_limits(state, Limits::default())
+}
 
 /// The whole HTTP application over `state`.
-pub fn app(state: AppState) -> Router {
+pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
+    // Installed before the first request records anything.
+    telemetry::metrics();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
-        .merge(rest::router())
+    let (api, document) = rest::router();
+    let router = Router::new()
+        .merge(api)
+        .merge(rest::openapi::router(&document))
         .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(fallback)
-        .layer(CompressionLayer::new())
-        .with_state(state)
+        .fallback(fallback);
+    middleware::apply(router, &state, limits).with_state(state)
 }
 
 /// Unknown API paths get the JSON envelope; anything else is a static file from

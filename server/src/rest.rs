@@ -1,14 +1,25 @@
 //! The REST API: one module per resource, each exposing `router()`. Handlers
-//! call the same services as the server functions.
+//! call the same services as the server functions. The routers are utoipa-axum
+//! routers, so the OpenAPI document is made from exactly the routes served.
 
+pub mod cache;
 pub mod dashboard;
 pub mod extract;
 pub mod health;
+pub mod metrics;
+pub mod openapi;
 
 use app::state::AppState;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-/// Every REST route.
-pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(dashboard::router())
+/// Every REST route, and the OpenAPI document describing them.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .merge(dashboard::router())
+        .merge(cache::router())
+        .merge(metrics::router())
+        .split_for_parts()
 }

@@ -4,13 +4,17 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use std::net::SocketAddr;
+
+use app::cache::Cache;
 use app::countries::CountryIndex;
 use app::db::{bulk, Db};
+use app::observability::{MetricsAccess, Ops};
 use app::state::{AppState, Clock};
 use tokio::net::TcpListener;
 
 use crate::config::{redact, Config};
-use crate::{seed, site};
+use crate::{jobs, rest, seed, site};
 
 /// How long in-flight requests may run after SIGTERM before the process exits.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -50,10 +54,38 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
 
-    let state = AppState { leptos_options, db: db.clone(), countries: Arc::new(countries), clock: Clock::System };
-    tracing::info!(site.root = %site_root.display(), "DreamSeed Admin listening on http://{}", config.addr);
+    let cache = match &config.redis_url {
+        Some(url) => Cache::with_redis(url).with_context(|| format!("invalid REDIS_URL {}", redact(url)))?,
+        None => Cache::memory_only(),
+    };
+    let metrics_access = match (&config.metrics_token, config.metrics_addr) {
+        (_, Some(_)) => MetricsAccess::InternalListener,
+        (Some(token), None) => MetricsAccess::Token(token.clone()),
+        (None, None) => MetricsAccess::Loopback,
+    };
+    let state = AppState {
+        cache,
+        clock: Clock::System,
+        ops: Arc::new(Ops::new(config.health_details, metrics_access)),
+        ..AppState::new(leptos_options, db.clone(), countries)
+    };
+    jobs::spawn_all(&state);
+    if let Some(addr) = config.metrics_addr {
+        let internal =
+            TcpListener::bind(addr).await.with_context(|| format!("cannot listen on METRICS_ADDR {addr}"))?;
+        tracing::info!("metrics on http://{addr}/metrics");
+        tokio::spawn(async move { axum::serve(internal, rest::metrics::internal_router()).await });
+    }
+    tracing::info!(
+        site.root = %site_root.display(),
+        cache.backend = if config.redis_url.is_some() { "redis" } else { "memory" },
+        "DreamSeed Admin listening on http://{}",
+        config.addr
+    );
     let stopping = Arc::new(tokio::sync::Notify::new());
-    let server = axum::serve(listener, crate::app(state)).with_graceful_shutdown({
+    // Peer addresses reach handlers (the loopback guard of /metrics).
+    let service = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {
             shutdown_signal().await;

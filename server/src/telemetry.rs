@@ -1,5 +1,10 @@
-//! Logging: `tracing` to stdout, JSON lines or pretty text (SPEC §5.9).
+//! Logging (`tracing` to stdout, JSON lines or pretty text) and the Prometheus
+//! metrics recorder (SPEC §5.9).
 
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::config::LogFormat;
@@ -12,7 +17,59 @@ pub fn init(filter: &str, format: LogFormat) {
     let builder = fmt().with_env_filter(filter).with_target(true);
     // A second init (tests, a subcommand after another) keeps the first subscriber.
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
+}
+
+/// Response-time buckets, in seconds: fine below 10 ms, where cached reads land.
+const LATENCY_BUCKETS: [f64; 14] =
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process's metrics, installing the recorder on first use. Histograms with
+/// fixed buckets (not summaries) so that replicas can be aggregated.
+pub fn metrics() -> &'static PrometheusHandle {
+    METRICS.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), &LATENCY_BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        // Only fails if another recorder was installed first; ours then renders
+        // nothing, which /metrics makes visible rather than hiding.
+        let _ = metrics::set_global_recorder(recorder);
+        describe();
+        handle
+    })
+}
+
+fn describe() {
+    metrics::describe_counter!("http_requests_total", "HTTP requests by method, route and status");
+    metrics::describe_histogram!(
+        "http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "HTTP response time by method and route"
+    );
+    metrics::describe_counter!("cache_hits_total", "Cache hits by layer (memory, redis)");
+    metrics::describe_counter!("cache_misses_total", "Cache misses (loaded from the database)");
+    metrics::describe_histogram!(
+        "cache_load_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to compute a value on a cache miss"
+    );
+    metrics::describe_gauge!("dreamseed_users_online", "Platform users flagged online");
+    metrics::describe_gauge!("dreamseed_build_info", "Always 1; the version is a label");
+    metrics::gauge!("dreamseed_build_info", "version" => app::observability::VERSION).set(1.0);
+}
+
+/// Keeps the recorder's buckets trimmed; run for the life of the process.
+pub async fn metrics_upkeep() {
+    let handle = metrics();
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        handle.run_upkeep();
+    }
 }

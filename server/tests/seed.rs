@@ -88,7 +88,7 @@ async fn seeds_exact_sizes_consistently(db: &Db) {
 
     // The dashboard sees the generated figures.
     let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
-    let stats = dashboard::stats(db, dashboard::KST, now).await.unwrap();
+    let stats = dashboard::compute_stats(db, dashboard::KST, now).await.unwrap();
     assert_eq!(stats.total_users, 1_200);
     let t = stats.users_by_type;
     assert_eq!(t.free + t.paid + t.premium, 1_200);
@@ -114,11 +114,11 @@ async fn the_same_seed_gives_the_same_rows_on_both_databases() {
     let Some(postgres) = common::TestDb::postgres().await else { return };
     seed::run(&postgres.db, &plan(5), false, false).await.unwrap();
     let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
-    let a = dashboard::countries(&sqlite.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
-    let b = dashboard::countries(&postgres.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
+    let a = dashboard::compute_countries(&sqlite.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
+    let b = dashboard::compute_countries(&postgres.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
     assert_eq!(a, b);
-    let a = dashboard::user_growth(&sqlite.db, 90, dashboard::KST, now).await.unwrap();
-    let b = dashboard::user_growth(&postgres.db, 90, dashboard::KST, now).await.unwrap();
+    let a = dashboard::compute_user_growth(&sqlite.db, 90, dashboard::KST, now).await.unwrap();
+    let b = dashboard::compute_user_growth(&postgres.db, 90, dashboard::KST, now).await.unwrap();
     assert_eq!(a, b);
     let (a, b) = (user_rows(&sqlite.db).await, user_rows(&postgres.db).await);
     assert_eq!(a.len(), 1_200);

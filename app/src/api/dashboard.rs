@@ -10,7 +10,7 @@ use crate::model::{CountryStat, DashboardStats, UserGrowth};
 pub async fn get_dashboard_stats() -> Result<DashboardStats, AppError> {
     use crate::services::dashboard::{stats, KST};
     let state = super::state()?;
-    stats(&state.db, KST, state.clock.now()).await
+    stats(&state, KST).await
 }
 
 /// New users per day and the running total over the last `days` days.
@@ -21,7 +21,7 @@ pub async fn get_user_growth(
 ) -> Result<UserGrowth, AppError> {
     use crate::services::dashboard::{user_growth, KST};
     let state = super::state()?;
-    user_growth(&state.db, days, KST, state.clock.now()).await
+    user_growth(&state, days, KST).await
 }
 
 /// Users per country, for the map.
@@ -29,5 +29,5 @@ pub async fn get_user_growth(
 pub async fn get_country_stats() -> Result<Vec<CountryStat>, AppError> {
     use crate::services::dashboard::{countries, KST};
     let state = super::state()?;
-    countries(&state.db, &state.countries, KST, state.clock.now()).await
+    countries(&state, KST).await
 }

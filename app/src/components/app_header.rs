@@ -20,6 +20,7 @@ pub fn AppHeader() -> impl IntoView {
                 <A href="/" exact=true>
                     {t(lang, Msg::NavDashboard)}
                 </A>
+                <A href="/system">{t(lang, Msg::NavSystem)}</A>
             </nav>
         </header>
     }

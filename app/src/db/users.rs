@@ -28,6 +28,12 @@ pub async fn counts(db: &Db, since: Ts) -> Result<UserCounts> {
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).fetch_one(pool).await?))
 }
 
+/// Users flagged online (answered from a partial index).
+pub async fn count_online(db: &Db) -> Result<i64> {
+    const SQL: &str = "select count(*) from users where is_online";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}
+
 /// Users per subscription tier.
 pub async fn count_by_type(db: &Db) -> Result<UsersByType> {
     const SQL: &str = "select user_type, count(*) from users group by user_type";

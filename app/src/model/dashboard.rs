@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Users per subscription tier (`users.user_type`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UsersByType {
     /// Users of the free tier.
     pub free: i64,
@@ -17,6 +18,7 @@ pub struct UsersByType {
 /// The stat cards (SPEC §5.1). "Today" is the calendar day in the dashboard's
 /// time zone (KST unless configured otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DashboardStats {
     /// All platform users.
     pub total_users: i64,
@@ -40,6 +42,7 @@ pub struct DashboardStats {
 
 /// One day of the user-growth series.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GrowthPoint {
     /// The calendar day in the dashboard's time zone.
     pub date: NaiveDate,
@@ -51,6 +54,7 @@ pub struct GrowthPoint {
 
 /// New users per day and the running total, oldest day first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserGrowth {
     /// How many days the series covers, today included.
     pub days: u32,
@@ -60,6 +64,7 @@ pub struct UserGrowth {
 
 /// Users of one country, for the map and the country table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CountryStat {
     /// ISO-3166 alpha-2 code (`KR`).
     pub country: String,

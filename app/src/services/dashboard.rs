@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 
+use crate::cache::CacheKind;
 use crate::countries::CountryIndex;
 use crate::db::{activities, problems, users, Db, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{CountryStat, DashboardStats, GrowthPoint, UserGrowth};
+use crate::state::AppState;
 
 /// The dashboard's time zone unless the viewer picks another: Korea (UTC+9, no DST).
 pub const KST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
@@ -28,8 +30,47 @@ fn day_start(day: NaiveDate, tz: FixedOffset) -> DateTime<Utc> {
     (midnight - Duration::seconds(i64::from(tz.local_minus_utc()))).and_utc()
 }
 
-/// The stat cards as of `now`.
-pub async fn stats(db: &Db, tz: FixedOffset, now: DateTime<Utc>) -> Result<DashboardStats> {
+/// The part of a cache key that pins what "today" means: the zone's offset and
+/// the day's first second. A new day is a new key.
+fn day_key(tz: FixedOffset, now: DateTime<Utc>) -> String {
+    format!("{}:{}", tz.local_minus_utc(), start_of_day(now, tz).timestamp())
+}
+
+/// The stat cards, from the cache (computed at most once per time to live).
+pub async fn stats(state: &AppState, tz: FixedOffset) -> Result<DashboardStats> {
+    let now = state.clock.now();
+    let key = format!("stats:{}", day_key(tz, now));
+    state.cache.get_or_load(&key, CacheKind::Stats, || compute_stats(&state.db, tz, now)).await
+}
+
+/// New users per day over the last `days` days, from the cache.
+pub async fn user_growth(state: &AppState, days: u32, tz: FixedOffset) -> Result<UserGrowth> {
+    validate_days(days)?;
+    let now = state.clock.now();
+    let key = format!("user_growth:{days}:{}", day_key(tz, now));
+    state.cache.get_or_load(&key, CacheKind::Series, || compute_user_growth(&state.db, days, tz, now)).await
+}
+
+/// Users per country, from the cache.
+pub async fn countries(state: &AppState, tz: FixedOffset) -> Result<Vec<CountryStat>> {
+    let now = state.clock.now();
+    let key = format!("countries:{}", day_key(tz, now));
+    state
+        .cache
+        .get_or_load(&key, CacheKind::Countries, || compute_countries(&state.db, &state.countries, tz, now))
+        .await
+}
+
+fn validate_days(days: u32) -> Result<()> {
+    if (1..=MAX_GROWTH_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(AppError::invalid_field("days", format!("must be between 1 and {MAX_GROWTH_DAYS}")))
+    }
+}
+
+/// The stat cards as of `now`, straight from the database.
+pub async fn compute_stats(db: &Db, tz: FixedOffset, now: DateTime<Utc>) -> Result<DashboardStats> {
     let today = Ts::from(start_of_day(now, tz));
     let counts = users::counts(db, today).await?;
     let users_by_type = users::count_by_type(db).await?;
@@ -49,11 +90,10 @@ pub async fn stats(db: &Db, tz: FixedOffset, now: DateTime<Utc>) -> Result<Dashb
 }
 
 /// New users per day over the last `days` days (today included), with the running
-/// total at the end of each day. Days without sign-ups are present with 0.
-pub async fn user_growth(db: &Db, days: u32, tz: FixedOffset, now: DateTime<Utc>) -> Result<UserGrowth> {
-    if !(1..=MAX_GROWTH_DAYS).contains(&days) {
-        return Err(AppError::invalid_field("days", format!("must be between 1 and {MAX_GROWTH_DAYS}")));
-    }
+/// total at the end of each day, straight from the database. Days without
+/// sign-ups are present with 0.
+pub async fn compute_user_growth(db: &Db, days: u32, tz: FixedOffset, now: DateTime<Utc>) -> Result<UserGrowth> {
+    validate_days(days)?;
     let today = now.with_timezone(&tz).date_naive();
     let first_day = today - Duration::days(i64::from(days) - 1);
     let since = Ts::from(day_start(first_day, tz));
@@ -79,8 +119,13 @@ pub async fn user_growth(db: &Db, days: u32, tz: FixedOffset, now: DateTime<Utc>
 }
 
 /// Users and today's active users per country, most users first, with names
-/// and marker positions from the country index.
-pub async fn countries(db: &Db, index: &CountryIndex, tz: FixedOffset, now: DateTime<Utc>) -> Result<Vec<CountryStat>> {
+/// and marker positions from the country index, straight from the database.
+pub async fn compute_countries(
+    db: &Db,
+    index: &CountryIndex,
+    tz: FixedOffset,
+    now: DateTime<Utc>,
+) -> Result<Vec<CountryStat>> {
     let today = Ts::from(start_of_day(now, tz));
     let rows = users::count_by_country(db, today).await?;
     Ok(rows

@@ -1,17 +1,67 @@
-//! Liveness: `GET /healthz`.
+//! Liveness (`/healthz`), readiness (`/ready`) and health with dependencies
+//! (`/health`), per SPEC §5.9.
 
+use app::error::AppError;
+use app::model::{HealthReport, HealthStatus};
+use app::observability::health;
 use app::state::AppState;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The health routes.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(ready)).routes(routes!(get_health))
 }
 
-/// The process is up and serving (the seed's shape). Touches nothing else, so a
-/// slow database never makes an orchestrator restart a healthy process.
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "healthy" }))
+/// `{"status": "healthy"}` or `{"status": "ready"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Status {
+    /// `healthy` (liveness) or `ready` (readiness).
+    status: &'static str,
+}
+
+/// Liveness: the process is up and serving. Touches nothing else, so a slow
+/// database never makes an orchestrator restart a healthy process.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Status)))]
+async fn healthz() -> Json<Status> {
+    Json(Status { status: "healthy" })
+}
+
+/// Readiness: the instance can serve requests (the database answers).
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "operations",
+    responses((status = 200, body = Status), (status = 503, body = app::error::Envelope))
+)]
+async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> {
+    if health::ready(&state).await {
+        Ok(Json(Status { status: "ready" }))
+    } else {
+        Err(AppError::Unavailable { dependency: "database".into() })
+    }
+}
+
+/// Health with each dependency's state and response time (the seed's shape);
+/// 503 when unhealthy. Dependency details only where the operator allows them
+/// (`HEALTH_DETAILS`).
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "operations",
+    responses((status = 200, body = HealthReport), (status = 503, body = HealthReport))
+)]
+async fn get_health(State(state): State<AppState>) -> Response {
+    let report = health::report(&state, state.ops.health_details).await;
+    let status = match report.status {
+        HealthStatus::Unhealthy => StatusCode::SERVICE_UNAVAILABLE,
+        HealthStatus::Healthy | HealthStatus::Degraded => StatusCode::OK,
+    };
+    (status, Json(report)).into_response()
 }

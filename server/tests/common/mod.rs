@@ -4,7 +4,6 @@
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 
 use app::countries::CountryIndex;
 use app::db::Db;
@@ -104,18 +103,23 @@ pub fn test_countries() -> CountryIndex {
     .expect("test country index")
 }
 
+/// Test state over `db`: in-process cache, system clock, health details shown.
+pub fn state(db: &Db) -> AppState {
+    let addr = "127.0.0.1:0".parse().unwrap();
+    let leptos_options =
+        server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options");
+    AppState::new(leptos_options, db.clone(), test_countries())
+}
+
 /// The application router over `db`, as `dreamseed serve` builds it, with the
 /// system clock.
 pub fn router(db: &Db) -> Router {
-    router_with_clock(db, Clock::System)
+    server::app(state(db))
 }
 
 /// The application router over `db` with `clock` as its notion of now.
 pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
-    let addr = "127.0.0.1:0".parse().unwrap();
-    let leptos_options =
-        server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options");
-    server::app(AppState { leptos_options, db: db.clone(), countries: Arc::new(test_countries()), clock })
+    server::app(AppState { clock, ..state(db) })
 }
 
 /// A response, read whole.
@@ -150,6 +154,116 @@ pub async fn send(app: &Router, request: Request<Body>) -> Reply {
 /// `GET uri`.
 pub async fn get(app: &Router, uri: &str) -> Reply {
     send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// `POST uri` with a JSON body and extra headers.
+pub async fn post_json(app: &Router, uri: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::post(uri).header(axum::http::header::CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+impl Reply {
+    /// Asserts the body is the SPEC §5.9 envelope with `code`, whose trace id is
+    /// the response's `X-Trace-Id`; returns the envelope.
+    pub fn assert_envelope(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text());
+        let body = self.json();
+        assert_eq!(body["success"], false, "{body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        let timestamp = body["error"]["timestamp"].as_str().expect("timestamp");
+        assert!(chrono::DateTime::parse_from_rfc3339(timestamp).is_ok(), "{timestamp}");
+        let header = self.headers.get("x-trace-id").and_then(|v| v.to_str().ok()).expect("X-Trace-Id header");
+        assert_eq!(body["error"]["trace_id"], header, "{body}");
+        body
+    }
+}
+
+/// A `redis-server` of the test's own, on a free port, that the test may kill,
+/// pause and restart. Never the shared one on 6379.
+pub struct RedisServer {
+    /// `redis://127.0.0.1:<port>`.
+    pub url: String,
+    port: u16,
+    dir: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+impl RedisServer {
+    /// Starts one, or `None` (with one line) where `redis-server` is missing;
+    /// under `CI=true` a missing server fails the test.
+    pub async fn start() -> Option<Self> {
+        if std::process::Command::new("redis-server").arg("--version").output().is_err() {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but redis-server is not installed");
+            }
+            eprintln!("skipping: redis-server is not installed");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server =
+            Self { url: format!("redis://127.0.0.1:{port}"), port, dir: tempfile::tempdir().unwrap(), child: None };
+        server.spawn().await;
+        Some(server)
+    }
+
+    async fn spawn(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start redis-server");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start on port {}", self.port);
+    }
+
+    fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
+            let status = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+            assert!(status.success(), "kill {signal}");
+        }
+    }
+
+    /// SIGKILL: Redis is gone.
+    pub fn kill(&mut self) {
+        self.signal("-KILL");
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+
+    /// A new process on the same port.
+    pub async fn restart(&mut self) {
+        self.spawn().await;
+    }
+
+    /// SIGSTOP: Redis hangs (connections stay open, nothing answers).
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// SIGCONT.
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.resume();
+        self.kill();
+    }
 }
 
 /// Defines a test that runs `$body(db)` on SQLite and one that runs it on Postgres.

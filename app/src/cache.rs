@@ -1,0 +1,360 @@
+//! The two-layer cache (SPEC §5.8): an in-process `moka` cache in front of Redis
+//! when `REDIS_URL` is set. Keys carry the `dreamseed:` prefix in Redis; each kind
+//! of data has its own time to live; writes invalidate by pattern, on every
+//! replica (Redis pub/sub). A Redis that is down or hung is skipped within one
+//! bounded wait, reported as degraded, and used again once it answers.
+
+mod redis_layer;
+
+use std::any::Any;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use self::redis_layer::RedisLayer;
+use crate::error::{AppError, Result};
+
+/// Prefix of every key this service writes to Redis.
+pub const KEY_PREFIX: &str = "dreamseed:";
+
+/// How long an entry may live in the process when Redis is the shared layer: it
+/// bounds how stale a replica can be if it missed an invalidation message.
+const MEMORY_TTL_WITH_REDIS: Duration = Duration::from_secs(30);
+
+/// Entries the in-process layer holds at most.
+const MEMORY_CAPACITY: u64 = 10_000;
+
+/// The kinds of cached data, each with its time to live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheKind {
+    /// Stat cards (the seed's default: 300 s).
+    Stats,
+    /// Time series such as user growth.
+    Series,
+    /// Per-country figures for the map.
+    Countries,
+}
+
+impl CacheKind {
+    /// How long values of this kind stay cached.
+    pub fn ttl(self) -> Duration {
+        match self {
+            Self::Stats => Duration::from_secs(300),
+            Self::Series => Duration::from_secs(600),
+            Self::Countries => Duration::from_secs(300),
+        }
+    }
+}
+
+/// A cached value: its JSON (what Redis holds) and the decoded value, so a hit
+/// in the process costs no decoding.
+#[derive(Clone)]
+struct Entry {
+    json: Arc<[u8]>,
+    value: Arc<dyn Any + Send + Sync>,
+    ttl: Duration,
+}
+
+/// Per-entry expiry: each entry lives for its kind's time to live.
+struct PerEntryTtl;
+
+impl moka::Expiry<String, Entry> for PerEntryTtl {
+    fn expire_after_create(&self, _key: &String, entry: &Entry, _created_at: std::time::Instant) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+}
+
+/// What `GET /api/cache/status` reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CacheStatus {
+    /// `memory`, or `redis` (memory in front of Redis).
+    pub backend: String,
+    /// Whether the shared layer answers (always true for `memory`).
+    pub connected: bool,
+    /// Entries in this process, plus those in Redis under our prefix when connected.
+    pub keys: u64,
+    /// Lookups answered from either layer since start-up.
+    pub hits: u64,
+    /// Lookups that had to compute the value.
+    pub misses: u64,
+    /// hits / (hits + misses), 0 when nothing was asked yet.
+    pub hit_rate: f64,
+}
+
+/// Health of the shared layer, for `/health`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerHealth {
+    /// Whether the last probe or operation succeeded.
+    pub up: bool,
+    /// The last round trip (ping), in milliseconds.
+    pub response_ms: u64,
+}
+
+/// The cache. Cheap to clone; all clones share the layers.
+#[derive(Clone)]
+pub struct Cache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    memory: moka::future::Cache<String, Entry>,
+    redis: Option<RedisLayer>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("redis", &self.inner.redis.is_some()).finish()
+    }
+}
+
+impl Cache {
+    /// An in-process cache only (the embedded default).
+    pub fn memory_only() -> Self {
+        Self::build(None)
+    }
+
+    /// Memory in front of the Redis at `url`. Never waits for Redis: if it is down
+    /// now, the cache starts degraded and uses it once it answers.
+    pub fn with_redis(url: &str) -> std::result::Result<Self, redis::RedisError> {
+        Ok(Self::build(Some(RedisLayer::connect(url)?)))
+    }
+
+    fn build(redis: Option<RedisLayer>) -> Self {
+        let memory = moka::future::Cache::builder().max_capacity(MEMORY_CAPACITY).expire_after(PerEntryTtl).build();
+        let cache =
+            Self { inner: Arc::new(Inner { memory, redis, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }) };
+        if let Some(redis) = &cache.inner.redis {
+            // Other replicas' invalidations reach this process's memory layer.
+            let memory = cache.inner.memory.clone();
+            redis.on_invalidation(move |pattern| {
+                let memory = memory.clone();
+                async move {
+                    invalidate_memory(&memory, &pattern).await;
+                }
+            });
+        }
+        cache
+    }
+
+    /// The value under `key`, from memory, then Redis, then `load` (whose result
+    /// is stored in both). Concurrent misses on one key run `load` once.
+    pub async fn get_or_load<T, F, Fut>(&self, key: &str, kind: CacheKind, load: F) -> Result<T>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        if let Some(entry) = self.inner.memory.get(key).await {
+            if let Some(value) = entry.value.downcast_ref::<T>() {
+                self.hit("memory");
+                return Ok(value.clone());
+            }
+        }
+        let ttl = match self.inner.redis {
+            Some(_) => kind.ttl().min(MEMORY_TTL_WITH_REDIS),
+            None => kind.ttl(),
+        };
+        let entry = self
+            .inner
+            .memory
+            .try_get_with(key.to_owned(), async {
+                if let Some(redis) = &self.inner.redis {
+                    if let Some(json) = redis.get(key).await {
+                        if let Ok(value) = serde_json::from_slice::<T>(&json) {
+                            self.hit("redis");
+                            return Ok(Entry { json: json.into(), value: Arc::new(value), ttl });
+                        }
+                    }
+                }
+                self.inner.misses.fetch_add(1, Ordering::Relaxed);
+                metrics::counter!("cache_misses_total").increment(1);
+                let started = Instant::now();
+                let value = load().await?;
+                metrics::histogram!("cache_load_duration_seconds").record(started.elapsed().as_secs_f64());
+                let json: Arc<[u8]> = serde_json::to_vec(&value).map_err(|_| AppError::Internal)?.into();
+                if let Some(redis) = &self.inner.redis {
+                    redis.set(key, json.clone(), kind.ttl());
+                }
+                Ok::<_, AppError>(Entry { json, value: Arc::new(value), ttl })
+            })
+            .await
+            .map_err(|err: Arc<AppError>| (*err).clone())?;
+        entry.value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
+    }
+
+    fn hit(&self, layer: &'static str) {
+        self.inner.hits.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("cache_hits_total", "layer" => layer).increment(1);
+    }
+
+    /// Removes the entries whose key (without the `dreamseed:` prefix) matches the
+    /// glob `pattern` (`*` and `?`; everything when `None`), here, in Redis, and
+    /// on every other replica. Returns how many entries this process and Redis held.
+    pub async fn invalidate(&self, pattern: Option<&str>) -> Result<u64> {
+        let pattern = pattern.unwrap_or("*");
+        validate_pattern(pattern)?;
+        let mut removed = invalidate_memory(&self.inner.memory, pattern).await;
+        if let Some(redis) = &self.inner.redis {
+            removed += redis.invalidate(pattern).await;
+        }
+        tracing::info!(cache.pattern = pattern, cache.removed = removed, "cache invalidated");
+        Ok(removed)
+    }
+
+    /// Backend, connection and counters, for `GET /api/cache/status`.
+    pub async fn status(&self) -> CacheStatus {
+        self.inner.memory.run_pending_tasks().await;
+        let hits = self.inner.hits.load(Ordering::Relaxed);
+        let misses = self.inner.misses.load(Ordering::Relaxed);
+        let mut keys = self.inner.memory.entry_count();
+        let (backend, connected) = match &self.inner.redis {
+            None => ("memory", true),
+            Some(redis) => {
+                let connected = redis.health().up;
+                if connected {
+                    keys += redis.count_keys().await.unwrap_or(0);
+                }
+                ("redis", connected)
+            }
+        };
+        let asked = hits + misses;
+        CacheStatus {
+            backend: backend.to_owned(),
+            connected,
+            keys,
+            hits,
+            misses,
+            hit_rate: if asked == 0 { 0.0 } else { hits as f64 / asked as f64 },
+        }
+    }
+
+    /// The shared layer's health, or `None` when there is no Redis.
+    pub fn redis_health(&self) -> Option<LayerHealth> {
+        self.inner.redis.as_ref().map(RedisLayer::health)
+    }
+
+    /// The JSON stored under `key` in this process, if any (for tests and diagnostics).
+    pub async fn peek_json(&self, key: &str) -> Option<Vec<u8>> {
+        self.inner.memory.get(key).await.map(|e| e.json.to_vec())
+    }
+}
+
+/// Removes memory entries matching `pattern`; returns how many.
+async fn invalidate_memory(memory: &moka::future::Cache<String, Entry>, pattern: &str) -> u64 {
+    let keys: Vec<Arc<String>> = memory.iter().map(|(k, _)| k).filter(|k| glob_match(pattern, k)).collect();
+    for key in &keys {
+        memory.invalidate(key.as_str()).await;
+    }
+    keys.len() as u64
+}
+
+/// A pattern may hold key characters and the wildcards `*` and `?` (as Redis
+/// `SCAN MATCH` reads them), nothing that could reach outside our prefix.
+fn validate_pattern(pattern: &str) -> Result<()> {
+    let ok = !pattern.is_empty()
+        && pattern.len() <= 100
+        && pattern
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.' | b'*' | b'?' | b'+'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid_field("pattern", "use letters, digits, : _ - . + and the wildcards * and ?"))
+    }
+}
+
+/// Glob matching with `*` (any run) and `?` (one character).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_redis() {
+        assert!(glob_match("*", "stats:kst"));
+        assert!(glob_match("stats*", "stats:kst"));
+        assert!(glob_match("stats:???", "stats:kst"));
+        assert!(glob_match("*:kst", "countries:kst"));
+        assert!(!glob_match("stats*", "countries:kst"));
+        assert!(!glob_match("stats:??", "stats:kst"));
+    }
+
+    #[test]
+    fn patterns_cannot_carry_anything_but_key_characters() {
+        assert!(validate_pattern("stats*").is_ok());
+        assert!(validate_pattern("user_growth:30:+09:00").is_ok());
+        for bad in ["", "a b", "x\r\nFLUSHALL", "[abc]", &"x".repeat(101)] {
+            assert!(validate_pattern(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_read_comes_from_memory_without_loading() {
+        let cache = Cache::memory_only();
+        let loads = AtomicU64::new(0);
+        for _ in 0..3 {
+            let value: u32 = cache
+                .get_or_load("k", CacheKind::Stats, || async {
+                    loads.fetch_add(1, Ordering::Relaxed);
+                    Ok(7)
+                })
+                .await
+                .unwrap();
+            assert_eq!(value, 7);
+        }
+        assert_eq!(loads.load(Ordering::Relaxed), 1);
+        let status = cache.status().await;
+        assert_eq!((status.hits, status.misses, status.keys), (2, 1, 1));
+        assert_eq!(status.backend, "memory");
+    }
+
+    #[tokio::test]
+    async fn invalidation_by_pattern_forces_a_reload() {
+        let cache = Cache::memory_only();
+        for key in ["stats:kst", "stats:utc", "countries:kst"] {
+            let _: u8 = cache.get_or_load(key, CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        }
+        assert_eq!(cache.invalidate(Some("stats*")).await.unwrap(), 2);
+        assert!(cache.peek_json("stats:kst").await.is_none());
+        assert!(cache.peek_json("countries:kst").await.is_some());
+        let reloaded: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(2) }).await.unwrap();
+        assert_eq!(reloaded, 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_not_cached() {
+        let cache = Cache::memory_only();
+        let err = cache.get_or_load::<u8, _, _>("k", CacheKind::Stats, || async { Err(AppError::Internal) }).await;
+        assert_eq!(err, Err(AppError::Internal));
+        let ok: u8 = cache.get_or_load("k", CacheKind::Stats, || async { Ok(3) }).await.unwrap();
+        assert_eq!(ok, 3);
+    }
+}

@@ -1,0 +1,112 @@
+//! Queries on `idempotency_keys`: claiming a key, storing the response it got,
+//! reading it back for a replay, and forgetting expired keys.
+
+use super::{on_db, Db, Ts};
+use crate::error::Result;
+
+/// A key's stored state.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Record {
+    /// SHA-256 of the request the key was first used with.
+    pub request_hash: String,
+    /// `in_progress` or `completed`.
+    pub status: String,
+    /// The stored response's status (when completed).
+    pub response_status: Option<i32>,
+    /// The stored response's replayable headers, as a JSON object.
+    pub response_headers: Option<String>,
+    /// The stored response's body.
+    pub response_body: Option<Vec<u8>>,
+    /// While in progress: when the claim lapses.
+    pub locked_until: Ts,
+    /// When the record is forgotten.
+    pub expires_at: Ts,
+}
+
+/// The outcome of trying to claim a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// This request owns the key: run it, then [`complete`] or [`release`].
+    Claimed,
+    /// The key is known: compare hashes, then replay or refuse.
+    Existing(Record),
+}
+
+/// Claims (`scope`, `key`) for a request hashing to `hash`: a fresh key is
+/// claimed (with a lease until `locked_until`), as is one whose earlier claim by
+/// the same request lapsed (that request died); an expired record is forgotten
+/// first. Concurrent claims of one key: exactly one wins.
+pub async fn claim(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    hash: &str,
+    now: Ts,
+    locked_until: Ts,
+    expires_at: Ts,
+) -> Result<Claim> {
+    const FORGET_EXPIRED: &str =
+        "delete from idempotency_keys where scope = $1 and idempotency_key = $2 and expires_at <= $3";
+    const INSERT: &str = "insert into idempotency_keys \
+        (scope, idempotency_key, request_hash, status, locked_until, created_at, expires_at) \
+        values ($1, $2, $3, 'in_progress', $4, $5, $6) on conflict (scope, idempotency_key) do nothing";
+    const TAKE_OVER: &str = "update idempotency_keys set locked_until = $4 \
+        where scope = $1 and idempotency_key = $2 and request_hash = $3 \
+        and status = 'in_progress' and locked_until <= $5";
+    const SELECT: &str = "select request_hash, status, response_status, response_headers, response_body, \
+        locked_until, expires_at from idempotency_keys where scope = $1 and idempotency_key = $2";
+
+    on_db!(db, pool => sqlx::query(FORGET_EXPIRED).bind(scope).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
+    let inserted = on_db!(db, pool => sqlx::query(INSERT)
+        .bind(scope).bind(key).bind(hash).bind(locked_until).bind(now).bind(expires_at)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    if inserted == 1 {
+        return Ok(Claim::Claimed);
+    }
+    let taken = on_db!(db, pool => sqlx::query(TAKE_OVER)
+        .bind(scope).bind(key).bind(hash).bind(locked_until).bind(now)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    if taken == 1 {
+        return Ok(Claim::Claimed);
+    }
+    let record: Option<Record> =
+        on_db!(db, pool => sqlx::query_as(SELECT).bind(scope).bind(key).fetch_optional(pool).await)?;
+    match record {
+        Some(record) => Ok(Claim::Existing(record)),
+        // Deleted between our statements (expired just now): the next try claims it.
+        None => Ok(Claim::Existing(Record {
+            request_hash: hash.to_owned(),
+            status: "in_progress".into(),
+            response_status: None,
+            response_headers: None,
+            response_body: None,
+            locked_until,
+            expires_at,
+        })),
+    }
+}
+
+/// Stores the response of the request that claimed (`scope`, `key`).
+pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, headers: &str, body: &[u8]) -> Result<()> {
+    const SQL: &str = "update idempotency_keys set status = 'completed', response_status = $3, \
+        response_headers = $4, response_body = $5 where scope = $1 and idempotency_key = $2";
+    on_db!(db, pool => sqlx::query(SQL)
+        .bind(scope).bind(key).bind(i32::from(status)).bind(headers).bind(body)
+        .execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Gives up a claim without storing anything (the request failed on the server's
+/// side, so the same key may try again).
+pub async fn release(db: &Db, scope: &str, key: &str) -> Result<()> {
+    const SQL: &str =
+        "delete from idempotency_keys where scope = $1 and idempotency_key = $2 and status = 'in_progress'";
+    on_db!(db, pool => sqlx::query(SQL).bind(scope).bind(key).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Forgets every record that expired by `now`; returns how many.
+pub async fn delete_expired(db: &Db, now: Ts) -> Result<u64> {
+    const SQL: &str = "delete from idempotency_keys where expires_at <= $1";
+    Ok(on_db!(db, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
+}

@@ -1,0 +1,71 @@
+//! The middleware every request passes through, outermost first: trace id and
+//! timing headers with metrics and the access log; compression; the error
+//! envelope for any bare error response; Idempotency-Key; and, innermost, panics
+//! and timeouts turned into envelope responses.
+
+pub mod envelope;
+pub mod idempotency;
+pub mod trace;
+
+use std::time::Duration;
+
+use app::error::AppError;
+use app::state::AppState;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
+use axum::{middleware, BoxError, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+
+/// Limits every request is held to.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The longest a handler may take to produce its response (streams, once
+    /// started, are not cut).
+    pub timeout: Duration,
+    /// The largest request body accepted.
+    pub body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // Event batches of 1,000 items fit in 2 MiB with room to spare.
+        Self { timeout: Duration::from_secs(30), body_bytes: 2 * 1024 * 1024 }
+    }
+}
+
+/// Wraps `router` in the middleware stack.
+pub fn apply(router: Router<AppState>, state: &AppState, limits: Limits) -> Router<AppState> {
+    router
+        .layer(ServiceBuilder::new().layer(HandleErrorLayer::new(timed_out)).timeout(limits.timeout))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state((state.clone(), limits), idempotency::layer))
+        .layer(middleware::from_fn_with_state(limits, envelope::layer))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), trace::layer))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+}
+
+/// The handler ran past the limit.
+async fn timed_out(err: BoxError) -> Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out");
+        AppError::Timeout.into_response()
+    } else {
+        tracing::error!(error = %err, "middleware error");
+        AppError::Internal.into_response()
+    }
+}
+
+/// A handler panicked: log it once, answer with the 500 envelope.
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "handler panicked");
+    AppError::Internal.into_response()
+}

@@ -1,0 +1,208 @@
+//! `Idempotency-Key` on POST, PUT and PATCH (SPEC §5.9, seed 004). The first
+//! request with a key claims it and runs; its response is stored for an hour, in
+//! the database (so restarts and other replicas see it). A repeat gets the stored
+//! response (201 becoming 200) with `Idempotent-Replayed: true`; the same key with
+//! a different request gets 422; a repeat while the first still runs gets 409.
+//! Keys are scoped to the caller. A server-side failure (5xx) forgets the key, so
+//! a retry may run again.
+
+use std::time::Duration;
+
+use app::db::{idempotency, Ts};
+use app::error::{AppError, Result};
+use app::state::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::Limits;
+
+/// `Idempotency-Key`.
+pub static KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// `Idempotent-Replayed`, on replayed responses.
+pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// How long a key and its response are kept.
+const KEEP: Duration = Duration::from_secs(3600);
+/// Responses larger than this are not kept for replays: the key is released instead.
+const MAX_STORED_BODY: usize = 1024 * 1024;
+/// The response headers a replay repeats.
+const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, HeaderName::from_static("x-job-id")];
+
+/// See the module documentation.
+pub async fn layer(State((state, limits)): State<(AppState, Limits)>, request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH) {
+        return next.run(request).await;
+    }
+    let Some(raw_key) = request.headers().get(&KEY) else {
+        return next.run(request).await;
+    };
+    match handle(&state, limits, raw_key.clone(), request, next).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn handle(
+    state: &AppState,
+    limits: Limits,
+    raw_key: HeaderValue,
+    request: Request,
+    next: Next,
+) -> Result<Response> {
+    let key = validate_key(&raw_key)?;
+    let scope = caller_scope(request.headers());
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, limits.body_bytes)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge { limit_bytes: limits.body_bytes as u64 })?;
+    let hash =
+        request_hash(&parts.method, parts.uri.path_and_query().map_or("", |p| p.as_str()), &parts.headers, &body);
+
+    let now = state.clock.now();
+    let lease = Ts::from(now + chrono::Duration::from_std(limits.timeout + Duration::from_secs(5)).unwrap_or_default());
+    let expires = Ts::from(now + chrono::Duration::from_std(KEEP).unwrap_or_default());
+    match idempotency::claim(&state.db, &scope, key, &hash, Ts::from(now), lease, expires).await? {
+        idempotency::Claim::Existing(record) if record.request_hash != hash => Err(AppError::IdempotencyKeyReused),
+        idempotency::Claim::Existing(record) if record.status != "completed" => Err(AppError::IdempotencyInProgress),
+        idempotency::Claim::Existing(record) => Ok(replay(&record)),
+        idempotency::Claim::Claimed => {
+            let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+            store(state, &scope, key, response).await
+        }
+    }
+}
+
+/// Keeps the response of the request that claimed the key (or releases the key
+/// if it should not be kept), and returns it.
+async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> Result<Response> {
+    let status = response.status();
+    let streaming =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if status.is_server_error() || streaming {
+        idempotency::release(&state.db, scope, key).await?;
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    // Our own responses to writes are small JSON documents; the size cap only
+    // decides whether this one is kept for replays, never what the caller gets.
+    let bytes = to_bytes(body, usize::MAX).await.map_err(|_| AppError::Internal)?;
+    if bytes.len() > MAX_STORED_BODY {
+        idempotency::release(&state.db, scope, key).await?;
+        return Ok(Response::from_parts(parts, Body::from(bytes)));
+    }
+    let headers: serde_json::Map<String, serde_json::Value> = REPLAYED_HEADERS
+        .iter()
+        .filter_map(|name| Some((name.to_string(), parts.headers.get(name)?.to_str().ok()?.into())))
+        .collect();
+    idempotency::complete(
+        &state.db,
+        scope,
+        key,
+        status.as_u16(),
+        &serde_json::Value::Object(headers).to_string(),
+        &bytes,
+    )
+    .await?;
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// The stored response again, marked as a replay.
+fn replay(record: &idempotency::Record) -> Response {
+    let status = match record.response_status.and_then(|s| StatusCode::from_u16(s as u16).ok()) {
+        // The seed's rule: the resource was created the first time, not now.
+        Some(StatusCode::CREATED) => StatusCode::OK,
+        Some(status) => status,
+        None => StatusCode::OK,
+    };
+    let mut response = (status, record.response_body.clone().unwrap_or_default()).into_response();
+    let stored: serde_json::Map<String, serde_json::Value> =
+        record.response_headers.as_deref().and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    for (name, value) in stored {
+        if let (Ok(name), Some(Ok(value))) =
+            (HeaderName::try_from(name.as_str()), value.as_str().map(HeaderValue::from_str))
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response.headers_mut().insert(&REPLAYED, HeaderValue::from_static("true"));
+    response
+}
+
+/// A key is 1 to 255 visible ASCII characters (a UUID, typically).
+fn validate_key(value: &HeaderValue) -> Result<&str> {
+    let key = value.to_str().unwrap_or_default();
+    if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(key)
+    } else {
+        Err(AppError::invalid_field("Idempotency-Key", "use 1 to 255 visible ASCII characters, such as a UUID"))
+    }
+}
+
+/// Whose key it is: a digest of the credentials the caller presented, so two
+/// callers' keys never collide (and no credential is stored), or `anonymous`.
+fn caller_scope(headers: &HeaderMap) -> String {
+    let credentials = [header::AUTHORIZATION, HeaderName::from_static("x-api-key")]
+        .iter()
+        .filter_map(|name| headers.get(name))
+        .map(|v| v.as_bytes().to_vec())
+        .collect::<Vec<_>>();
+    if credentials.is_empty() {
+        return "anonymous".to_owned();
+    }
+    let mut digest = Sha256::new();
+    for c in credentials {
+        digest.update(&c);
+        digest.update(b"\n");
+    }
+    format!("credential:{:x}", digest.finalize())
+}
+
+/// What makes two requests "the same": method, path and query, body type, body.
+fn request_hash(method: &Method, path_and_query: &str, headers: &HeaderMap, body: &[u8]) -> String {
+    let content_type = headers.get(header::CONTENT_TYPE).map_or(&b""[..], HeaderValue::as_bytes);
+    let mut digest = Sha256::new();
+    for part in [method.as_str().as_bytes(), path_and_query.as_bytes(), content_type, body] {
+        digest.update((part.len() as u64).to_be_bytes());
+        digest.update(part);
+    }
+    format!("{:x}", digest.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_must_be_short_visible_ascii() {
+        assert!(validate_key(&HeaderValue::from_static("0190a6f2-7c1e-7abc-8def-0123456789ab")).is_ok());
+        for bad in ["", "has space", &"k".repeat(256)] {
+            assert!(validate_key(&HeaderValue::from_str(bad).unwrap()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn different_credentials_get_different_scopes() {
+        let mut a = HeaderMap::new();
+        a.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer a"));
+        let mut b = HeaderMap::new();
+        b.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer b"));
+        assert_ne!(caller_scope(&a), caller_scope(&b));
+        assert_eq!(caller_scope(&a), caller_scope(&a.clone()));
+        assert_eq!(caller_scope(&HeaderMap::new()), "anonymous");
+        assert!(!caller_scope(&a).contains("Bearer"));
+    }
+
+    #[test]
+    fn the_hash_tells_bodies_and_paths_apart() {
+        let h = HeaderMap::new();
+        let base = request_hash(&Method::POST, "/a", &h, b"{}");
+        assert_eq!(base, request_hash(&Method::POST, "/a", &h, b"{}"));
+        assert_ne!(base, request_hash(&Method::POST, "/a", &h, b"{ }"));
+        assert_ne!(base, request_hash(&Method::POST, "/b", &h, b"{}"));
+        assert_ne!(base, request_hash(&Method::PUT, "/a", &h, b"{}"));
+    }
+}

@@ -1,0 +1,57 @@
+//! The cache at the seed's paths: `GET /api/cache/status`, `POST /api/cache/invalidate`.
+
+use app::cache::CacheStatus;
+use app::error::{Envelope, Result};
+use app::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::OptionalJson;
+
+/// The cache routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_cache_status)).routes(routes!(invalidate_cache))
+}
+
+/// Backend, connection, keys and hit rate.
+#[utoipa::path(get, path = "/api/cache/status", tag = "cache", responses((status = 200, body = CacheStatus)))]
+async fn get_cache_status(State(state): State<AppState>) -> Json<CacheStatus> {
+    Json(state.cache.status().await)
+}
+
+/// Body of `POST /api/cache/invalidate` (may be empty).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+struct InvalidateRequest {
+    /// A glob over keys without the `dreamseed:` prefix (`stats*`); all keys if absent.
+    pattern: Option<String>,
+}
+
+/// What an invalidation removed.
+#[derive(Debug, Serialize, ToSchema)]
+struct Invalidated {
+    /// The pattern applied.
+    pattern: String,
+    /// Entries removed from this process and from Redis.
+    invalidated: u64,
+}
+
+/// Removes matching entries here, in Redis and on every other replica.
+#[utoipa::path(
+    post,
+    path = "/api/cache/invalidate",
+    tag = "cache",
+    request_body(content = Option<InvalidateRequest>, content_type = "application/json"),
+    responses((status = 200, body = Invalidated), (status = 400, body = Envelope))
+)]
+async fn invalidate_cache(
+    State(state): State<AppState>,
+    OptionalJson(request): OptionalJson<InvalidateRequest>,
+) -> Result<Json<Invalidated>> {
+    let pattern = request.pattern.unwrap_or_else(|| "*".to_owned());
+    let invalidated = state.cache.invalidate(Some(&pattern)).await?;
+    Ok(Json(Invalidated { pattern, invalidated }))
+}

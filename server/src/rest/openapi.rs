@@ -1,0 +1,79 @@
+//! The OpenAPI 3 document (`/api/openapi.json`), generated from the handlers'
+//! annotations as the router is built, and the interactive docs page
+//! (`/api/docs`, Scalar from npm, served locally).
+
+use std::sync::Arc;
+
+use app::state::AppState;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::{Modify, OpenApi};
+
+/// The document's fixed part; the paths come from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "DreamSeed Admin API",
+        description = "Operations and analytics of the DreamSeed education platform. Every error is the envelope \
+                       `{\"success\": false, \"error\": {\"code\", \"message\", \"details\", \"trace_id\", \"timestamp\"}}`. \
+                       POST, PUT and PATCH accept an `Idempotency-Key` header.",
+    ),
+    tags(
+        (name = "dashboard", description = "The dashboard's figures"),
+        (name = "cache", description = "The two-layer cache"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    ),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("METRICS_TOKEN")).build(),
+            ),
+        );
+    }
+}
+
+/// `/api/openapi.json` and `/api/docs` for `document`.
+pub fn router(document: &Document) -> Router<AppState> {
+    let json: Arc<str> = document.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()).into();
+    Router::new()
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json.to_string()) }),
+        )
+        .route("/api/docs", get(docs_page))
+}
+
+/// The docs page: Scalar's standalone bundle, vendored from npm, configured by
+/// a script of ours (`public/api-docs.js`) to stay on this server.
+async fn docs_page() -> impl IntoResponse {
+    Html(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>DreamSeed Admin API</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<div id="api-reference"></div>
+<script src="/vendor/scalar/standalone.js"></script>
+<script src="/api-docs.js"></script>
+</body>
+</html>
+"#,
+    )
+}
