@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod system;
+pub mod users;
 
 /// The shared state from Leptos context (`leptos_routes` provides the router state).
 #[cfg(feature = "ssr")]

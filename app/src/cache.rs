@@ -204,7 +204,7 @@ impl Cache {
         if let Some(redis) = &self.inner.redis {
             removed += redis.invalidate(pattern).await;
         }
-        tracing::info!(cache.pattern = pattern, cache.removed = removed, "cache invalidated");
+        tracing::debug!(cache.pattern = pattern, cache.removed = removed, "cache invalidated");
         Ok(removed)
     }
 

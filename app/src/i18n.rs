@@ -10,6 +10,25 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The language tag (`ko`, `en`): the `lang` attribute and the cookie value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Ko => "ko",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language a tag names.
+    pub fn parse(tag: &str) -> Option<Self> {
+        match tag {
+            "ko" => Some(Lang::Ko),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
 /// Every piece of UI text, so a missing translation is a compile error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[expect(missing_docs, reason = "each variant names the text it stands for")]
@@ -69,6 +88,51 @@ pub enum Msg {
     StatusUnhealthy,
     Refresh,
     NoRequestsYet,
+    RangeToday,
+    Range7d,
+    Range30d,
+    Range90d,
+    Range12m,
+    RangeCustom,
+    RangeFrom,
+    RangeTo,
+    Apply,
+    TimeRange,
+    VsYesterday,
+    ActivityByType,
+    ActivityHeatmap,
+    ProblemsBySubject,
+    Easy,
+    Medium,
+    Hard,
+    NoActivityYet,
+    NoProblemsYet,
+    RecentActivity,
+    Live,
+    Reconnecting,
+    AutoRefresh,
+    Off,
+    Language,
+    ThemeLabel,
+    ThemeSystem,
+    ThemeLight,
+    ThemeDark,
+    TimeZone,
+    Legend,
+    NavUsers,
+    UsersTitle,
+    Email,
+    Username,
+    UserType,
+    Country,
+    SignedUp,
+    LastActivity,
+    Online,
+    ClearFilter,
+    NoUsersMatch,
+    SkipToContent,
+    NoChange,
+    ShowingFirst,
 }
 
 /// `msg` in `lang`.
@@ -184,6 +248,96 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, Refresh) => "Refresh",
         (Lang::Ko, NoRequestsYet) => "아직 요청이 없습니다.",
         (Lang::En, NoRequestsYet) => "No requests yet.",
+        (Lang::Ko, RangeToday) => "오늘",
+        (Lang::En, RangeToday) => "Today",
+        (Lang::Ko, Range7d) => "7일",
+        (Lang::En, Range7d) => "7 days",
+        (Lang::Ko, Range30d) => "30일",
+        (Lang::En, Range30d) => "30 days",
+        (Lang::Ko, Range90d) => "90일",
+        (Lang::En, Range90d) => "90 days",
+        (Lang::Ko, Range12m) => "12개월",
+        (Lang::En, Range12m) => "12 months",
+        (Lang::Ko, RangeCustom) => "직접 지정",
+        (Lang::En, RangeCustom) => "Custom",
+        (Lang::Ko, RangeFrom) => "시작일",
+        (Lang::En, RangeFrom) => "From",
+        (Lang::Ko, RangeTo) => "종료일",
+        (Lang::En, RangeTo) => "To",
+        (Lang::Ko, Apply) => "적용",
+        (Lang::En, Apply) => "Apply",
+        (Lang::Ko, TimeRange) => "기간",
+        (Lang::En, TimeRange) => "Time range",
+        (Lang::Ko, VsYesterday) => "어제 같은 시각 대비",
+        (Lang::En, VsYesterday) => "vs. same time yesterday",
+        (Lang::Ko, ActivityByType) => "유형별 활동",
+        (Lang::En, ActivityByType) => "Activity by type",
+        (Lang::Ko, ActivityHeatmap) => "요일·시간대별 활동",
+        (Lang::En, ActivityHeatmap) => "Activity by weekday and hour",
+        (Lang::Ko, ProblemsBySubject) => "과목·난이도별 문제",
+        (Lang::En, ProblemsBySubject) => "Problems by subject and difficulty",
+        (Lang::Ko, Easy) => "쉬움",
+        (Lang::En, Easy) => "Easy",
+        (Lang::Ko, Medium) => "보통",
+        (Lang::En, Medium) => "Medium",
+        (Lang::Ko, Hard) => "어려움",
+        (Lang::En, Hard) => "Hard",
+        (Lang::Ko, NoActivityYet) => "이 기간에는 활동이 없습니다.",
+        (Lang::En, NoActivityYet) => "No activity in this range.",
+        (Lang::Ko, NoProblemsYet) => "아직 문제가 없습니다.",
+        (Lang::En, NoProblemsYet) => "No problems yet.",
+        (Lang::Ko, RecentActivity) => "최근 활동",
+        (Lang::En, RecentActivity) => "Recent activity",
+        (Lang::Ko, Live) => "실시간",
+        (Lang::En, Live) => "Live",
+        (Lang::Ko, Reconnecting) => "재연결 중",
+        (Lang::En, Reconnecting) => "Reconnecting",
+        (Lang::Ko, AutoRefresh) => "자동 새로고침",
+        (Lang::En, AutoRefresh) => "Auto refresh",
+        (Lang::Ko, Off) => "끔",
+        (Lang::En, Off) => "Off",
+        (Lang::Ko, Language) => "언어",
+        (Lang::En, Language) => "Language",
+        (Lang::Ko, ThemeLabel) => "화면 테마",
+        (Lang::En, ThemeLabel) => "Theme",
+        (Lang::Ko, ThemeSystem) => "시스템",
+        (Lang::En, ThemeSystem) => "System",
+        (Lang::Ko, ThemeLight) => "라이트",
+        (Lang::En, ThemeLight) => "Light",
+        (Lang::Ko, ThemeDark) => "다크",
+        (Lang::En, ThemeDark) => "Dark",
+        (Lang::Ko, TimeZone) => "시간대",
+        (Lang::En, TimeZone) => "Time zone",
+        (Lang::Ko, Legend) => "범례",
+        (Lang::En, Legend) => "Legend",
+        (Lang::Ko, NavUsers) => "사용자",
+        (Lang::En, NavUsers) => "Users",
+        (Lang::Ko, UsersTitle) => "사용자 목록",
+        (Lang::En, UsersTitle) => "Users",
+        (Lang::Ko, Email) => "이메일",
+        (Lang::En, Email) => "E-mail",
+        (Lang::Ko, Username) => "사용자명",
+        (Lang::En, Username) => "Username",
+        (Lang::Ko, UserType) => "유형",
+        (Lang::En, UserType) => "Type",
+        (Lang::Ko, Country) => "국가",
+        (Lang::En, Country) => "Country",
+        (Lang::Ko, SignedUp) => "가입일",
+        (Lang::En, SignedUp) => "Signed up",
+        (Lang::Ko, LastActivity) => "최근 활동",
+        (Lang::En, LastActivity) => "Last activity",
+        (Lang::Ko, Online) => "접속 중",
+        (Lang::En, Online) => "Online",
+        (Lang::Ko, ClearFilter) => "필터 해제",
+        (Lang::En, ClearFilter) => "Clear filter",
+        (Lang::Ko, NoUsersMatch) => "조건에 맞는 사용자가 없습니다.",
+        (Lang::En, NoUsersMatch) => "No users match.",
+        (Lang::Ko, SkipToContent) => "본문으로 건너뛰기",
+        (Lang::En, SkipToContent) => "Skip to content",
+        (Lang::Ko, NoChange) => "변화 없음",
+        (Lang::En, NoChange) => "No change",
+        (Lang::Ko, ShowingFirst) => "최근 가입한 사용자부터 표시",
+        (Lang::En, ShowingFirst) => "Newest sign-ups first",
     }
 }
 
@@ -212,6 +366,48 @@ pub fn country_name(lang: Lang, country: &crate::model::CountryStat) -> &str {
     }
 }
 
+/// Weekday names, Monday first.
+pub fn weekdays(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Ko => ["월", "화", "수", "목", "금", "토", "일"],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+}
+
+/// An instant as a date and time in `zone` (`11월 21일 14:05`, `Nov 21, 14:05`).
+pub fn format_datetime(lang: Lang, at: chrono::DateTime<chrono::Utc>, zone: crate::model::range::Zone) -> String {
+    let local = at.with_timezone(&zone.offset());
+    match lang {
+        Lang::Ko => local.format("%-m월 %-d일 %H:%M").to_string(),
+        Lang::En => local.format("%b %-d, %H:%M").to_string(),
+    }
+}
+
+/// A date as the UI writes it (`2026. 11. 21.`, `Nov 21, 2026`).
+pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::Ko => date.format("%Y. %-m. %-d.").to_string(),
+        Lang::En => date.format("%b %-d, %Y").to_string(),
+    }
+}
+
+/// The change from `previous` to `now`: the signed difference and, when the
+/// previous figure is not zero, the percentage (`+120 (+4.8%)`). `None` when
+/// nothing changed.
+pub fn format_change(now: i64, previous: i64) -> Option<String> {
+    let diff = now - previous;
+    if diff == 0 {
+        return None;
+    }
+    let sign = if diff > 0 { "+" } else { "-" };
+    let abs = format_count(diff.abs());
+    if previous == 0 {
+        return Some(format!("{sign}{abs}"));
+    }
+    let pct = diff as f64 * 100.0 / previous as f64;
+    Some(format!("{sign}{abs} ({sign}{:.1}%)", pct.abs()))
+}
+
 /// `n` with thousands separators (`12,345`), as both languages write it.
 pub fn format_count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -231,6 +427,14 @@ pub fn format_count(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_show_the_difference_and_the_percentage() {
+        assert_eq!(format_change(110, 100).as_deref(), Some("+10 (+10.0%)"));
+        assert_eq!(format_change(90, 100).as_deref(), Some("-10 (-10.0%)"));
+        assert_eq!(format_change(5, 0).as_deref(), Some("+5"));
+        assert_eq!(format_change(7, 7), None);
+    }
 
     #[test]
     fn counts_get_thousands_separators() {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod model;
 pub mod pages;
+pub mod prefs;
 
 #[cfg(feature = "ssr")]
 pub mod cache;
@@ -18,6 +19,8 @@ pub mod cache;
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod observability;
 #[cfg(feature = "ssr")]
@@ -28,7 +31,7 @@ pub mod state;
 pub mod trace;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -37,6 +40,8 @@ use crate::i18n::Lang;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::system::SystemPage;
+use crate::pages::users::UsersPage;
+use crate::prefs::{Prefs, Theme};
 
 /// The HTML document around the app. ECharts and Leaflet are plain scripts the
 /// WASM calls into; `defer` keeps them off the critical path while still running
@@ -44,7 +49,7 @@ use crate::pages::system::SystemPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="ko">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -69,15 +74,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // The UI language; the switch that changes it arrives with the settings UI.
-    provide_context(RwSignal::new(Lang::default()));
+    // The viewer's language, theme and zone: from the request's cookies on the
+    // server, from the attributes the server wrote on `<html>` in the browser.
+    #[cfg(feature = "ssr")]
+    let prefs = Prefs::from_request();
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let prefs = Prefs::from_document();
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let prefs = Prefs::default();
+    provide_context(prefs);
+    provide_context(RwSignal::new(prefs.lang));
+    provide_context(RwSignal::new(prefs.theme));
+    let lang = prefs.lang;
+    let theme = (prefs.theme != Theme::System).then_some(prefs.theme.as_str());
+    #[cfg(feature = "ssr")]
+    let tiles = use_context::<crate::state::AppState>().and_then(|s| s.map_tile_url.as_deref().map(str::to_owned));
+    #[cfg(not(feature = "ssr"))]
+    let tiles = None::<String>;
 
     view! {
+        <Html
+            {..}
+            lang=lang.as_str()
+            data-theme=theme
+            data-tz=prefs.zone.as_str()
+            data-refresh=prefs.refresh_secs.to_string()
+            data-map-tiles=tiles
+        />
         <Stylesheet id="leptos" href="/pkg/dreamseed.css" />
         <Title text="DreamSeed Admin" />
         <Router>
             <a class="skip-link" href="#main">
-                "본문으로 건너뛰기"
+                {i18n::t(lang, i18n::Msg::SkipToContent)}
             </a>
             <AppHeader />
             <main id="main" class="page">
@@ -86,6 +114,7 @@ pub fn App() -> impl IntoView {
                     // is sent at once: one parse and one layout in the browser, instead of
                     // skeletons first and a swap (with its re-layout) per widget.
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
                 </Routes>
             </main>
@@ -97,4 +126,9 @@ pub fn App() -> impl IntoView {
 /// renders: switching the language renders the page again.
 pub fn use_lang() -> Lang {
     use_context::<RwSignal<Lang>>().map(|lang| lang.get_untracked()).unwrap_or_default()
+}
+
+/// The viewer's preferences as the page was rendered with.
+pub fn use_prefs() -> Prefs {
+    use_context::<Prefs>().unwrap_or_default()
 }

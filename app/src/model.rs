@@ -2,7 +2,11 @@
 //! and what the REST API serialises.
 
 mod dashboard;
+pub mod range;
 mod system;
 
-pub use dashboard::{CountryStat, DashboardStats, GrowthPoint, UserGrowth, UsersByType};
+pub use dashboard::{
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
+    StatsBaseline, TypeSeries, UserGrowth, UserSummary, UsersByType,
+};
 pub use system::{DependencyHealth, HealthReport, HealthStatus, RouteStat, SystemStatus};

@@ -3,3 +3,4 @@
 pub mod dashboard;
 pub mod not_found;
 pub mod system;
+pub mod users;

@@ -10,6 +10,7 @@ use leptos::config::LeptosOptions;
 use crate::cache::Cache;
 use crate::countries::CountryIndex;
 use crate::db::Db;
+use crate::live::LiveHub;
 use crate::observability::Ops;
 
 /// Everything a request handler may need. Cheap to clone: pools and `Arc`s.
@@ -27,6 +28,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Uptime, per-route statistics and what `/health` may show.
     pub ops: Arc<Ops>,
+    /// Live events for the open dashboards.
+    pub live: LiveHub,
+    /// `MAP_TILE_URL`: a tile server for the map, when the operator has one.
+    pub map_tile_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -40,6 +45,8 @@ impl AppState {
             countries: Arc::new(countries),
             clock: Clock::System,
             ops: Arc::new(Ops::default()),
+            live: LiveHub::default(),
+            map_tile_url: None,
         }
     }
 }

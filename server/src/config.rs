@@ -52,6 +52,10 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `METRICS_ADDR`: serve `/metrics` on this internal address instead.
     pub metrics_addr: Option<SocketAddr>,
+    /// `MAP_TILE_URL`: a tile server template for the map
+    /// (`https://tiles.example/{z}/{x}/{y}.png`); without it the map shows only
+    /// the bundled country outlines.
+    pub map_tile_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -236,6 +240,20 @@ impl Config {
             ),
         };
 
+        let map_tile_url = match get("MAP_TILE_URL") {
+            None => None,
+            Some(url)
+                if (url.starts_with("https://") || url.starts_with("http://"))
+                    && ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
+                    && !url.contains(['"', '<', '>', ' ']) =>
+            {
+                Some(url.to_owned())
+            }
+            Some(url) => {
+                return Err(invalid("MAP_TILE_URL", Some(url), "an http(s) URL template with {z}, {x} and {y}"))
+            }
+        };
+
         Ok(Self {
             environment,
             addr: SocketAddr::new(host, port),
@@ -248,6 +266,7 @@ impl Config {
             health_details,
             metrics_token,
             metrics_addr,
+            map_tile_url,
         })
     }
 }
@@ -314,6 +333,8 @@ mod tests {
             ("HEALTH_DETAILS", "sometimes"),
             ("METRICS_TOKEN", "short"),
             ("METRICS_ADDR", "9102"),
+            ("MAP_TILE_URL", "https://tiles.example/tile.png"),
+            ("MAP_TILE_URL", "ftp://tiles.example/{z}/{x}/{y}.png"),
         ] {
             let err = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
             assert_eq!(err.var, var, "{var}={value}");

@@ -2,6 +2,7 @@
 //! idempotent (running it twice, or on two replicas, does no harm), and logs
 //! its runs as lifecycle events.
 
+pub mod activity_tail;
 pub mod idempotency_cleanup;
 pub mod users_online;
 
@@ -9,6 +10,7 @@ use app::state::AppState;
 
 /// Starts every job on `state`.
 pub fn spawn_all(state: &AppState) {
+    tokio::spawn(activity_tail::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
     tokio::spawn(users_online::run(state.clone()));
     tokio::spawn(crate::telemetry::metrics_upkeep());

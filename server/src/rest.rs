@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
+pub mod stream;
 
 use app::state::AppState;
 use axum::Router;
@@ -21,5 +22,6 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(dashboard::router())
         .merge(cache::router())
         .merge(metrics::router())
+        .merge(stream::router())
         .split_for_parts()
 }

@@ -67,6 +67,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         cache,
         clock: Clock::System,
         ops: Arc::new(Ops::new(config.health_details, metrics_access)),
+        map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
         ..AppState::new(leptos_options, db.clone(), countries)
     };
     jobs::spawn_all(&state);

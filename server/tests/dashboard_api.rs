@@ -1,12 +1,15 @@
-//! The dashboard through both doors (REST at the seed's paths, and the server
-//! functions the UI calls) and the rendered page, on SQLite and on Postgres,
-//! over a fixture whose every figure is known.
+//! The dashboard through both doors (REST under `/api/dashboard/`, and the
+//! server functions the UI calls) and the rendered page, on SQLite and on
+//! Postgres, over a fixture whose every figure is known; the counters the
+//! triggers keep, checked against plain counts after every kind of write; and
+//! the live stream.
 
 mod common;
 
 use app::db::bulk::{self, ActivityRow, BulkRow, ProblemRow, UserRow};
 use app::db::{Db, Ts};
-use app::services::dashboard::{start_of_day, KST};
+use app::model::range::Zone;
+use app::services::dashboard::start_of_day;
 use app::state::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -29,7 +32,7 @@ fn router(db: &Db) -> axum::Router {
 /// problems 3 active of 4, activities today 2; KR 2 users (1 active today),
 /// JP 1 (0), US 1 (1), one user without a country.
 async fn load_fixture(db: &Db) {
-    let today = start_of_day(now(), KST).timestamp();
+    let today = start_of_day(now(), Zone::Kst).timestamp();
     let at = |offset: i64| Ts::from_secs(today + offset);
     let user = |id: i64,
                 user_type: &'static str,
@@ -93,6 +96,16 @@ fn expected_stats() -> Value {
         "problems_active": 3,
         "problems_total": 4,
         "activities_today": 2,
+        // At 10:00 yesterday: user 1 had not signed up; user 5 had, at midnight;
+        // nothing had happened yet between midnight and 10:00.
+        "yesterday": {
+            "total_users": 4,
+            "active": 0,
+            "new_users": 1,
+            "users_by_type": { "free": 2, "paid": 1, "premium": 1 },
+            "problems_total": 4,
+            "activities": 0,
+        },
     })
 }
 
@@ -114,7 +127,7 @@ async fn server_function_returns_what_rest_returns(db: &Db) {
     let app = router(db);
     let request = Request::post("/api/fn/dashboard_stats")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::empty())
+        .body(Body::from("view[tz]=kst"))
         .unwrap();
     let reply = common::send(&app, request).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
@@ -130,7 +143,7 @@ async fn user_growth_counts_sign_ups_per_korean_day(db: &Db) {
     let points = body["points"].as_array().unwrap();
     assert_eq!(body["days"], 30);
     assert_eq!(points.len(), 30);
-    let today = now().with_timezone(&KST).date_naive();
+    let today = now().with_timezone(&Zone::Kst.offset()).date_naive();
     assert_eq!(points[29]["date"], today.to_string());
     assert_eq!(points[29]["new_users"], 1);
     assert_eq!(points[29]["total_users"], 5);
@@ -179,7 +192,7 @@ async fn dashboard_page_is_rendered_with_the_figures(db: &Db) {
     assert_eq!(reply.status, StatusCode::OK);
     let html = reply.text();
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    assert!(html.contains(r#"<html lang="ko""#));
+    assert!(html.contains(r#"lang="ko""#), "Korean by default");
     // The cards are rendered on the server with the fixture's figures.
     assert!(html.contains(r#"data-testid="total_users""#));
     for figure in [r#"class="stat-value">5<"#, r#"class="stat-value">1<"#, r#"class="stat-value">2<"#, "3 / 4"] {
@@ -191,6 +204,243 @@ async fn dashboard_page_is_rendered_with_the_figures(db: &Db) {
     assert!(!html.contains("http://") && !html.contains("https://"), "no asset from another origin");
 }
 on_both_databases!(dashboard_page, dashboard_page_is_rendered_with_the_figures);
+
+async fn a_one_day_range_is_hourly(db: &Db) {
+    load_fixture(db).await;
+    let body = common::get(&router(db), "/api/dashboard/user-growth?range=today").await.json();
+    let points = body["points"].as_array().unwrap();
+    assert_eq!(body["range"]["bucket"], "hour");
+    assert_eq!(points.len(), 10, "midnight to 10:00 KST: {body}");
+    assert_eq!((points[0]["new_users"].as_i64(), points[0]["total_users"].as_i64()), (Some(1), Some(5)));
+    assert_eq!(points[9]["start"], "2026-11-21T00:00:00Z");
+}
+on_both_databases!(hourly_growth, a_one_day_range_is_hourly);
+
+async fn activity_is_counted_per_type_per_day_and_per_weekday_hour(db: &Db) {
+    load_fixture(db).await;
+    let app = router(db);
+    let series = common::get(&app, "/api/dashboard/activity?range=7d").await.json();
+    assert_eq!(series["buckets"].as_array().unwrap().len(), 7);
+    assert_eq!(series["series"].as_array().unwrap().len(), 1, "{series}");
+    assert_eq!(series["series"][0]["activity_type"], "problem_solve");
+    assert_eq!(series["series"][0]["counts"], json!([0, 0, 0, 0, 0, 1, 2]));
+    assert_eq!(series["series"][0]["total"], 3);
+
+    // 2026-11-21 is a Saturday: two activities in its first KST hour, one at
+    // 23:00 KST on Friday. In UTC both fall on Friday afternoon.
+    let kst = common::get(&app, "/api/dashboard/activity-heatmap?range=7d").await.json();
+    assert_eq!(
+        (kst["counts"][5][0].as_i64(), kst["counts"][4][23].as_i64(), kst["max"].as_i64()),
+        (Some(2), Some(1), Some(2))
+    );
+    let utc = common::get(&app, "/api/dashboard/activity-heatmap?range=7d&tz=utc").await.json();
+    assert_eq!((utc["counts"][4][15].as_i64(), utc["counts"][4][14].as_i64()), (Some(2), Some(1)), "{utc}");
+    let total: i64 =
+        utc["counts"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).map(|n| n.as_i64().unwrap()).sum();
+    assert_eq!(total, 3);
+}
+on_both_databases!(activity_series, activity_is_counted_per_type_per_day_and_per_weekday_hour);
+
+async fn problems_types_and_the_feed_have_their_endpoints(db: &Db) {
+    load_fixture(db).await;
+    let app = router(db);
+    assert_eq!(
+        common::get(&app, "/api/dashboard/problems").await.json(),
+        json!({ "subjects": ["math"], "difficulties": ["easy", "medium", "hard"], "counts": [[4, 0, 0]], "total": 4 })
+    );
+    assert_eq!(
+        common::get(&app, "/api/dashboard/users-by-type").await.json(),
+        json!({ "free": 3, "paid": 1, "premium": 1 })
+    );
+    let feed = common::get(&app, "/api/dashboard/recent-activity?limit=2").await.json();
+    let ids: Vec<i64> = feed["activities"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![3, 2], "newest first");
+    assert_eq!(feed["activities"][0]["username"], "user2");
+    assert_eq!(feed["activities"][0]["country"], "KR");
+}
+on_both_databases!(other_datasets, problems_types_and_the_feed_have_their_endpoints);
+
+/// Pairs of (counters, plain counts).
+type Compared<T> = (Vec<(String, T)>, Vec<(String, T)>);
+
+/// The counters equal plain counts over the tables.
+async fn assert_counters_match(db: &Db) {
+    let (counters, counted): Compared<i64> = match db {
+        Db::Sqlite(pool) => (
+            sqlx::query_as("select user_type, sum(n) from user_signups_hourly group by 1 having sum(n) > 0 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            sqlx::query_as("select user_type, count(*) from users group by 1 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+        ),
+        Db::Postgres(pool) => (
+            sqlx::query_as(
+                "select user_type, sum(n)::bigint from user_signups_hourly group by 1 having sum(n) > 0 order by 1",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+            sqlx::query_as("select user_type, count(*) from users group by 1 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+        ),
+    };
+    assert_eq!(counters, counted, "users per type");
+    let (counters, counted): Compared<i64> = match db {
+        Db::Sqlite(pool) => (
+            sqlx::query_as("select country, n from user_country_counts where n > 0 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            sqlx::query_as("select country, count(*) from users where country is not null group by 1 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+        ),
+        Db::Postgres(pool) => (
+            sqlx::query_as("select country, n from user_country_counts where n > 0 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            sqlx::query_as("select country, count(*) from users where country is not null group by 1 order by 1")
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+        ),
+    };
+    assert_eq!(counters, counted, "users per country");
+    let (counters, counted): (i64, i64) = match db {
+        Db::Sqlite(pool) => (
+            sqlx::query_scalar("select coalesce(sum(n), 0) from activity_hourly").fetch_one(pool).await.unwrap(),
+            sqlx::query_scalar("select count(*) from activities").fetch_one(pool).await.unwrap(),
+        ),
+        Db::Postgres(pool) => (
+            sqlx::query_scalar("select coalesce(sum(n), 0)::bigint from activity_hourly")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            sqlx::query_scalar("select count(*) from activities").fetch_one(pool).await.unwrap(),
+        ),
+    };
+    assert_eq!(counters, counted, "activities");
+}
+
+async fn counters_stay_exact_through_every_kind_of_write(db: &Db) {
+    load_fixture(db).await;
+    assert_counters_match(db).await;
+    let record = |user_id| app::db::activities::NewActivity {
+        user_id,
+        activity_type: "login".into(),
+        description: "로그인".into(),
+        problem_id: None,
+        created_at: Ts::from(now()),
+    };
+    app::db::activities::record(db, &[record(4), record(5)]).await.unwrap();
+    for sql in [
+        "update users set user_type = 'premium', country = 'JP' where id = 1",
+        "update users set last_activity = created_at",
+        "update users set country = null where id = 2",
+        "delete from users where id = 3",
+        "delete from activities where user_id = 4",
+    ] {
+        db.execute(sql).await.unwrap();
+        assert_counters_match(db).await;
+    }
+    let stats = common::get(&router(db), "/api/dashboard/stats").await.json();
+    assert_eq!(stats["users_by_type"], json!({ "free": 2, "paid": 1, "premium": 1 }));
+    bulk::truncate_platform_tables(db).await.unwrap();
+    assert_counters_match(db).await;
+    load_fixture(db).await;
+    assert_counters_match(db).await;
+}
+on_both_databases!(counters, counters_stay_exact_through_every_kind_of_write);
+
+#[tokio::test]
+async fn bad_range_parameters_name_the_parameter() {
+    let db = common::TestDb::sqlite().await;
+    let app = router(&db.db);
+    for (uri, field) in [
+        ("/api/dashboard/activity?range=3w", "range"),
+        ("/api/dashboard/activity?range=custom", "from"),
+        ("/api/dashboard/activity?range=custom&from=2026-11-10&to=2026-11-01", "from"),
+        ("/api/dashboard/activity-heatmap?range=custom&from=2026-11-01&to=2026-12-01", "to"),
+        ("/api/dashboard/user-growth?range=custom&from=2026-13-01&to=2026-11-01", "from"),
+        ("/api/dashboard/stats?tz=mars", "tz"),
+        ("/api/dashboard/recent-activity?limit=1000", "limit"),
+    ] {
+        let body = common::get(&app, uri).await.assert_envelope(400, "VALIDATION_FAILED");
+        assert_eq!(body["error"]["details"]["fields"][0]["field"], field, "{uri}");
+    }
+    let custom = common::get(&app, "/api/dashboard/activity?range=custom&from=2026-11-01&to=2026-11-10").await.json();
+    assert_eq!(custom["buckets"].as_array().unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn the_page_follows_the_preference_cookies() {
+    let db = common::TestDb::sqlite().await;
+    load_fixture(&db.db).await;
+    let request = Request::get("/?range=7d")
+        .header(header::COOKIE, "ds_lang=en; ds_theme=dark; ds_tz=utc")
+        .body(Body::empty())
+        .unwrap();
+    let html = common::send(&router(&db.db), request).await.text();
+    for expected in [r#"lang="en""#, r#"data-theme="dark""#, r#"data-tz="utc""#, "Dashboard", "Activity by type"] {
+        assert!(html.contains(expected), "{expected} missing: {}", &html[..html.len().min(600)]);
+    }
+    let at = html.find(r#"data-testid="panel-subtitle""#).expect("a subtitle");
+    assert!(html[at..at + 60].contains("7 days"), "the range from the URL: {}", &html[at..at + 60]);
+}
+
+#[tokio::test]
+async fn the_stream_carries_new_activities_and_stats_changes() {
+    use http_body_util::BodyExt;
+    let db = common::TestDb::sqlite().await;
+    load_fixture(&db.db).await;
+    let state = common::state(&db.db);
+    tokio::spawn(server::jobs::activity_tail::run(state.clone()));
+    let reply = tower::ServiceExt::oneshot(
+        server::app(state.clone()),
+        Request::get("/api/v1/stream").body(Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = reply.into_body();
+    let mut seen = String::new();
+    let mut next_until = async |needle: &str| {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !seen.contains(needle) {
+            let frame = tokio::time::timeout_at(deadline, body.frame()).await.expect("event in time").unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                seen.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    };
+    next_until("event: ready").await;
+    // Let the tail job take its starting point before the write.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let written = std::time::Instant::now();
+    app::db::activities::record(
+        &db.db,
+        &[app::db::activities::NewActivity {
+            user_id: 4,
+            activity_type: "problem_view".into(),
+            description: "문제 2 조회".into(),
+            problem_id: None,
+            created_at: Ts::now(),
+        }],
+    )
+    .await
+    .unwrap();
+    next_until("event: activity").await;
+    eprintln!("activity reached the stream {:?} after the write", written.elapsed());
+    next_until("event: stats").await;
+    assert!(seen.contains(r#""username":"user4""#) && seen.contains("problem_view"), "{seen}");
+}
 
 #[tokio::test]
 async fn bad_days_get_the_validation_envelope() {

@@ -133,10 +133,10 @@ async fn server_function_errors_are_envelopes_with_their_status() {
     let request = Request::post("/api/fn/dashboard_user_growth")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("x-trace-id", "fn-trace-1")
-        .body(Body::from("days=0"))
+        .body(Body::from("view[range]=3w"))
         .unwrap();
     let reply = common::send(&app, request).await;
     let body = reply.assert_envelope(400, "VALIDATION_FAILED");
     assert_eq!(body["error"]["trace_id"], "fn-trace-1");
-    assert_eq!(body["error"]["details"]["fields"][0]["field"], "days");
+    assert_eq!(body["error"]["details"]["fields"][0]["field"], "range");
 }

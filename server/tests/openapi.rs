@@ -23,14 +23,27 @@ async fn every_documented_operation_is_served() {
         "/api/dashboard/stats",
         "/api/dashboard/user-growth",
         "/api/dashboard/countries",
+        "/api/dashboard/users-by-type",
+        "/api/dashboard/activity",
+        "/api/dashboard/activity-heatmap",
+        "/api/dashboard/problems",
+        "/api/dashboard/recent-activity",
         "/api/cache/status",
         "/api/cache/invalidate",
+        "/api/v1/stream",
     ] {
         assert!(paths.contains_key(expected), "{expected} is not documented");
     }
     for (path, operations) in paths {
         for method in operations.as_object().unwrap().keys() {
             let method: Method = method.to_uppercase().parse().unwrap();
+            if path == "/api/v1/stream" {
+                // An endless stream: its headers are the answer.
+                let request = Request::get(path.as_str()).body(Body::empty()).unwrap();
+                let reply = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
+                assert_eq!(reply.status().as_u16(), 200);
+                continue;
+            }
             let mut request = Request::builder().method(method.clone()).uri(path.as_str());
             if method == Method::POST {
                 request = request.header("content-type", "application/json");

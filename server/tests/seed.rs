@@ -3,6 +3,8 @@
 
 mod common;
 
+use app::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
+
 use app::db::{bulk, Db};
 use app::error::AppError;
 use app::services::dashboard;
@@ -88,7 +90,7 @@ async fn seeds_exact_sizes_consistently(db: &Db) {
 
     // The dashboard sees the generated figures.
     let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
-    let stats = dashboard::compute_stats(db, dashboard::KST, now).await.unwrap();
+    let stats = dashboard::compute_stats(db, Zone::Kst, now).await.unwrap();
     assert_eq!(stats.total_users, 1_200);
     let t = stats.users_by_type;
     assert_eq!(t.free + t.paid + t.premium, 1_200);
@@ -114,12 +116,17 @@ async fn the_same_seed_gives_the_same_rows_on_both_databases() {
     let Some(postgres) = common::TestDb::postgres().await else { return };
     seed::run(&postgres.db, &plan(5), false, false).await.unwrap();
     let now = chrono::DateTime::from_timestamp(UNTIL, 0).unwrap();
-    let a = dashboard::compute_countries(&sqlite.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
-    let b = dashboard::compute_countries(&postgres.db, &common::test_countries(), dashboard::KST, now).await.unwrap();
+    let a = dashboard::compute_countries(&sqlite.db, &common::test_countries(), Zone::Kst, now).await.unwrap();
+    let b = dashboard::compute_countries(&postgres.db, &common::test_countries(), Zone::Kst, now).await.unwrap();
     assert_eq!(a, b);
-    let a = dashboard::compute_user_growth(&sqlite.db, 90, dashboard::KST, now).await.unwrap();
-    let b = dashboard::compute_user_growth(&postgres.db, 90, dashboard::KST, now).await.unwrap();
+    let range = ResolvedRange::new(&RangeQuery::preset(Preset::Days90), Zone::Kst, now).unwrap();
+    let a = dashboard::compute_user_growth(&sqlite.db, range).await.unwrap();
+    let b = dashboard::compute_user_growth(&postgres.db, range).await.unwrap();
     assert_eq!(a, b);
+    let a = dashboard::compute_activity_series(&sqlite.db, range).await.unwrap();
+    let b = dashboard::compute_activity_series(&postgres.db, range).await.unwrap();
+    assert_eq!(a, b);
+    assert!(a.series.iter().map(|s| s.total).sum::<i64>() > 0);
     let (a, b) = (user_rows(&sqlite.db).await, user_rows(&postgres.db).await);
     assert_eq!(a.len(), 1_200);
     assert!(a == b, "user rows differ between SQLite and Postgres");

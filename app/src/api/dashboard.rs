@@ -1,33 +1,81 @@
-//! Server functions for the dashboard page.
+//! Server functions for the dashboard page. Each parses the view's query the
+//! way the REST route does and calls the same service function.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{CountryStat, DashboardStats, UserGrowth};
+use crate::model::range::ViewQuery;
+use crate::model::{
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth,
+};
 
-/// The stat cards.
-#[server(prefix = "/api/fn", endpoint = "dashboard_stats")]
-pub async fn get_dashboard_stats() -> Result<DashboardStats, AppError> {
-    use crate::services::dashboard::{stats, KST};
-    let state = super::state()?;
-    stats(&state, KST).await
+/// The view's range and zone, or a 400 naming the bad parameter.
+#[cfg(feature = "ssr")]
+fn parse(view: &ViewQuery) -> Result<(crate::model::range::RangeQuery, crate::model::range::Zone), AppError> {
+    view.parse().map_err(|(field, message)| AppError::invalid_field(field, message))
 }
 
-/// New users per day and the running total over the last `days` days.
+/// The stat cards, with yesterday's baseline.
+#[server(prefix = "/api/fn", endpoint = "dashboard_stats")]
+pub async fn get_dashboard_stats(
+    /// Only `tz` matters: the cards are about today.
+    view: ViewQuery,
+) -> Result<DashboardStats, AppError> {
+    let (_, zone) = parse(&view)?;
+    crate::services::dashboard::stats(&super::state()?, zone).await
+}
+
+/// New users per bucket and the running total over the view's range.
 #[server(prefix = "/api/fn", endpoint = "dashboard_user_growth")]
 pub async fn get_user_growth(
-    /// Days to cover, today included (1–730).
-    days: u32,
+    /// The range and zone.
+    view: ViewQuery,
 ) -> Result<UserGrowth, AppError> {
-    use crate::services::dashboard::{user_growth, KST};
-    let state = super::state()?;
-    user_growth(&state, days, KST).await
+    let (range, zone) = parse(&view)?;
+    crate::services::dashboard::user_growth(&super::state()?, &range, zone).await
+}
+
+/// Activities per type over the view's range.
+#[server(prefix = "/api/fn", endpoint = "dashboard_activity")]
+pub async fn get_activity_series(
+    /// The range and zone.
+    view: ViewQuery,
+) -> Result<ActivitySeries, AppError> {
+    let (range, zone) = parse(&view)?;
+    crate::services::dashboard::activity_series(&super::state()?, &range, zone).await
+}
+
+/// Activities by weekday and hour over the view's range.
+#[server(prefix = "/api/fn", endpoint = "dashboard_heatmap")]
+pub async fn get_activity_heatmap(
+    /// The range and zone.
+    view: ViewQuery,
+) -> Result<ActivityHeatmap, AppError> {
+    let (range, zone) = parse(&view)?;
+    crate::services::dashboard::activity_heatmap(&super::state()?, &range, zone).await
 }
 
 /// Users per country, for the map.
 #[server(prefix = "/api/fn", endpoint = "dashboard_countries")]
-pub async fn get_country_stats() -> Result<Vec<CountryStat>, AppError> {
-    use crate::services::dashboard::{countries, KST};
-    let state = super::state()?;
-    countries(&state, KST).await
+pub async fn get_country_stats(
+    /// Only `tz` matters: "active today" is about today.
+    view: ViewQuery,
+) -> Result<Vec<CountryStat>, AppError> {
+    let (_, zone) = parse(&view)?;
+    crate::services::dashboard::countries(&super::state()?, zone).await
+}
+
+/// Problems by subject and difficulty.
+#[server(prefix = "/api/fn", endpoint = "dashboard_problems")]
+pub async fn get_problem_matrix() -> Result<ProblemMatrix, AppError> {
+    crate::services::dashboard::problem_matrix(&super::state()?).await
+}
+
+/// The newest activities, newest first.
+#[server(prefix = "/api/fn", endpoint = "dashboard_recent_activity")]
+pub async fn get_recent_activity(
+    /// How many (1–100).
+    limit: i64,
+) -> Result<Vec<ActivityItem>, AppError> {
+    crate::services::dashboard::recent_activity(&super::state()?, limit).await
 }

@@ -1,8 +1,9 @@
-//! The top bar: product name and main navigation.
+//! The top bar: product name, main navigation and the viewer's switches.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::prefs_menu::PrefsMenu;
 use crate::i18n::{t, Msg};
 use crate::use_lang;
 
@@ -16,12 +17,14 @@ pub fn AppHeader() -> impl IntoView {
                 <img src="/favicon.svg" alt="" width="28" height="28" />
                 <span>{t(lang, Msg::AppName)}</span>
             </a>
-            <nav aria-label="주 메뉴">
+            <nav aria-label=t(lang, Msg::AppName)>
                 <A href="/" exact=true>
                     {t(lang, Msg::NavDashboard)}
                 </A>
+                <A href="/users">{t(lang, Msg::NavUsers)}</A>
                 <A href="/system">{t(lang, Msg::NavSystem)}</A>
             </nav>
+            <PrefsMenu />
         </header>
     }
 }

@@ -12,7 +12,7 @@ pub fn Panel(
     title: &'static str,
     /// A short note beside the heading (a time range, say).
     #[prop(optional, into)]
-    subtitle: Option<String>,
+    subtitle: Option<Signal<String>>,
     /// Extra classes for the section (layout).
     #[prop(optional)]
     class: &'static str,
@@ -23,7 +23,7 @@ pub fn Panel(
         <section class=format!("panel {class}") aria-labelledby=id>
             <header class="panel-header">
                 <h2 id=id>{title}</h2>
-                {subtitle.map(|s| view! { <span class="muted">{s}</span> })}
+                {subtitle.map(|s| view! { <span class="muted" data-testid="panel-subtitle">{move || s.get()}</span> })}
             </header>
             {children()}
         </section>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::components::stat_card::{StatCard, StatCardSkeleton};
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
-use crate::i18n::{format_count, t, Msg};
+use crate::i18n::{format_change, format_count, t, Msg};
 use crate::model::DashboardStats;
 use crate::use_lang;
 
@@ -31,25 +31,31 @@ pub fn StatCards(
 fn cards(s: &DashboardStats) -> impl IntoView + use<> {
     let lang = use_lang();
     let by_type = s.users_by_type;
+    let y = &s.yesterday;
+    let before = y.users_by_type;
     let tiers = [
-        (Msg::Free, by_type.free, "free"),
-        (Msg::Paid, by_type.paid, "paid"),
-        (Msg::Premium, by_type.premium, "premium"),
+        (Msg::Free, by_type.free, before.free, "free"),
+        (Msg::Paid, by_type.paid, before.paid, "paid"),
+        (Msg::Premium, by_type.premium, before.premium, "premium"),
     ];
     view! {
-        <StatCard testid="total_users" label=t(lang, Msg::TotalUsers) value=format_count(s.total_users) />
+        <StatCard testid="total_users" label=t(lang, Msg::TotalUsers) value=format_count(s.total_users) change=(s.total_users, y.total_users) />
         <StatCard testid="online_users" label=t(lang, Msg::OnlineNow) value=format_count(s.online_users) />
-        <StatCard testid="active_today" label=t(lang, Msg::ActiveToday) value=format_count(s.active_today) />
-        <StatCard testid="new_today" label=t(lang, Msg::NewToday) value=format_count(s.new_today) />
+        <StatCard testid="active_today" label=t(lang, Msg::ActiveToday) value=format_count(s.active_today) change=(s.active_today, y.active) />
+        <StatCard testid="new_today" label=t(lang, Msg::NewToday) value=format_count(s.new_today) change=(s.new_today, y.new_users) />
         <StatCard testid="users_by_type" label=t(lang, Msg::UsersByType)>
             <dl class="breakdown">
                 {tiers
                     .into_iter()
-                    .map(|(msg, n, tier)| {
+                    .map(|(msg, n, then, tier)| {
+                        let change = format_change(n, then).map(|c| view! { <span class="muted small">" "{c}</span> });
                         view! {
                             <div class=format!("breakdown-row tier-{tier}")>
                                 <dt>{t(lang, msg)}</dt>
-                                <dd data-testid=format!("users_by_type.{tier}")>{format_count(n)}</dd>
+                                <dd>
+                                    <span data-testid=format!("users_by_type.{tier}")>{format_count(n)}</span>
+                                    {change}
+                                </dd>
                             </div>
                         }
                     })
@@ -61,11 +67,13 @@ fn cards(s: &DashboardStats) -> impl IntoView + use<> {
             label=t(lang, Msg::Problems)
             value=format!("{} / {}", format_count(s.problems_active), format_count(s.problems_total))
             detail=t(lang, Msg::ProblemsActiveOf)
+            change=(s.problems_total, y.problems_total)
         />
         <StatCard
             testid="activities_today"
             label=t(lang, Msg::ActivitiesToday)
             value=format_count(s.activities_today)
+            change=(s.activities_today, y.activities)
         />
     }
 }

@@ -1,17 +1,82 @@
-//! The world map of users (SPEC §5.2): one circle marker per country, sized by
-//! its users, with a popup of its figures; country outlines come from the bundled
-//! GeoJSON, so the map needs no tile server.
+//! The world map of users (SPEC §5.2): one circle marker per country, its
+//! radius and colour set by which quantile of users the country falls in (with a
+//! legend), and a popup of its figures with a link to its users. Country
+//! outlines come from the bundled GeoJSON, so the map needs no tile server; a
+//! tile layer is added only when the operator set `MAP_TILE_URL`.
 
 use leptos::prelude::*;
 
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{format_count, t, Msg};
 use crate::model::CountryStat;
 use crate::use_lang;
 
 /// The map's DOM id (Leaflet mounts into it by id).
 const MAP_ID: &str = "user-map";
+
+/// How many classes the markers are split into.
+pub const CLASSES: usize = 5;
+
+/// The upper bound of each class: the 20th, 40th, … 100th percentile of users
+/// per country. A country is in the first class whose bound it does not exceed.
+pub fn class_bounds(users: &[i64]) -> Vec<i64> {
+    let mut sorted: Vec<i64> = users.to_vec();
+    sorted.sort_unstable();
+    if sorted.is_empty() {
+        return Vec::new();
+    }
+    let mut bounds: Vec<i64> = (1..=CLASSES).map(|k| sorted[(k * sorted.len()).div_ceil(CLASSES) - 1]).collect();
+    bounds.dedup();
+    bounds
+}
+
+/// The class (0 = fewest users) of a country with `users`, given the bounds.
+pub fn class_of(users: i64, bounds: &[i64]) -> usize {
+    bounds.iter().position(|b| users <= *b).unwrap_or(bounds.len().saturating_sub(1))
+}
+
+/// A marker's radius in pixels for its class: area grows about twofold per class.
+pub fn class_radius(class: usize) -> f64 {
+    [5.0, 8.0, 11.0, 15.0, 20.0][class.min(CLASSES - 1)]
+}
+
+/// The legend: one swatch per class with its range of users.
+fn legend(list: &[CountryStat]) -> impl IntoView + use<> {
+    let lang = use_lang();
+    let users: Vec<i64> = list.iter().map(|c| c.users).collect();
+    let bounds = class_bounds(&users);
+    let mut lower = users.iter().copied().min().unwrap_or(0);
+    let rows = bounds
+        .iter()
+        .enumerate()
+        .map(|(class, upper)| {
+            let text = if lower == *upper {
+                format_count(*upper)
+            } else {
+                format!("{}–{}", format_count(lower), format_count(*upper))
+            };
+            lower = upper + 1;
+            let size = class_radius(class) * 2.0;
+            view! {
+                <li>
+                    <span
+                        class=format!("legend-swatch q{class}")
+                        style=format!("width:{size}px;height:{size}px")
+                        aria-hidden="true"
+                    ></span>
+                    {text}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="map-legend" data-testid="map-legend">
+            <figcaption>{t(lang, Msg::Legend)}" · "{t(lang, Msg::Users)}</figcaption>
+            <ul>{rows}</ul>
+        </figure>
+    }
+}
 
 /// The map for `countries`; a skeleton while it loads, an error card when loading failed.
 #[component]
@@ -26,7 +91,11 @@ pub fn UserMap(
 
     view! {
         <div class="map-box">
-            <WidgetStatus resource=countries is_empty={|list: &Vec<CountryStat>| list.is_empty()} />
+            <WidgetStatus
+                resource=countries
+                is_empty={|list: &Vec<CountryStat>| list.is_empty()}
+                ready={|list: &Vec<CountryStat>| legend(list).into_any()}
+            />
             <div id=MAP_ID class="map" role="region" aria-label=t(lang, Msg::UserMap)></div>
         </div>
     }
@@ -41,7 +110,7 @@ mod draw {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    use super::MAP_ID;
+    use super::{class_bounds, class_of, class_radius, MAP_ID};
     use crate::error::AppError;
     use crate::i18n::{country_name, format_count, t, Lang, Msg};
     use crate::model::CountryStat;
@@ -116,10 +185,20 @@ mod draw {
         // Outlines sit in their own pane under the markers and never take clicks.
         let pane = map.create_pane_by_name("outlines");
         pane.style().set_property("z-index", "350")?;
+        // Tiles only where the operator configured a server (MAP_TILE_URL).
+        if let Some(url) = tile_url() {
+            leaflet::TileLayer::new(&url).add_to(&map);
+        }
         let markers = LayerGroup::new();
         markers.add_to(&map);
         leptos::task::spawn_local(add_outlines(map.clone()));
         Ok(Drawn { map, markers, key_listeners: Vec::new() })
+    }
+
+    /// The tile URL template the server put on `<html data-map-tiles>`, if any.
+    fn tile_url() -> Option<String> {
+        let html = web_sys::window()?.document()?.document_element()?;
+        html.get_attribute("data-map-tiles").filter(|u| !u.is_empty())
     }
 
     /// Fetches the bundled outlines and adds them under the markers.
@@ -146,15 +225,16 @@ mod draw {
     }
 
     fn add_markers(drawn: &mut Drawn, list: &[CountryStat], lang: Lang) {
-        let max_users = list.iter().map(|c| c.users).max().unwrap_or(1).max(1) as f64;
+        let users: Vec<i64> = list.iter().map(|c| c.users).collect();
+        let bounds = class_bounds(&users);
         for country in list {
             let (Some(lat), Some(lng)) = (country.lat, country.lng) else { continue };
+            let class = class_of(country.users, &bounds);
             let options = PathOptions::new();
             // Colours come from style/main.css (they follow the theme).
-            options.set_class_name("country-marker".into());
+            options.set_class_name(format!("country-marker q{class}"));
             let marker = CircleMarker::new_with_options(&LatLng::new(lat, lng), &options);
-            // Area proportional to users: radius grows with the square root.
-            marker.set_radius(4.0 + 22.0 * (country.users as f64 / max_users).sqrt());
+            marker.set_radius(class_radius(class));
             let layer: &Layer = marker.unchecked_ref();
             if let Some(body) = popup(country, lang) {
                 layer.bind_popup_with_options(&body.into(), &JsValue::UNDEFINED);
@@ -181,6 +261,12 @@ mod draw {
             el.set_text_content(Some(&text));
             root.append_child(&el).ok()?;
         }
+        // The router follows this link in place (it handles every same-origin <a>).
+        let link = document.create_element("a").ok()?;
+        link.set_attribute("href", &format!("/users?country={}", country.country)).ok()?;
+        link.set_attribute("data-testid", "country-users-link").ok()?;
+        link.set_text_content(Some(t(lang, Msg::UsersTitle)));
+        root.append_child(&link).ok()?;
         Some(root)
     }
 
@@ -206,5 +292,24 @@ mod draw {
         });
         el.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref()).ok()?;
         Some(on_key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_fall_into_five_quantile_classes() {
+        let users: Vec<i64> = (1..=10).collect();
+        let bounds = class_bounds(&users);
+        assert_eq!(bounds, vec![2, 4, 6, 8, 10]);
+        assert_eq!(
+            (class_of(1, &bounds), class_of(2, &bounds), class_of(3, &bounds), class_of(10, &bounds)),
+            (0, 0, 1, 4)
+        );
+        // Ties collapse classes instead of inventing empty ones.
+        assert_eq!(class_bounds(&[5, 5, 5]), vec![5]);
+        assert!(class_bounds(&[]).is_empty());
     }
 }

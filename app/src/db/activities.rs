@@ -1,10 +1,117 @@
-//! Queries on `activities`, the platform's event log.
+//! Queries on `activities`, the platform's event log, and on `activity_hourly`,
+//! the per-hour, per-type counters its triggers keep (migration 0004).
 
 use super::{on_db, Db, Ts};
 use crate::error::Result;
+use crate::model::ActivityItem;
 
-/// Activities recorded since `since`.
-pub async fn count_since(db: &Db, since: Ts) -> Result<i64> {
-    const SQL: &str = "select count(*) from activities where created_at >= $1";
-    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(since).fetch_one(pool).await?))
+/// Activities recorded in `[from, to)` (an index range).
+pub async fn count_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
+    const SQL: &str = "select count(*) from activities where created_at >= $1 and created_at < $2";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
+}
+
+/// Distinct users with an activity in `[from, to)`. Meant for a day or less:
+/// it reads that window's rows.
+pub async fn count_users_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
+    const SQL: &str = "select count(distinct user_id) from activities where created_at >= $1 and created_at < $2";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
+}
+
+/// (Unix hour, type, count) for hours in `[from_hour, to_hour)`, ascending by
+/// hour; from the counters.
+pub async fn per_hour_and_type(db: &Db, from_hour: i64, to_hour: i64) -> Result<Vec<(i64, String, i64)>> {
+    const SQL: &str = "select hour, activity_type, n from activity_hourly \
+        where hour >= $1 and hour < $2 and n <> 0 order by hour, activity_type";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(from_hour).bind(to_hour).fetch_all(pool).await?))
+}
+
+/// Selects a feed item: the activity with its user's name and country.
+const ITEM: &str = "select a.id, a.user_id, u.username, u.country, a.activity_type, a.description, a.created_at \
+    from activities a join users u on u.id = a.user_id";
+
+/// The `limit` newest activities, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<ActivityItem>> {
+    let sql = format!("{ITEM} order by a.id desc limit $1");
+    let rows: Vec<ItemRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Activities with an id above `after`, oldest first, at most `limit`: how the
+/// live stream follows the table whichever process wrote to it.
+pub async fn after_id(db: &Db, after: i64, limit: i64) -> Result<Vec<ActivityItem>> {
+    let sql = format!("{ITEM} where a.id > $1 order by a.id limit $2");
+    let rows: Vec<ItemRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The newest activity id (0 when there are none).
+pub async fn max_id(db: &Db) -> Result<i64> {
+    const SQL: &str = "select cast(coalesce(max(id), 0) as bigint) from activities";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}
+
+/// An activity to record: the user must exist.
+#[derive(Clone, Debug)]
+pub struct NewActivity {
+    /// Who did it.
+    pub user_id: i64,
+    /// What kind (`problem_solved`, `login`, …).
+    pub activity_type: String,
+    /// A line of text for people.
+    pub description: String,
+    /// The problem it is about, for `problem_*` types.
+    pub problem_id: Option<i64>,
+    /// When it happened.
+    pub created_at: Ts,
+}
+
+/// Records `activities` and moves each user's last activity forward, in one
+/// transaction: either all of them land or none.
+pub async fn record(db: &Db, activities: &[NewActivity]) -> Result<()> {
+    const INSERT: &str = "insert into activities (user_id, activity_type, description, problem_id, created_at) \
+        values ($1, $2, $3, $4, $5)";
+    const TOUCH: &str = "update users set last_activity = $2, is_online = true \
+        where id = $1 and (last_activity is null or last_activity < $2)";
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        for a in activities {
+            sqlx::query(INSERT)
+                .bind(a.user_id)
+                .bind(&a.activity_type)
+                .bind(&a.description)
+                .bind(a.problem_id)
+                .bind(a.created_at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(TOUCH).bind(a.user_id).bind(a.created_at).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    user_id: i64,
+    username: String,
+    country: Option<String>,
+    activity_type: String,
+    description: Option<String>,
+    created_at: Ts,
+}
+
+impl From<ItemRow> for ActivityItem {
+    fn from(r: ItemRow) -> Self {
+        ActivityItem {
+            id: r.id,
+            user_id: r.user_id,
+            username: r.username,
+            country: r.country,
+            activity_type: r.activity_type,
+            description: r.description.unwrap_or_default(),
+            created_at: r.created_at.0,
+        }
+    }
 }

@@ -97,11 +97,25 @@ pub async fn insert_all<R: BulkRow>(
     Ok(total)
 }
 
-/// Deletes every platform row and restarts the id counters.
+/// The counters the triggers of migration 0004 keep: emptied with the tables.
+const COUNTERS: [&str; 3] = ["activity_hourly", "user_signups_hourly", "user_country_counts"];
+
+/// Deletes every platform row and its counters, and restarts the id counters.
 pub async fn truncate_platform_tables(db: &Db) -> Result<()> {
     match db {
         Db::Sqlite(pool) => {
+            // Row triggers would decrement the counters once per deleted row (and
+            // turn off SQLite's whole-table delete): set them aside for the
+            // delete, inside the same transaction, so nothing is ever half done.
             let mut tx = pool.begin().await?;
+            let triggers: Vec<(String, String)> = sqlx::query_as(
+                "select name, sql from sqlite_master where type = 'trigger' and tbl_name in ('users', 'activities')",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (name, _) in &triggers {
+                sqlx::query(&format!("drop trigger \"{}\"", name.replace('"', "\"\""))).execute(&mut *tx).await?;
+            }
             for sql in [
                 "delete from activities",
                 "delete from users",
@@ -110,10 +124,17 @@ pub async fn truncate_platform_tables(db: &Db) -> Result<()> {
             ] {
                 sqlx::query(sql).execute(&mut *tx).await?;
             }
+            for table in COUNTERS {
+                sqlx::query(&format!("delete from {table}")).execute(&mut *tx).await?;
+            }
+            for (_, sql) in &triggers {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
         }
         Db::Postgres(pool) => {
-            sqlx::query("truncate activities, users, problems restart identity").execute(pool).await?;
+            let sql = format!("truncate activities, users, problems, {} restart identity", COUNTERS.join(", "));
+            sqlx::query(&sql).execute(pool).await?;
         }
     }
     Ok(())

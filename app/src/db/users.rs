@@ -1,32 +1,11 @@
-//! Queries on `users`, the platform's students.
+//! Queries on `users`, the platform's students, and on the counters that the
+//! triggers of migration 0004 keep for them (`user_signups_hourly`,
+//! `user_country_counts`): whole-table figures come from the counters, so they
+//! cost the same at 1M users as at 1,000.
 
-use super::{on_db, Backend, Db, Ts};
+use super::{on_db, Db, Ts};
 use crate::error::Result;
-use crate::model::UsersByType;
-
-/// The user counts of the stat cards, in one round trip.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct UserCounts {
-    /// All users.
-    pub total: i64,
-    /// Users flagged online.
-    pub online: i64,
-    /// Users whose last activity is at or after the given instant.
-    pub active_since: i64,
-    /// Users who signed up at or after the given instant.
-    pub created_since: i64,
-}
-
-/// Counts all users, those online, and those active or created since `since`.
-/// Each sub-select is answered from its own index.
-pub async fn counts(db: &Db, since: Ts) -> Result<UserCounts> {
-    const SQL: &str = "select \
-        (select count(*) from users) as total, \
-        (select count(*) from users where is_online) as online, \
-        (select count(*) from users where last_activity >= $1) as active_since, \
-        (select count(*) from users where created_at >= $1) as created_since";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).fetch_one(pool).await?))
-}
+use crate::model::{UserSummary, UsersByType};
 
 /// Users flagged online (answered from a partial index).
 pub async fn count_online(db: &Db) -> Result<i64> {
@@ -34,10 +13,22 @@ pub async fn count_online(db: &Db) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
 }
 
-/// Users per subscription tier.
+/// Users per subscription tier, from the counters.
 pub async fn count_by_type(db: &Db) -> Result<UsersByType> {
-    const SQL: &str = "select user_type, count(*) from users group by user_type";
+    const SQL: &str =
+        "select user_type, cast(coalesce(sum(n), 0) as bigint) from user_signups_hourly group by user_type";
     let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await?);
+    Ok(by_type(rows))
+}
+
+/// Users per tier among those who signed up at or after `since` (an index range).
+pub async fn count_by_type_created_since(db: &Db, since: Ts) -> Result<UsersByType> {
+    const SQL: &str = "select user_type, count(*) from users where created_at >= $1 group by user_type";
+    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(SQL).bind(since).fetch_all(pool).await?);
+    Ok(by_type(rows))
+}
+
+fn by_type(rows: Vec<(String, i64)>) -> UsersByType {
     let mut by_type = UsersByType::default();
     for (user_type, n) in rows {
         match user_type.as_str() {
@@ -48,39 +39,35 @@ pub async fn count_by_type(db: &Db) -> Result<UsersByType> {
             _ => {}
         }
     }
-    Ok(by_type)
+    by_type
 }
 
-/// Users created before `before`.
-pub async fn count_created_before(db: &Db, before: Ts) -> Result<i64> {
-    const SQL: &str = "select count(*) from users where created_at < $1";
-    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(before).fetch_one(pool).await?))
+/// Users who signed up in `[from, to)` (an index range).
+pub async fn count_created_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
+    const SQL: &str = "select count(*) from users where created_at >= $1 and created_at < $2";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
 }
 
-/// Sign-ups per day since `since`, as (day number, count) pairs in ascending day
-/// order. A day number counts days since the epoch in the zone `utc_offset_secs`
-/// east of UTC, so bucket boundaries fall on local midnight.
-pub async fn created_per_day(db: &Db, since: Ts, utc_offset_secs: i32) -> Result<Vec<(i64, i64)>> {
-    // The one expression the dialects spell differently: epoch seconds of a timestamp.
-    let sql = match db.backend() {
-        Backend::Sqlite => {
-            "select (created_at + $2) / 86400 as day, count(*) from users \
-             where created_at >= $1 group by day order by day"
-        }
-        Backend::Postgres => {
-            "select floor((extract(epoch from created_at) + $2) / 86400)::bigint as day, count(*) \
-             from users where created_at >= $1 group by day order by day"
-        }
-    };
-    let offset = i64::from(utc_offset_secs);
-    Ok(on_db!(db, pool => sqlx::query_as(sql).bind(since).bind(offset).fetch_all(pool).await?))
+/// Users who signed up before the Unix hour `hour`, from the counters.
+pub async fn count_created_before_hour(db: &Db, hour: i64) -> Result<i64> {
+    const SQL: &str = "select cast(coalesce(sum(n), 0) as bigint) from user_signups_hourly where hour < $1";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(hour).fetch_one(pool).await?))
 }
 
-/// Per country: users, and users active since `since`, most users first.
+/// Sign-ups per Unix hour in `[from_hour, to_hour)`, ascending, hours without
+/// sign-ups left out; from the counters.
+pub async fn signups_per_hour(db: &Db, from_hour: i64, to_hour: i64) -> Result<Vec<(i64, i64)>> {
+    const SQL: &str = "select hour, cast(sum(n) as bigint) from user_signups_hourly \
+        where hour >= $1 and hour < $2 group by hour having sum(n) <> 0 order by hour";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(from_hour).bind(to_hour).fetch_all(pool).await?))
+}
+
+/// Per country: users (from the counters), and users active since `since`
+/// (an index range over today's active users only), most users first.
 pub async fn count_by_country(db: &Db, since: Ts) -> Result<Vec<(String, i64, i64)>> {
-    const SQL: &str = "select country, count(*) as users, \
-        count(*) filter (where last_activity >= $1) as active \
-        from users where country is not null group by country order by users desc, country";
+    const SQL: &str = "select c.country, c.n, coalesce(a.active, 0) from user_country_counts c \
+        left join (select country, count(*) as active from users where last_activity >= $1 group by country) a \
+        on a.country = c.country where c.n > 0 order by c.n desc, c.country";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).fetch_all(pool).await?))
 }
 
@@ -88,4 +75,46 @@ pub async fn count_by_country(db: &Db, since: Ts) -> Result<Vec<(String, i64, i6
 pub async fn is_empty(db: &Db) -> Result<bool> {
     const SQL: &str = "select not exists (select 1 from users)";
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}
+
+/// The highest user id (0 when there are none): the simulator picks users below it.
+pub async fn max_id(db: &Db) -> Result<i64> {
+    const SQL: &str = "select cast(coalesce(max(id), 0) as bigint) from users";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}
+
+/// The newest `limit` users, of `country` when given, newest first.
+pub async fn list_newest(db: &Db, country: Option<&str>, limit: i64) -> Result<Vec<UserSummary>> {
+    const SQL: &str = "select id, email, username, user_type, country, created_at, last_activity, is_online \
+        from users where ($1 is null or country = $1) order by id desc limit $2";
+    let rows: Vec<SummaryRow> =
+        on_db!(db, pool => sqlx::query_as(SQL).bind(country).bind(limit).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    email: String,
+    username: String,
+    user_type: String,
+    country: Option<String>,
+    created_at: Ts,
+    last_activity: Option<Ts>,
+    is_online: bool,
+}
+
+impl From<SummaryRow> for UserSummary {
+    fn from(r: SummaryRow) -> Self {
+        UserSummary {
+            id: r.id,
+            email: r.email,
+            username: r.username,
+            user_type: r.user_type,
+            country: r.country,
+            created_at: r.created_at.0,
+            last_activity: r.last_activity.map(|t| t.0),
+            is_online: r.is_online,
+        }
+    }
 }

@@ -1,121 +1,229 @@
-//! The dashboard's figures: stat cards, user growth, users per country.
+//! The dashboard's figures: stat cards with yesterday's baseline, the charts'
+//! series over a time range, users per country, problems by subject and
+//! difficulty, and the recent-activity feed. Each cached figure has a `compute_*`
+//! twin that goes straight to the database (benchmarks and tests use those).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::cache::CacheKind;
 use crate::countries::CountryIndex;
 use crate::db::{activities, problems, users, Db, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{CountryStat, DashboardStats, GrowthPoint, UserGrowth};
+use crate::model::range::{day_start, Bucket, Preset, RangeQuery, ResolvedRange, Zone};
+use crate::model::{
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
+    StatsBaseline, TypeSeries, UserGrowth,
+};
 use crate::state::AppState;
 
-/// The dashboard's time zone unless the viewer picks another: Korea (UTC+9, no DST).
-pub const KST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
-    Some(offset) => offset,
-    None => unreachable!(),
-};
+/// The longest recent-activity feed served.
+pub const MAX_FEED: i64 = 100;
 
-/// The longest user-growth series served: two years.
-pub const MAX_GROWTH_DAYS: u32 = 730;
-
-/// Local midnight that starts the day containing `now` in `tz`.
-pub fn start_of_day(now: DateTime<Utc>, tz: FixedOffset) -> DateTime<Utc> {
-    let local = now.with_timezone(&tz).date_naive();
-    day_start(local, tz)
+/// Local midnight that starts the day containing `now` in `zone`.
+pub fn start_of_day(now: DateTime<Utc>, zone: Zone) -> DateTime<Utc> {
+    day_start(now.with_timezone(&zone.offset()).date_naive(), zone)
 }
 
-fn day_start(day: NaiveDate, tz: FixedOffset) -> DateTime<Utc> {
-    // A fixed offset has exactly one local midnight per day.
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    (midnight - Duration::seconds(i64::from(tz.local_minus_utc()))).and_utc()
+/// The part of a cache key that pins what "today" means: the zone and the day's
+/// first second. A new day is a new key.
+fn day_key(zone: Zone, now: DateTime<Utc>) -> String {
+    format!("{}:{}", zone.as_str(), start_of_day(now, zone).timestamp())
 }
 
-/// The part of a cache key that pins what "today" means: the zone's offset and
-/// the day's first second. A new day is a new key.
-fn day_key(tz: FixedOffset, now: DateTime<Utc>) -> String {
-    format!("{}:{}", tz.local_minus_utc(), start_of_day(now, tz).timestamp())
+/// Resolves `query` against the clock, turning a bad range into a 400 that names
+/// the parameter.
+pub fn resolve(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<ResolvedRange> {
+    ResolvedRange::new(query, zone, now).map_err(|(field, message)| AppError::invalid_field(field, message))
 }
 
-/// The stat cards, from the cache (computed at most once per time to live).
-pub async fn stats(state: &AppState, tz: FixedOffset) -> Result<DashboardStats> {
+/// The stat cards, from the cache (computed at most once per time to live, or
+/// after a write invalidates them).
+pub async fn stats(state: &AppState, zone: Zone) -> Result<DashboardStats> {
     let now = state.clock.now();
-    let key = format!("stats:{}", day_key(tz, now));
-    state.cache.get_or_load(&key, CacheKind::Stats, || compute_stats(&state.db, tz, now)).await
+    let key = format!("stats:{}", day_key(zone, now));
+    state.cache.get_or_load(&key, CacheKind::Stats, || compute_stats(&state.db, zone, now)).await
 }
 
-/// New users per day over the last `days` days, from the cache.
-pub async fn user_growth(state: &AppState, days: u32, tz: FixedOffset) -> Result<UserGrowth> {
-    validate_days(days)?;
+/// User growth over `query`, from the cache.
+pub async fn user_growth(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<UserGrowth> {
     let now = state.clock.now();
-    let key = format!("user_growth:{days}:{}", day_key(tz, now));
-    state.cache.get_or_load(&key, CacheKind::Series, || compute_user_growth(&state.db, days, tz, now)).await
+    let range = resolve(query, zone, now)?;
+    let key = format!("series:growth:{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.get_or_load(&key, CacheKind::Series, || compute_user_growth(&state.db, range)).await
+}
+
+/// Activities per type over `query`, from the cache.
+pub async fn activity_series(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<ActivitySeries> {
+    let now = state.clock.now();
+    let range = resolve(query, zone, now)?;
+    let key = format!("series:activity:{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.get_or_load(&key, CacheKind::Series, || compute_activity_series(&state.db, range)).await
+}
+
+/// Activities by weekday and hour over `query`, from the cache.
+pub async fn activity_heatmap(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<ActivityHeatmap> {
+    let now = state.clock.now();
+    let range = resolve(query, zone, now)?;
+    let key = format!("series:heatmap:{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.get_or_load(&key, CacheKind::Series, || compute_activity_heatmap(&state.db, range)).await
 }
 
 /// Users per country, from the cache.
-pub async fn countries(state: &AppState, tz: FixedOffset) -> Result<Vec<CountryStat>> {
+pub async fn countries(state: &AppState, zone: Zone) -> Result<Vec<CountryStat>> {
     let now = state.clock.now();
-    let key = format!("countries:{}", day_key(tz, now));
+    let key = format!("countries:{}", day_key(zone, now));
     state
         .cache
-        .get_or_load(&key, CacheKind::Countries, || compute_countries(&state.db, &state.countries, tz, now))
+        .get_or_load(&key, CacheKind::Countries, || compute_countries(&state.db, &state.countries, zone, now))
         .await
 }
 
-fn validate_days(days: u32) -> Result<()> {
-    if (1..=MAX_GROWTH_DAYS).contains(&days) {
-        Ok(())
-    } else {
-        Err(AppError::invalid_field("days", format!("must be between 1 and {MAX_GROWTH_DAYS}")))
-    }
+/// Problems by subject and difficulty, from the cache.
+pub async fn problem_matrix(state: &AppState) -> Result<ProblemMatrix> {
+    state.cache.get_or_load("problems:matrix", CacheKind::Stats, || compute_problem_matrix(&state.db)).await
 }
 
-/// The stat cards as of `now`, straight from the database.
-pub async fn compute_stats(db: &Db, tz: FixedOffset, now: DateTime<Utc>) -> Result<DashboardStats> {
-    let today = Ts::from(start_of_day(now, tz));
-    let counts = users::counts(db, today).await?;
+/// The `limit` newest activities (1–100), newest first. Not cached: the feed
+/// is what changes fastest.
+pub async fn recent_activity(state: &AppState, limit: i64) -> Result<Vec<ActivityItem>> {
+    if !(1..=MAX_FEED).contains(&limit) {
+        return Err(AppError::invalid_field("limit", format!("must be between 1 and {MAX_FEED}")));
+    }
+    activities::recent(&state.db, limit).await
+}
+
+/// The stat cards as of `now`, straight from the database. Whole-table figures
+/// come from the trigger-kept counters; "today" and "yesterday" figures are
+/// index ranges over one day of rows.
+pub async fn compute_stats(db: &Db, zone: Zone, now: DateTime<Utc>) -> Result<DashboardStats> {
+    let today = start_of_day(now, zone);
+    let (yesterday, day_ago) = (today - Duration::days(1), now - Duration::days(1));
+    let (now_ts, today_ts, yesterday_ts, day_ago_ts) =
+        (Ts::from(now), Ts::from(today), Ts::from(yesterday), Ts::from(day_ago));
     let users_by_type = users::count_by_type(db).await?;
+    let total_users = users_by_type.free + users_by_type.paid + users_by_type.premium;
+    let joined_last_day = users::count_by_type_created_since(db, day_ago_ts).await?;
     let (problems_active, problems_total) = problems::count_active_and_total(db).await?;
-    let activities_today = activities::count_since(db, today).await?;
+    let problems_last_day = problems::count_created_since(db, day_ago_ts).await?;
+    let minus = |a: i64, b: i64| (a - b).max(0);
     Ok(DashboardStats {
-        total_users: counts.total,
-        online_users: counts.online,
-        active_today: counts.active_since,
-        new_today: counts.created_since,
+        total_users,
+        online_users: users::count_online(db).await?,
+        active_today: activities::count_users_between(db, today_ts, now_ts).await?,
+        new_today: users::count_created_between(db, today_ts, now_ts).await?,
         users_by_type,
         problems_active,
         problems_total,
-        activities_today,
+        activities_today: activities::count_between(db, today_ts, now_ts).await?,
+        yesterday: StatsBaseline {
+            total_users: minus(total_users, joined_last_day.free + joined_last_day.paid + joined_last_day.premium),
+            active: activities::count_users_between(db, yesterday_ts, day_ago_ts).await?,
+            new_users: users::count_created_between(db, yesterday_ts, day_ago_ts).await?,
+            users_by_type: crate::model::UsersByType {
+                free: minus(users_by_type.free, joined_last_day.free),
+                paid: minus(users_by_type.paid, joined_last_day.paid),
+                premium: minus(users_by_type.premium, joined_last_day.premium),
+            },
+            problems_total: minus(problems_total, problems_last_day),
+            activities: activities::count_between(db, yesterday_ts, day_ago_ts).await?,
+        },
         as_of: Ts::from(now).0,
     })
 }
 
-/// New users per day over the last `days` days (today included), with the running
-/// total at the end of each day, straight from the database. Days without
-/// sign-ups are present with 0.
-pub async fn compute_user_growth(db: &Db, days: u32, tz: FixedOffset, now: DateTime<Utc>) -> Result<UserGrowth> {
-    validate_days(days)?;
-    let today = now.with_timezone(&tz).date_naive();
-    let first_day = today - Duration::days(i64::from(days) - 1);
-    let since = Ts::from(day_start(first_day, tz));
-    let per_day = users::created_per_day(db, since, tz.local_minus_utc()).await?;
-    let mut total = users::count_created_before(db, since).await?;
+/// The Unix hour containing `t`.
+fn hour_of(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(3600)
+}
 
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let mut counts = per_day.into_iter().peekable();
-    let mut points = Vec::with_capacity(days as usize);
-    for offset in 0..i64::from(days) {
-        let date = first_day + Duration::days(offset);
-        let day_number = (date - epoch).num_days();
-        let mut new_users = 0;
-        // Rows come in ascending day order; sign-ups dated in the future (clock
-        // skew) would sit past today and are left out.
-        while let Some((_, n)) = counts.next_if(|(day, _)| *day <= day_number) {
-            new_users += n;
+/// The first Unix hour after the range (its last, possibly partial, hour included).
+fn end_hour(range: &ResolvedRange) -> i64 {
+    (range.end.timestamp() + 3599).div_euclid(3600)
+}
+
+/// The bucket starts of `range`: each hour of a one-day range, else each day.
+fn bucket_starts(range: &ResolvedRange) -> Vec<DateTime<Utc>> {
+    match range.bucket {
+        Bucket::Hour => (range.start.timestamp()..range.end.timestamp())
+            .step_by(3600)
+            .filter_map(|s| DateTime::from_timestamp(s, 0))
+            .collect(),
+        Bucket::Day => {
+            (0..range.day_count()).map(|d| day_start(range.first_day + Duration::days(d), range.zone)).collect()
         }
-        total += new_users;
-        points.push(GrowthPoint { date, new_users, total_users: total });
     }
-    Ok(UserGrowth { days, points })
+}
+
+/// Which bucket of `range` the Unix hour `hour` falls in.
+fn bucket_index(range: &ResolvedRange, hour: i64) -> Option<usize> {
+    let index = match range.bucket {
+        Bucket::Hour => hour - hour_of(range.start),
+        Bucket::Day => (hour * 3600 - range.start.timestamp()).div_euclid(86_400),
+    };
+    usize::try_from(index).ok()
+}
+
+/// The local date a bucket start falls on.
+fn local_date(t: DateTime<Utc>, zone: Zone) -> NaiveDate {
+    t.with_timezone(&zone.offset()).date_naive()
+}
+
+/// New users per bucket over `range` with the running total at the end of each,
+/// straight from the counters. Buckets without sign-ups are present with 0.
+pub async fn compute_user_growth(db: &Db, range: ResolvedRange) -> Result<UserGrowth> {
+    let starts = bucket_starts(&range);
+    let mut new_users = vec![0_i64; starts.len()];
+    for (hour, n) in users::signups_per_hour(db, hour_of(range.start), end_hour(&range)).await? {
+        if let Some(slot) = bucket_index(&range, hour).and_then(|i| new_users.get_mut(i)) {
+            *slot += n;
+        }
+    }
+    let mut total = users::count_created_before_hour(db, hour_of(range.start)).await?;
+    let points = starts
+        .into_iter()
+        .zip(new_users)
+        .map(|(start, new_users)| {
+            total += new_users;
+            GrowthPoint { date: local_date(start, range.zone), start, new_users, total_users: total }
+        })
+        .collect();
+    Ok(UserGrowth { days: u32::try_from(range.day_count()).unwrap_or(u32::MAX), range, points })
+}
+
+/// Activities per type and bucket over `range`, straight from the counters.
+pub async fn compute_activity_series(db: &Db, range: ResolvedRange) -> Result<ActivitySeries> {
+    let buckets = bucket_starts(&range);
+    let mut by_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (hour, activity_type, n) in activities::per_hour_and_type(db, hour_of(range.start), end_hour(&range)).await? {
+        let counts = by_type.entry(activity_type).or_insert_with(|| vec![0; buckets.len()]);
+        if let Some(slot) = bucket_index(&range, hour).and_then(|i| counts.get_mut(i)) {
+            *slot += n;
+        }
+    }
+    let mut series: Vec<TypeSeries> = by_type
+        .into_iter()
+        .map(|(activity_type, counts)| TypeSeries { total: counts.iter().sum(), activity_type, counts })
+        .collect();
+    series.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.activity_type.cmp(&b.activity_type)));
+    Ok(ActivitySeries { range, buckets, series })
+}
+
+/// Activities by local weekday (Monday first) and hour over `range`, straight
+/// from the counters.
+pub async fn compute_activity_heatmap(db: &Db, range: ResolvedRange) -> Result<ActivityHeatmap> {
+    let offset = i64::from(range.zone.offset().local_minus_utc());
+    let mut counts = vec![vec![0_i64; 24]; 7];
+    for (hour, _, n) in activities::per_hour_and_type(db, hour_of(range.start), end_hour(&range)).await? {
+        let local = hour * 3600 + offset;
+        let Some(day) = DateTime::from_timestamp(local, 0) else { continue };
+        let (weekday, hour_of_day) =
+            (day.weekday().num_days_from_monday() as usize, (local.rem_euclid(86_400) / 3600) as usize);
+        counts[weekday][hour_of_day] += n;
+    }
+    let max = counts.iter().flatten().copied().max().unwrap_or(0);
+    Ok(ActivityHeatmap { range, counts, max })
 }
 
 /// Users and today's active users per country, most users first, with names
@@ -123,10 +231,10 @@ pub async fn compute_user_growth(db: &Db, days: u32, tz: FixedOffset, now: DateT
 pub async fn compute_countries(
     db: &Db,
     index: &CountryIndex,
-    tz: FixedOffset,
+    zone: Zone,
     now: DateTime<Utc>,
 ) -> Result<Vec<CountryStat>> {
-    let today = Ts::from(start_of_day(now, tz));
+    let today = Ts::from(start_of_day(now, zone));
     let rows = users::count_by_country(db, today).await?;
     Ok(rows
         .into_iter()
@@ -145,6 +253,40 @@ pub async fn compute_countries(
         .collect())
 }
 
+/// The label for a missing subject or difficulty.
+const NONE: &str = "(none)";
+
+/// Problems by subject × difficulty, straight from the database.
+pub async fn compute_problem_matrix(db: &Db) -> Result<ProblemMatrix> {
+    let rows = problems::count_by_subject_and_difficulty(db).await?;
+    let mut difficulties: Vec<String> = ["easy", "medium", "hard"].map(String::from).to_vec();
+    if rows.iter().any(|(_, d, _)| d.is_none()) {
+        difficulties.push(NONE.to_owned());
+    }
+    let mut grid: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut total = 0;
+    for (subject, difficulty, n) in rows {
+        let row = grid.entry(subject.unwrap_or_else(|| NONE.to_owned())).or_insert_with(|| vec![0; difficulties.len()]);
+        let difficulty = difficulty.unwrap_or_else(|| NONE.to_owned());
+        if let Some(i) = difficulties.iter().position(|d| *d == difficulty) {
+            row[i] += n;
+        }
+        total += n;
+    }
+    let (subjects, counts) = grid.into_iter().unzip();
+    Ok(ProblemMatrix { subjects, difficulties, counts, total })
+}
+
+/// The range a legacy `days=N` query means: the last N days, today included.
+pub fn days_query(days: u32, zone: Zone, now: DateTime<Utc>) -> Result<RangeQuery> {
+    let max = crate::model::range::MAX_RANGE_DAYS;
+    if !(1..=max).contains(&i64::from(days)) {
+        return Err(AppError::invalid_field("days", format!("must be between 1 and {max}")));
+    }
+    let today = now.with_timezone(&zone.offset()).date_naive();
+    Ok(RangeQuery { preset: Preset::Custom, from: Some(today - Duration::days(i64::from(days) - 1)), to: Some(today) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,13 +297,27 @@ mod tests {
 
     #[test]
     fn a_korean_day_starts_at_1500_utc_the_day_before() {
-        assert_eq!(start_of_day(at("2026-11-21T14:59:59Z"), KST), at("2026-11-20T15:00:00Z"));
-        assert_eq!(start_of_day(at("2026-11-21T15:00:00Z"), KST), at("2026-11-21T15:00:00Z"));
+        assert_eq!(start_of_day(at("2026-11-21T14:59:59Z"), Zone::Kst), at("2026-11-20T15:00:00Z"));
+        assert_eq!(start_of_day(at("2026-11-21T15:00:00Z"), Zone::Kst), at("2026-11-21T15:00:00Z"));
     }
 
     #[test]
     fn a_utc_day_starts_at_midnight() {
-        let utc = FixedOffset::east_opt(0).unwrap();
-        assert_eq!(start_of_day(at("2026-11-21T23:59:59Z"), utc), at("2026-11-21T00:00:00Z"));
+        assert_eq!(start_of_day(at("2026-11-21T23:59:59Z"), Zone::Utc), at("2026-11-21T00:00:00Z"));
+    }
+
+    #[test]
+    fn hours_fall_into_local_day_buckets() {
+        let now = at("2026-11-21T03:00:00Z");
+        let range = resolve(&RangeQuery::preset(Preset::Days7), Zone::Kst, now).unwrap();
+        let starts = bucket_starts(&range);
+        assert_eq!(starts.len(), 7);
+        assert_eq!(starts[0], at("2026-11-14T15:00:00Z"));
+        // 2026-11-15 23:30 KST is the first day's last hour; 2026-11-16 00:00 KST the second's first.
+        assert_eq!(bucket_index(&range, hour_of(at("2026-11-15T14:30:00Z"))), Some(0));
+        assert_eq!(bucket_index(&range, hour_of(at("2026-11-15T15:00:00Z"))), Some(1));
+        let today = resolve(&RangeQuery::preset(Preset::Today), Zone::Kst, now).unwrap();
+        assert_eq!(bucket_starts(&today).len(), 12, "midnight to noon KST");
+        assert_eq!(end_hour(&today), hour_of(now));
     }
 }

@@ -1,8 +1,14 @@
-//! The dashboard data at the seed's paths: `/api/dashboard/{stats,user-growth,countries}`.
+//! The dashboard data under `/api/dashboard/`: the seed's `stats`, `user-growth`
+//! and `countries`, plus every chart's dataset and the recent-activity feed.
+//! Each route parses the view query ([`ViewQuery`]) as the server functions do
+//! and calls the same service.
 
-use app::error::{Envelope, Result};
-use app::model::{CountryStat, DashboardStats, UserGrowth};
-use app::services::dashboard::{self, KST};
+use app::error::{AppError, Envelope, Result};
+use app::model::range::{RangeQuery, ViewQuery, Zone};
+use app::model::{
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
+};
+use app::services::dashboard;
 use app::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -15,33 +21,66 @@ use super::extract::Query;
 
 /// The dashboard routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_stats)).routes(routes!(get_user_growth)).routes(routes!(list_countries))
+    OpenApiRouter::new()
+        .routes(routes!(get_stats))
+        .routes(routes!(get_user_growth))
+        .routes(routes!(get_users_by_type))
+        .routes(routes!(get_activity))
+        .routes(routes!(get_activity_heatmap))
+        .routes(routes!(get_problems))
+        .routes(routes!(list_countries))
+        .routes(routes!(list_recent_activity))
 }
 
-/// The stat cards' figures (cached; "today" is the KST day).
+/// The view's range and zone, or a 400 naming the bad parameter.
+fn parse(view: &ViewQuery) -> Result<(RangeQuery, Zone)> {
+    view.parse().map_err(|(field, message)| AppError::invalid_field(field, message))
+}
+
+/// Query of the routes that only care about the zone.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ZoneQuery {
+    /// `kst` (default) or `utc`: when "today" starts.
+    tz: Option<String>,
+}
+
+impl ZoneQuery {
+    fn zone(&self) -> Result<Zone> {
+        parse(&ViewQuery { tz: self.tz.clone(), ..ViewQuery::default() }).map(|(_, zone)| zone)
+    }
+}
+
+/// The stat cards' figures, with the same figures at this time yesterday
+/// (cached; "today" is the KST day unless `tz=utc`).
 #[utoipa::path(
     get,
     path = "/api/dashboard/stats",
     tag = "dashboard",
-    responses((status = 200, body = DashboardStats), (status = 503, body = Envelope))
+    params(ZoneQuery),
+    responses((status = 200, body = DashboardStats), (status = 400, body = Envelope), (status = 503, body = Envelope))
 )]
-async fn get_stats(State(state): State<AppState>) -> Result<Json<DashboardStats>> {
-    Ok(Json(dashboard::stats(&state, KST).await?))
+async fn get_stats(State(state): State<AppState>, Query(query): Query<ZoneQuery>) -> Result<Json<DashboardStats>> {
+    Ok(Json(dashboard::stats(&state, query.zone()?).await?))
 }
 
-/// Query of `GET /api/dashboard/user-growth`.
+/// Query of `GET /api/dashboard/user-growth`: a view, or the seed's `days`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GrowthQuery {
-    /// Days to cover, today included (1–730, default 30).
-    #[serde(default = "default_days")]
-    days: u32,
+    /// `today`, `7d`, `30d` (default), `90d`, `12m` or `custom`.
+    range: Option<String>,
+    /// First day of a custom range, `YYYY-MM-DD`.
+    from: Option<String>,
+    /// Last day of a custom range (included), `YYYY-MM-DD`.
+    to: Option<String>,
+    /// `kst` (default) or `utc`.
+    tz: Option<String>,
+    /// The seed's form: the last N days, today included (1–730). Overrides `range`.
+    days: Option<u32>,
 }
 
-fn default_days() -> u32 {
-    30
-}
-
-/// New users per KST day and the running total.
+/// New users per bucket (hours for a one-day range, else days) and the running total.
 #[utoipa::path(
     get,
     path = "/api/dashboard/user-growth",
@@ -49,8 +88,63 @@ fn default_days() -> u32 {
     params(GrowthQuery),
     responses((status = 200, body = UserGrowth), (status = 400, body = Envelope))
 )]
-async fn get_user_growth(State(state): State<AppState>, Query(query): Query<GrowthQuery>) -> Result<Json<UserGrowth>> {
-    Ok(Json(dashboard::user_growth(&state, query.days, KST).await?))
+async fn get_user_growth(State(state): State<AppState>, Query(q): Query<GrowthQuery>) -> Result<Json<UserGrowth>> {
+    let (mut range, zone) = parse(&ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz })?;
+    if let Some(days) = q.days {
+        range = dashboard::days_query(days, zone, state.clock.now())?;
+    }
+    Ok(Json(dashboard::user_growth(&state, &range, zone).await?))
+}
+
+/// All users per subscription tier (the donut).
+#[utoipa::path(
+    get,
+    path = "/api/dashboard/users-by-type",
+    tag = "dashboard",
+    responses((status = 200, body = UsersByType), (status = 503, body = Envelope))
+)]
+async fn get_users_by_type(State(state): State<AppState>) -> Result<Json<UsersByType>> {
+    Ok(Json(dashboard::stats(&state, Zone::default()).await?.users_by_type))
+}
+
+/// Activities per type and bucket over the range, busiest type first.
+#[utoipa::path(
+    get,
+    path = "/api/dashboard/activity",
+    tag = "dashboard",
+    params(ViewQuery),
+    responses((status = 200, body = ActivitySeries), (status = 400, body = Envelope))
+)]
+async fn get_activity(State(state): State<AppState>, Query(view): Query<ViewQuery>) -> Result<Json<ActivitySeries>> {
+    let (range, zone) = parse(&view)?;
+    Ok(Json(dashboard::activity_series(&state, &range, zone).await?))
+}
+
+/// Activities by weekday (Monday first) and hour of day over the range.
+#[utoipa::path(
+    get,
+    path = "/api/dashboard/activity-heatmap",
+    tag = "dashboard",
+    params(ViewQuery),
+    responses((status = 200, body = ActivityHeatmap), (status = 400, body = Envelope))
+)]
+async fn get_activity_heatmap(
+    State(state): State<AppState>,
+    Query(view): Query<ViewQuery>,
+) -> Result<Json<ActivityHeatmap>> {
+    let (range, zone) = parse(&view)?;
+    Ok(Json(dashboard::activity_heatmap(&state, &range, zone).await?))
+}
+
+/// Problems by subject × difficulty.
+#[utoipa::path(
+    get,
+    path = "/api/dashboard/problems",
+    tag = "dashboard",
+    responses((status = 200, body = ProblemMatrix), (status = 503, body = Envelope))
+)]
+async fn get_problems(State(state): State<AppState>) -> Result<Json<ProblemMatrix>> {
+    Ok(Json(dashboard::problem_matrix(&state).await?))
 }
 
 /// `{"countries": [...]}`.
@@ -65,8 +159,36 @@ struct CountriesBody {
     get,
     path = "/api/dashboard/countries",
     tag = "dashboard",
-    responses((status = 200, body = CountriesBody), (status = 503, body = Envelope))
+    params(ZoneQuery),
+    responses((status = 200, body = CountriesBody), (status = 400, body = Envelope), (status = 503, body = Envelope))
 )]
-async fn list_countries(State(state): State<AppState>) -> Result<Json<CountriesBody>> {
-    Ok(Json(CountriesBody { countries: dashboard::countries(&state, KST).await? }))
+async fn list_countries(State(state): State<AppState>, Query(query): Query<ZoneQuery>) -> Result<Json<CountriesBody>> {
+    Ok(Json(CountriesBody { countries: dashboard::countries(&state, query.zone()?).await? }))
+}
+
+/// Query of `GET /api/dashboard/recent-activity`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FeedQuery {
+    /// How many (1–100, default 20).
+    limit: Option<i64>,
+}
+
+/// `{"activities": [...]}`.
+#[derive(Debug, Serialize, ToSchema)]
+struct FeedBody {
+    /// Newest first.
+    activities: Vec<ActivityItem>,
+}
+
+/// The newest activities, newest first (what the live feed starts from).
+#[utoipa::path(
+    get,
+    path = "/api/dashboard/recent-activity",
+    tag = "dashboard",
+    params(FeedQuery),
+    responses((status = 200, body = FeedBody), (status = 400, body = Envelope))
+)]
+async fn list_recent_activity(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> Result<Json<FeedBody>> {
+    Ok(Json(FeedBody { activities: dashboard::recent_activity(&state, q.limit.unwrap_or(20)).await? }))
 }

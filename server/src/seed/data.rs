@@ -11,7 +11,7 @@ use serde_json::json;
 /// Seconds in a day.
 const DAY: i64 = 86_400;
 /// Korea's offset from UTC in seconds: the platform's users live by it.
-const KST: i64 = app::services::dashboard::KST.local_minus_utc() as i64;
+const KST: i64 = 9 * 3600;
 /// A user whose last activity is this recent counts as online.
 pub const ONLINE_WINDOW: i64 = 10 * 60;
 

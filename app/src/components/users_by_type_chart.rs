@@ -1,0 +1,73 @@
+//! Users by subscription tier, as a donut.
+
+use leptos::prelude::*;
+
+use crate::components::widget_status::WidgetStatus;
+use crate::error::AppError;
+use crate::i18n::{format_count, t, Msg};
+use crate::model::DashboardStats;
+use crate::use_lang;
+
+const CHART_ID: &str = "users-by-type-chart";
+const SUMMARY_ID: &str = "users-by-type-summary";
+
+/// The donut for the stat figures' tiers, with the widget states.
+#[component]
+pub fn UsersByTypeChart(
+    /// The stat figures (the tiers are part of them).
+    stats: Resource<Result<DashboardStats, AppError>>,
+) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let lang = use_lang();
+        let glyphs = [Msg::Free, Msg::Paid, Msg::Premium].map(|m| t(lang, m)).concat() + "0123456789,%";
+        crate::components::echart::draw(CHART_ID, stats, glyphs, move |s| draw::build(s, lang));
+    }
+    view! {
+        <div class="chart-box">
+            <WidgetStatus
+                resource=stats
+                is_empty=|s: &DashboardStats| s.total_users == 0
+                ready=|s: &DashboardStats| {
+                    let lang = use_lang();
+                    let b = s.users_by_type;
+                    let text = format!(
+                        "{} {}, {} {}, {} {}",
+                        t(lang, Msg::Free),
+                        format_count(b.free),
+                        t(lang, Msg::Paid),
+                        format_count(b.paid),
+                        t(lang, Msg::Premium),
+                        format_count(b.premium),
+                    );
+                    view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
+                }
+            />
+            <div id=CHART_ID class="chart chart-small" role="img" aria-labelledby=SUMMARY_ID></div>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod draw {
+    use charming::component::Legend;
+    use charming::element::{Tooltip, Trigger};
+    use charming::series::Pie;
+    use charming::{datatype::DataPoint, Chart};
+
+    use crate::i18n::{t, Lang, Msg};
+    use crate::model::DashboardStats;
+
+    pub fn build(s: &DashboardStats, lang: Lang) -> Chart {
+        let b = s.users_by_type;
+        let data = vec![
+            DataPoint::new(b.free).name(t(lang, Msg::Free)),
+            DataPoint::new(b.paid).name(t(lang, Msg::Paid)),
+            DataPoint::new(b.premium).name(t(lang, Msg::Premium)),
+        ];
+        Chart::new()
+            .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}: {c} ({d}%)"))
+            .legend(Legend::new().bottom(0))
+            .series(Pie::new().name(t(lang, Msg::UsersByType)).radius(vec!["45%", "70%"]).data(data))
+    }
+}

@@ -1,0 +1,62 @@
+//! Live updates (SPEC §5.3): a hub that fans events out to every open
+//! `/api/v1/stream` in this process. The activity-tail job feeds it by following
+//! the `activities` table, so writes from any process or replica (ingestion,
+//! the simulator, another server) reach every dashboard.
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::model::ActivityItem;
+
+/// Events a slow subscriber may fall behind by before it skips ahead (it then
+/// refetches, so nothing shown stays wrong).
+const BACKLOG: usize = 1024;
+
+/// One thing that happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A new activity.
+    Activity(ActivityItem),
+    /// The dashboard's figures changed: refetch them.
+    Stats,
+}
+
+impl LiveEvent {
+    /// The SSE event name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::Activity(_) => "activity",
+            LiveEvent::Stats => "stats",
+        }
+    }
+}
+
+/// The fan-out point. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct LiveHub {
+    tx: broadcast::Sender<LiveEvent>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        Self { tx: broadcast::channel(BACKLOG).0 }
+    }
+}
+
+impl LiveHub {
+    /// A new subscription, receiving every event published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.tx.subscribe()
+    }
+
+    /// Sends `event` to every subscriber (none is fine).
+    pub fn publish(&self, event: LiveEvent) {
+        let _ = self.tx.send(event);
+    }
+
+    /// How many streams are open in this process.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}

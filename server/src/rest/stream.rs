@@ -1,0 +1,66 @@
+//! `GET /api/v1/stream`: the live-update stream (SPEC §5.3) as Server-Sent
+//! Events: `activity` events carry each new activity, `stats` events say the
+//! dashboard's figures changed. Comments keep idle connections open through
+//! proxies; the browser's `EventSource` (and our backoff) reconnects.
+
+use std::convert::Infallible;
+use std::time::{Duration, Instant};
+
+use app::live::LiveEvent;
+use app::observability::events;
+use app::state::AppState;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::stream::{self, Stream};
+use tokio::sync::broadcast::error::RecvError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The stream's route.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stream))
+}
+
+/// Logs the stream's end however it ends (the client leaving drops it).
+struct Opened {
+    client: String,
+    since: Instant,
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        events::sse_closed(&self.client, self.since.elapsed().as_millis() as u64, "client left");
+    }
+}
+
+/// Live events as `text/event-stream`: `event: activity` with an activity
+/// (the `ActivityItem` schema) as data, and `event: stats` (data `{}`) when the
+/// figures changed. A client that falls behind gets a `stats` event in place of
+/// what it missed, and refetches.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stream",
+    tag = "live",
+    responses((status = 200, description = "Server-Sent Events", content_type = "text/event-stream", body = String))
+)]
+async fn stream(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let client = app::trace::current().unwrap_or_default();
+    events::sse_opened(&client, "/api/v1/stream");
+    let opened = Opened { client, since: Instant::now() };
+    let receiver = state.live.subscribe();
+    // The first event tells the client the stream is live and how soon to retry.
+    let hello = stream::once(async { Ok(Event::default().event("ready").data("{}").retry(Duration::from_secs(1))) });
+    let events = stream::unfold((receiver, opened), |(mut receiver, opened)| async move {
+        let event = match receiver.recv().await {
+            Ok(event) => event,
+            Err(RecvError::Lagged(_)) => LiveEvent::Stats,
+            Err(RecvError::Closed) => return None,
+        };
+        let data = match &event {
+            LiveEvent::Activity(item) => serde_json::to_string(item).unwrap_or_else(|_| "{}".into()),
+            LiveEvent::Stats => "{}".into(),
+        };
+        Some((Ok(Event::default().event(event.name()).data(data)), (receiver, opened)))
+    });
+    Sse::new(stream::StreamExt::chain(hello, events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
