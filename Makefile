@@ -14,13 +14,14 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 E2E_PORT ?= 18002
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run build build-debug test test-rust test-e2e lint fmt tools node-deps assets chromium services clean
+.PHONY: help run simulate build build-debug test test-rust test-e2e lint fmt tools node-deps assets chromium services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
 	@echo "make test   install what the tests need, then lint and run every test suite"
 	@echo "make build  release build: target/release/dreamseed + target/site"
 	@echo "make watch  hot-reloading development server (cargo leptos watch)"
+	@echo "make simulate  write live activity into the make-run database (RATE=5 per second)"
 
 ## ---- the two commands ------------------------------------------------------
 
@@ -30,6 +31,10 @@ run: build
 
 test: tools assets chromium services lint test-rust test-e2e
 	@echo "All test suites passed."
+
+# Writes realistic activity into the `make run` database (run it beside `make run`).
+simulate:
+	DB_PATH=$(RUN_DB) target/release/dreamseed simulate --rate $${RATE:-5}
 
 ## ---- building --------------------------------------------------------------
 
@@ -67,7 +72,8 @@ test-e2e: build
 	  kill -0 $$pid 2>/dev/null || { cat $$tmp/server.log; echo "server exited"; exit 1; }; \
 	  sleep 0.5; \
 	done; \
-	BASE_URL=http://127.0.0.1:$(E2E_PORT) npx playwright test -c end2end/playwright.config.ts || { tail -50 $$tmp/server.log; exit 1; }
+	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
+	  npx playwright test -c end2end/playwright.config.ts || { tail -50 $$tmp/server.log; exit 1; }
 
 ## ---- what the builds and tests need ----------------------------------------
 

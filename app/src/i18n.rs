@@ -131,6 +131,7 @@ pub enum Msg {
     ClearFilter,
     NoUsersMatch,
     SkipToContent,
+    MainMenu,
     NoChange,
     ShowingFirst,
 }
@@ -332,6 +333,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, ClearFilter) => "Clear filter",
         (Lang::Ko, NoUsersMatch) => "조건에 맞는 사용자가 없습니다.",
         (Lang::En, NoUsersMatch) => "No users match.",
+        (Lang::Ko, MainMenu) => "주 메뉴",
+        (Lang::En, MainMenu) => "Main menu",
         (Lang::Ko, SkipToContent) => "본문으로 건너뛰기",
         (Lang::En, SkipToContent) => "Skip to content",
         (Lang::Ko, NoChange) => "변화 없음",

@@ -1,4 +1,4 @@
-//! The command line: `dreamseed [serve | migrate | seed …]`.
+//! The command line: `dreamseed [serve | migrate | seed … | simulate …]`.
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -21,6 +21,25 @@ pub enum Command {
     Migrate,
     /// Fill the database with generated, reproducible data.
     Seed(SeedArgs),
+    /// Write realistic activity at a steady rate, to watch the dashboard move.
+    Simulate(SimulateArgs),
+}
+
+/// Options of `dreamseed simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Activities per second (up to 1000).
+    #[arg(long, default_value_t = 5.0)]
+    pub rate: f64,
+    /// Stop after this many activities (default: run until Ctrl-C).
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub seconds: Option<u64>,
+    /// Random seed.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
 }
 
 /// Options of `dreamseed seed`.

@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod rest;
 pub mod seed;
 pub mod serve;
+pub mod simulate;
 pub mod site;
 pub mod telemetry;
 

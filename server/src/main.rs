@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use server::cli::{Cli, Command};
 use server::config::Config;
-use server::{seed, serve, telemetry};
+use server::{seed, serve, simulate, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,6 +23,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve::run(config).await,
         Command::Migrate => migrate(&config).await,
         Command::Seed(args) => seed_command(&config, args).await,
+        Command::Simulate(args) => simulate_command(&config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,6 +64,19 @@ async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::R
         rows_per_sec = (rows as f64 / secs) as u64,
         "seed complete"
     );
+    db.close().await;
+    Ok(())
+}
+
+async fn simulate_command(config: &Config, args: server::cli::SimulateArgs) -> anyhow::Result<()> {
+    let db = serve::open_database(config).await?;
+    let plan = simulate::Plan {
+        rate: args.rate,
+        count: args.count,
+        duration: args.seconds.map(std::time::Duration::from_secs),
+        seed: args.seed,
+    };
+    simulate::run(&db, plan).await?;
     db.close().await;
     Ok(())
 }

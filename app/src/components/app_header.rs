@@ -17,7 +17,7 @@ pub fn AppHeader() -> impl IntoView {
                 <img src="/favicon.svg" alt="" width="28" height="28" />
                 <span>{t(lang, Msg::AppName)}</span>
             </a>
-            <nav aria-label=t(lang, Msg::AppName)>
+            <nav aria-label=t(lang, Msg::MainMenu)>
                 <A href="/" exact=true>
                     {t(lang, Msg::NavDashboard)}
                 </A>

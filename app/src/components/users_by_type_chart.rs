@@ -51,9 +51,10 @@ pub fn UsersByTypeChart(
 #[cfg(feature = "hydrate")]
 mod draw {
     use charming::component::Legend;
+    use charming::datatype::{DataPoint, DataPointItem};
     use charming::element::{Tooltip, Trigger};
     use charming::series::Pie;
-    use charming::{datatype::DataPoint, Chart};
+    use charming::Chart;
 
     use crate::i18n::{t, Lang, Msg};
     use crate::model::DashboardStats;
@@ -61,9 +62,9 @@ mod draw {
     pub fn build(s: &DashboardStats, lang: Lang) -> Chart {
         let b = s.users_by_type;
         let data = vec![
-            DataPoint::new(b.free).name(t(lang, Msg::Free)),
-            DataPoint::new(b.paid).name(t(lang, Msg::Paid)),
-            DataPoint::new(b.premium).name(t(lang, Msg::Premium)),
+            DataPoint::from(DataPointItem::new(b.free).name(t(lang, Msg::Free))),
+            DataPoint::from(DataPointItem::new(b.paid).name(t(lang, Msg::Paid))),
+            DataPoint::from(DataPointItem::new(b.premium).name(t(lang, Msg::Premium))),
         ];
         Chart::new()
             .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}: {c} ({d}%)"))

@@ -22,3 +22,9 @@ pub async fn count_by_subject_and_difficulty(db: &Db) -> Result<Vec<(Option<Stri
         order by subject, difficulty";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await?))
 }
+
+/// The highest problem id (0 when there are none).
+pub async fn max_id(db: &Db) -> Result<i64> {
+    const SQL: &str = "select cast(coalesce(max(id), 0) as bigint) from problems";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}

@@ -118,3 +118,10 @@ impl From<SummaryRow> for UserSummary {
         }
     }
 }
+
+/// The first user id at or after `id`, if any (ids have gaps where users were
+/// deleted).
+pub async fn existing_at_or_after(db: &Db, id: i64) -> Result<Option<i64>> {
+    const SQL: &str = "select id from users where id >= $1 order by id limit 1";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await?))
+}

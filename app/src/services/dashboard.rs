@@ -100,8 +100,10 @@ pub async fn recent_activity(state: &AppState, limit: i64) -> Result<Vec<Activit
 pub async fn compute_stats(db: &Db, zone: Zone, now: DateTime<Utc>) -> Result<DashboardStats> {
     let today = start_of_day(now, zone);
     let (yesterday, day_ago) = (today - Duration::days(1), now - Duration::days(1));
-    let (now_ts, today_ts, yesterday_ts, day_ago_ts) =
-        (Ts::from(now), Ts::from(today), Ts::from(yesterday), Ts::from(day_ago));
+    // Today runs to its end, not to `now`: timestamps are whole seconds, and a
+    // row written in this very second must count.
+    let (tomorrow_ts, today_ts, yesterday_ts, day_ago_ts) =
+        (Ts::from(today + Duration::days(1)), Ts::from(today), Ts::from(yesterday), Ts::from(day_ago));
     let users_by_type = users::count_by_type(db).await?;
     let total_users = users_by_type.free + users_by_type.paid + users_by_type.premium;
     let joined_last_day = users::count_by_type_created_since(db, day_ago_ts).await?;
@@ -111,12 +113,12 @@ pub async fn compute_stats(db: &Db, zone: Zone, now: DateTime<Utc>) -> Result<Da
     Ok(DashboardStats {
         total_users,
         online_users: users::count_online(db).await?,
-        active_today: activities::count_users_between(db, today_ts, now_ts).await?,
-        new_today: users::count_created_between(db, today_ts, now_ts).await?,
+        active_today: activities::count_users_between(db, today_ts, tomorrow_ts).await?,
+        new_today: users::count_created_between(db, today_ts, tomorrow_ts).await?,
         users_by_type,
         problems_active,
         problems_total,
-        activities_today: activities::count_between(db, today_ts, now_ts).await?,
+        activities_today: activities::count_between(db, today_ts, tomorrow_ts).await?,
         yesterday: StatsBaseline {
             total_users: minus(total_users, joined_last_day.free + joined_last_day.paid + joined_last_day.premium),
             active: activities::count_users_between(db, yesterday_ts, day_ago_ts).await?,

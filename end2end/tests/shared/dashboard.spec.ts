@@ -23,8 +23,7 @@ test.describe('dashboard', () => {
   test('the user growth chart is drawn with 30 days of data', async ({ page, watch }) => {
     await page.goto('/');
     await waitForDashboard(page);
-    const chart = page.getByRole('img', { name: /최근 30일/ });
-    await expect(chart.locator('canvas').first()).toBeVisible();
+    await expect(page.locator('#user-growth-chart canvas').first()).toBeVisible();
     const days = await page.evaluate(() => {
       // @ts-expect-error: the vendored ECharts global.
       const option = window.echarts.getInstanceByDom(document.getElementById('user-growth-chart')).getOption();

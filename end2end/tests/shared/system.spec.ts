@@ -25,7 +25,7 @@ test.describe('system page', () => {
 
   test('the header links to it', async ({ page, watch }) => {
     await page.goto('/');
-    await page.getByRole('navigation').getByRole('link', { name: '시스템' }).click();
+    await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '시스템' }).click();
     await expect(page).toHaveURL(/\/system$/);
     await expect(page.getByRole('heading', { level: 1, name: '시스템 상태' })).toBeVisible();
   });

@@ -67,6 +67,8 @@ async fn docs_page() -> impl IntoResponse {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DreamSeed Admin API</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/vendor/pretendard/pretendard.css">
+<link rel="stylesheet" href="/api-docs.css">
 </head>
 <body>
 <div id="api-reference"></div>

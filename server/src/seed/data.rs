@@ -115,7 +115,8 @@ fn until_day_start(until: i64) -> i64 {
     until.div_euclid(DAY) * DAY
 }
 
-fn pick<T: Copy>(rng: &mut fastrand::Rng, items: &[(T, u32)]) -> T {
+/// One of `items`, each as likely as its weight.
+pub fn pick<T: Copy>(rng: &mut fastrand::Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut roll = rng.u32(0..total);
     for (item, weight) in items {
