@@ -47,7 +47,8 @@ async fn main() {
     let countries = app::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
     let state = AppState::new(options, db, countries);
 
-    let bare: Router = Router::new().route("/healthz", get(|| async { Json(serde_json::json!({ "status": "healthy" })) }));
+    let bare: Router =
+        Router::new().route("/healthz", get(|| async { Json(serde_json::json!({ "status": "healthy" })) }));
     let full = server::app(state);
     let bare_cost = per_request(&bare, "/healthz").await;
     let full_cost = per_request(&full, "/healthz").await;

@@ -18,12 +18,43 @@ pub async fn count_users_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
 }
 
-/// (Unix hour, type, count) for hours in `[from_hour, to_hour)`, ascending by
-/// hour; from the counters.
-pub async fn per_hour_and_type(db: &Db, from_hour: i64, to_hour: i64) -> Result<Vec<(i64, String, i64)>> {
-    const SQL: &str = "select hour, activity_type, n from activity_hourly \
-        where hour >= $1 and hour < $2 and n <> 0 order by hour, activity_type";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(from_hour).bind(to_hour).fetch_all(pool).await?))
+/// (bucket, type, count) over the Unix hours `[from_hour, to_hour)`, where an
+/// hour's bucket is `(hour * 3600 + offset_secs) / bucket_secs`: the hour itself
+/// for 3600 and no offset, the local day number for 86400 and the zone's
+/// offset. Grouped in the database, so a year of hourly counters comes back as
+/// a few thousand rows. From the counters.
+pub async fn per_bucket_and_type(
+    db: &Db,
+    from_hour: i64,
+    to_hour: i64,
+    offset_secs: i64,
+    bucket_secs: i64,
+) -> Result<Vec<(i64, String, i64)>> {
+    const SQL: &str = "select (hour * 3600 + $3) / $4 as bucket, activity_type, cast(sum(n) as bigint) \
+        from activity_hourly where hour >= $1 and hour < $2 \
+        group by bucket, activity_type having sum(n) <> 0 order by bucket, activity_type";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL)
+        .bind(from_hour)
+        .bind(to_hour)
+        .bind(offset_secs)
+        .bind(bucket_secs)
+        .fetch_all(pool)
+        .await?))
+}
+
+/// (local weekday with Monday = 0, local hour 0–23, count) over the Unix hours
+/// `[from_hour, to_hour)` in the zone `offset_secs` east of UTC; from the counters.
+pub async fn per_weekday_and_hour(
+    db: &Db,
+    from_hour: i64,
+    to_hour: i64,
+    offset_secs: i64,
+) -> Result<Vec<(i64, i64, i64)>> {
+    // Day 0 of the epoch was a Thursday: +3 makes Monday 0.
+    const SQL: &str = "select ((hour * 3600 + $3) / 86400 + 3) % 7 as weekday, \
+        ((hour * 3600 + $3) % 86400) / 3600 as hour_of_day, cast(sum(n) as bigint) \
+        from activity_hourly where hour >= $1 and hour < $2 group by weekday, hour_of_day";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(from_hour).bind(to_hour).bind(offset_secs).fetch_all(pool).await?))
 }
 
 /// Selects a feed item: the activity with its user's name and country.

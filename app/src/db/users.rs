@@ -54,12 +54,25 @@ pub async fn count_created_before_hour(db: &Db, hour: i64) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(hour).fetch_one(pool).await?))
 }
 
-/// Sign-ups per Unix hour in `[from_hour, to_hour)`, ascending, hours without
-/// sign-ups left out; from the counters.
-pub async fn signups_per_hour(db: &Db, from_hour: i64, to_hour: i64) -> Result<Vec<(i64, i64)>> {
-    const SQL: &str = "select hour, cast(sum(n) as bigint) from user_signups_hourly \
-        where hour >= $1 and hour < $2 group by hour having sum(n) <> 0 order by hour";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(from_hour).bind(to_hour).fetch_all(pool).await?))
+/// Sign-ups per bucket over the Unix hours `[from_hour, to_hour)`, ascending,
+/// empty buckets left out; buckets as in
+/// [`super::activities::per_bucket_and_type`]. From the counters.
+pub async fn signups_per_bucket(
+    db: &Db,
+    from_hour: i64,
+    to_hour: i64,
+    offset_secs: i64,
+    bucket_secs: i64,
+) -> Result<Vec<(i64, i64)>> {
+    const SQL: &str = "select (hour * 3600 + $3) / $4 as bucket, cast(sum(n) as bigint) from user_signups_hourly \
+        where hour >= $1 and hour < $2 group by bucket having sum(n) <> 0 order by bucket";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL)
+        .bind(from_hour)
+        .bind(to_hour)
+        .bind(offset_secs)
+        .bind(bucket_secs)
+        .fetch_all(pool)
+        .await?))
 }
 
 /// Per country: users (from the counters), and users active since `since`

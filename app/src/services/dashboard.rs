@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::cache::CacheKind;
 use crate::countries::CountryIndex;
@@ -158,13 +158,19 @@ fn bucket_starts(range: &ResolvedRange) -> Vec<DateTime<Utc>> {
     }
 }
 
-/// Which bucket of `range` the Unix hour `hour` falls in.
-fn bucket_index(range: &ResolvedRange, hour: i64) -> Option<usize> {
-    let index = match range.bucket {
-        Bucket::Hour => hour - hour_of(range.start),
-        Bucket::Day => (hour * 3600 - range.start.timestamp()).div_euclid(86_400),
-    };
-    usize::try_from(index).ok()
+/// How the database groups hours into this range's buckets: (offset, width) in
+/// seconds, for [`activities::per_bucket_and_type`].
+fn bucket_grouping(range: &ResolvedRange) -> (i64, i64) {
+    match range.bucket {
+        Bucket::Hour => (0, 3600),
+        Bucket::Day => (i64::from(range.zone.offset().local_minus_utc()), 86_400),
+    }
+}
+
+/// Which bucket of `range` a database bucket key (see [`bucket_grouping`]) is.
+fn bucket_index(range: &ResolvedRange, key: i64) -> Option<usize> {
+    let (offset, width) = bucket_grouping(range);
+    usize::try_from(key - (range.start.timestamp() + offset).div_euclid(width)).ok()
 }
 
 /// The local date a bucket start falls on.
@@ -177,8 +183,9 @@ fn local_date(t: DateTime<Utc>, zone: Zone) -> NaiveDate {
 pub async fn compute_user_growth(db: &Db, range: ResolvedRange) -> Result<UserGrowth> {
     let starts = bucket_starts(&range);
     let mut new_users = vec![0_i64; starts.len()];
-    for (hour, n) in users::signups_per_hour(db, hour_of(range.start), end_hour(&range)).await? {
-        if let Some(slot) = bucket_index(&range, hour).and_then(|i| new_users.get_mut(i)) {
+    let (offset, width) = bucket_grouping(&range);
+    for (key, n) in users::signups_per_bucket(db, hour_of(range.start), end_hour(&range), offset, width).await? {
+        if let Some(slot) = bucket_index(&range, key).and_then(|i| new_users.get_mut(i)) {
             *slot += n;
         }
     }
@@ -198,9 +205,11 @@ pub async fn compute_user_growth(db: &Db, range: ResolvedRange) -> Result<UserGr
 pub async fn compute_activity_series(db: &Db, range: ResolvedRange) -> Result<ActivitySeries> {
     let buckets = bucket_starts(&range);
     let mut by_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (hour, activity_type, n) in activities::per_hour_and_type(db, hour_of(range.start), end_hour(&range)).await? {
+    let (offset, width) = bucket_grouping(&range);
+    let rows = activities::per_bucket_and_type(db, hour_of(range.start), end_hour(&range), offset, width).await?;
+    for (key, activity_type, n) in rows {
         let counts = by_type.entry(activity_type).or_insert_with(|| vec![0; buckets.len()]);
-        if let Some(slot) = bucket_index(&range, hour).and_then(|i| counts.get_mut(i)) {
+        if let Some(slot) = bucket_index(&range, key).and_then(|i| counts.get_mut(i)) {
             *slot += n;
         }
     }
@@ -217,12 +226,16 @@ pub async fn compute_activity_series(db: &Db, range: ResolvedRange) -> Result<Ac
 pub async fn compute_activity_heatmap(db: &Db, range: ResolvedRange) -> Result<ActivityHeatmap> {
     let offset = i64::from(range.zone.offset().local_minus_utc());
     let mut counts = vec![vec![0_i64; 24]; 7];
-    for (hour, _, n) in activities::per_hour_and_type(db, hour_of(range.start), end_hour(&range)).await? {
-        let local = hour * 3600 + offset;
-        let Some(day) = DateTime::from_timestamp(local, 0) else { continue };
-        let (weekday, hour_of_day) =
-            (day.weekday().num_days_from_monday() as usize, (local.rem_euclid(86_400) / 3600) as usize);
-        counts[weekday][hour_of_day] += n;
+    for (weekday, hour, n) in
+        activities::per_weekday_and_hour(db, hour_of(range.start), end_hour(&range), offset).await?
+    {
+        if let Some(cell) = usize::try_from(weekday)
+            .ok()
+            .zip(usize::try_from(hour).ok())
+            .and_then(|(d, h)| counts.get_mut(d)?.get_mut(h))
+        {
+            *cell += n;
+        }
     }
     let max = counts.iter().flatten().copied().max().unwrap_or(0);
     Ok(ActivityHeatmap { range, counts, max })
@@ -316,8 +329,10 @@ mod tests {
         assert_eq!(starts.len(), 7);
         assert_eq!(starts[0], at("2026-11-14T15:00:00Z"));
         // 2026-11-15 23:30 KST is the first day's last hour; 2026-11-16 00:00 KST the second's first.
-        assert_eq!(bucket_index(&range, hour_of(at("2026-11-15T14:30:00Z"))), Some(0));
-        assert_eq!(bucket_index(&range, hour_of(at("2026-11-15T15:00:00Z"))), Some(1));
+        // The database's key for an hour is its local day number.
+        let key = |t: &str| (at(t).timestamp() + 9 * 3600).div_euclid(86_400);
+        assert_eq!(bucket_index(&range, key("2026-11-15T14:30:00Z")), Some(0));
+        assert_eq!(bucket_index(&range, key("2026-11-15T15:00:00Z")), Some(1));
         let today = resolve(&RangeQuery::preset(Preset::Today), Zone::Kst, now).unwrap();
         assert_eq!(bucket_starts(&today).len(), 12, "midnight to noon KST");
         assert_eq!(end_hour(&today), hour_of(now));
