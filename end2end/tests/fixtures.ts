@@ -42,3 +42,19 @@ export async function waitForDashboard(page: Page) {
 
 /** The API's way of writing a count on a card: thousands separators. */
 export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** The country code of a map marker whose centre is on screen and not covered
+ * by a neighbour, so that a click lands on it. */
+export async function clickableMarker(page: Page): Promise<string> {
+  await page.locator('#user-map').scrollIntoViewIfNeeded();
+  const code = await page.evaluate(() => {
+    for (const el of Array.from(document.querySelectorAll<SVGPathElement>('.country-marker'))) {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (hit === el) return el.dataset.country ?? null;
+    }
+    return null;
+  });
+  expect(code, 'a marker a click can reach').not.toBeNull();
+  return code!;
+}

@@ -260,73 +260,35 @@ async fn problems_types_and_the_feed_have_their_endpoints(db: &Db) {
 }
 on_both_databases!(other_datasets, problems_types_and_the_feed_have_their_endpoints);
 
-/// Pairs of (counters, plain counts).
-type Compared<T> = (Vec<(String, T)>, Vec<(String, T)>);
+/// Rows of (key, count) from `sql`, on either database.
+async fn grouped(db: &Db, sql: &str) -> Vec<(String, i64)> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+    }
+}
 
 /// The counters equal plain counts over the tables.
 async fn assert_counters_match(db: &Db) {
-    let (counters, counted): Compared<i64> = match db {
-        Db::Sqlite(pool) => (
-            sqlx::query_as("select user_type, sum(n) from user_signups_hourly group by 1 having sum(n) > 0 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-            sqlx::query_as("select user_type, count(*) from users group by 1 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
+    for (what, counters, counted) in [
+        (
+            "users per type",
+            "select user_type, cast(sum(n) as bigint) from user_signups_hourly group by 1 having sum(n) > 0 order by 1",
+            "select user_type, count(*) from users group by 1 order by 1",
         ),
-        Db::Postgres(pool) => (
-            sqlx::query_as(
-                "select user_type, sum(n)::bigint from user_signups_hourly group by 1 having sum(n) > 0 order by 1",
-            )
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-            sqlx::query_as("select user_type, count(*) from users group by 1 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
+        (
+            "users per country",
+            "select country, n from user_country_counts where n > 0 order by 1",
+            "select country, count(*) from users where country is not null group by 1 order by 1",
         ),
-    };
-    assert_eq!(counters, counted, "users per type");
-    let (counters, counted): Compared<i64> = match db {
-        Db::Sqlite(pool) => (
-            sqlx::query_as("select country, n from user_country_counts where n > 0 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-            sqlx::query_as("select country, count(*) from users where country is not null group by 1 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
+        (
+            "activities",
+            "select 'all', cast(coalesce(sum(n), 0) as bigint) from activity_hourly",
+            "select 'all', count(*) from activities",
         ),
-        Db::Postgres(pool) => (
-            sqlx::query_as("select country, n from user_country_counts where n > 0 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-            sqlx::query_as("select country, count(*) from users where country is not null group by 1 order by 1")
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-        ),
-    };
-    assert_eq!(counters, counted, "users per country");
-    let (counters, counted): (i64, i64) = match db {
-        Db::Sqlite(pool) => (
-            sqlx::query_scalar("select coalesce(sum(n), 0) from activity_hourly").fetch_one(pool).await.unwrap(),
-            sqlx::query_scalar("select count(*) from activities").fetch_one(pool).await.unwrap(),
-        ),
-        Db::Postgres(pool) => (
-            sqlx::query_scalar("select coalesce(sum(n), 0)::bigint from activity_hourly")
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("select count(*) from activities").fetch_one(pool).await.unwrap(),
-        ),
-    };
-    assert_eq!(counters, counted, "activities");
+    ] {
+        assert_eq!(grouped(db, counters).await, grouped(db, counted).await, "{what}");
+    }
 }
 
 async fn counters_stay_exact_through_every_kind_of_write(db: &Db) {

@@ -1,5 +1,5 @@
 // The dashboard, as an admin sees it on a desktop and on a phone.
-import { test, expect, waitForDashboard, formatCount } from '../fixtures';
+import { test, expect, waitForDashboard, formatCount, clickableMarker } from '../fixtures';
 
 test.describe('dashboard', () => {
   test('stat cards show the same figures as /api/dashboard/stats', async ({ page, request, watch }) => {
@@ -48,17 +48,7 @@ test.describe('dashboard', () => {
   test('clicking a marker opens its popup (the page is hydrated)', async ({ page, request, watch }) => {
     await page.goto('/');
     await waitForDashboard(page);
-    await page.locator('#user-map').scrollIntoViewIfNeeded();
-    // A marker whose centre is on screen and not covered by a neighbour, so a click lands on it.
-    const code = await page.evaluate(() => {
-      for (const el of Array.from(document.querySelectorAll<SVGPathElement>('.country-marker'))) {
-        const r = el.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-        if (hit === el) return el.dataset.country;
-      }
-      return null;
-    });
-    expect(code).not.toBeNull();
+    const code = await clickableMarker(page);
     const { countries } = await (await request.get('/api/dashboard/countries')).json();
     const country = countries.find((c: { country: string }) => c.country === code);
 

@@ -3,7 +3,7 @@
 // and the map leading to the users list.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { test, expect, waitForDashboard } from '../fixtures';
+import { test, expect, waitForDashboard, clickableMarker } from '../fixtures';
 import type { Page } from '@playwright/test';
 
 const run = promisify(execFile);
@@ -131,16 +131,7 @@ test.describe('complete dashboard', () => {
   test('a map click leads to the users of that country', async ({ page, watch }) => {
     await page.goto('/');
     await waitForDashboard(page);
-    await page.locator('#user-map').scrollIntoViewIfNeeded();
-    const code = await page.evaluate(() => {
-      for (const el of Array.from(document.querySelectorAll<SVGPathElement>('.country-marker'))) {
-        const r = el.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-        if (hit === el) return el.dataset.country;
-      }
-      return null;
-    });
-    expect(code).not.toBeNull();
+    const code = await clickableMarker(page);
     await page.locator(`.country-marker[data-country="${code}"]`).click();
     await page.locator('.leaflet-popup-content').getByTestId('country-users-link').click();
     await expect(page).toHaveURL(new RegExp(`/users\\?country=${code}$`));
