@@ -25,8 +25,15 @@ help:
 
 ## ---- the two commands ------------------------------------------------------
 
+# `make run SIMULATE=5` also writes 5 activities a second once the server is up,
+# so the dashboard moves; the simulator stops with the server.
 run: build
 	@echo "Starting DreamSeed Admin on http://127.0.0.1:$${PORT:-8002} (database $${DATABASE_URL:-$(RUN_DB)})"
+	@if [ -n "$${SIMULATE:-}" ]; then \
+	  ( until curl -fsS http://127.0.0.1:$${PORT:-8002}/healthz >/dev/null 2>&1; do sleep 1; done; \
+	    DB_PATH=$(RUN_DB) exec target/release/dreamseed simulate --rate "$$SIMULATE" ) & sim=$$!; \
+	  trap 'kill $$sim 2>/dev/null' EXIT; \
+	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
 test: tools assets chromium services lint test-rust test-e2e
