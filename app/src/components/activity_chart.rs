@@ -44,7 +44,7 @@ pub fn ActivityChart(
 
 #[cfg(feature = "hydrate")]
 mod draw {
-    use charming::component::{Axis, Grid, Legend};
+    use charming::component::{Axis, Grid, Legend, LegendType};
     use charming::element::{AxisType, Tooltip, Trigger};
     use charming::series::Bar;
     use charming::Chart;
@@ -57,8 +57,9 @@ mod draw {
         let labels: Vec<String> = data.buckets.iter().map(|b| bucket_label(*b, data.range.bucket, zone)).collect();
         let mut chart = Chart::new()
             .tooltip(Tooltip::new().trigger(Trigger::Axis))
-            .legend(Legend::new().bottom(0))
-            .grid(Grid::new().left(56).right(24).top(24).bottom(72))
+            // One scrolling line: on a phone, five types would wrap over the axis.
+            .legend(Legend::new().type_(LegendType::Scroll).bottom(0))
+            .grid(Grid::new().left(56).right(24).top(24).bottom(56))
             .x_axis(Axis::new().type_(AxisType::Category).data(labels))
             .y_axis(Axis::new().type_(AxisType::Value));
         for series in &data.series {

@@ -3,7 +3,7 @@
 //! back and forward buttons move between ranges.
 
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 
 use crate::i18n::{t, Msg};
 use crate::model::range::{Preset, RangeQuery};
@@ -38,9 +38,11 @@ pub fn RangePicker(
             let href = format!("{path}?{}", RangeQuery::preset(preset).to_query());
             let selected = move || (current.get().preset == preset).then_some("page");
             view! {
-                <A href=href attr:class="range-option" attr:aria-current=selected attr:data-range=preset.as_str()>
+                // A plain link (the router still handles it in place): `<A>` marks every
+                // link to this page as current, whatever its query.
+                <a href=href class="range-option" aria-current=selected data-range=preset.as_str()>
                     {t(lang, label(preset))}
-                </A>
+                </a>
             }
         })
         .collect_view();
