@@ -244,6 +244,12 @@ impl AppError {
     }
 }
 
+impl From<crate::model::range::RangeError> for AppError {
+    fn from(err: crate::model::range::RangeError) -> Self {
+        AppError::invalid_field(err.field, err.message)
+    }
+}
+
 /// The error response body of every API route and server function (SPEC §5.9).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -54,9 +54,4 @@ impl LiveHub {
     pub fn publish(&self, event: LiveEvent) {
         let _ = self.tx.send(event);
     }
-
-    /// How many streams are open in this process.
-    pub fn subscribers(&self) -> usize {
-        self.tx.receiver_count()
-    }
 }

@@ -1,5 +1,5 @@
-//! Server functions for the dashboard page. Each parses the view's query the
-//! way the REST route does and calls the same service function.
+//! Server functions for the dashboard page. Each parses the view's query as
+//! the REST route does (a bad value is a 400 naming it) and calls the same service function.
 
 use leptos::prelude::*;
 
@@ -9,19 +9,13 @@ use crate::model::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth,
 };
 
-/// The view's range and zone, or a 400 naming the bad parameter.
-#[cfg(feature = "ssr")]
-fn parse(view: &ViewQuery) -> Result<(crate::model::range::RangeQuery, crate::model::range::Zone), AppError> {
-    view.parse().map_err(|(field, message)| AppError::invalid_field(field, message))
-}
-
 /// The stat cards, with yesterday's baseline.
 #[server(prefix = "/api/fn", endpoint = "dashboard_stats")]
 pub async fn get_dashboard_stats(
     /// Only `tz` matters: the cards are about today.
     view: ViewQuery,
 ) -> Result<DashboardStats, AppError> {
-    let (_, zone) = parse(&view)?;
+    let (_, zone) = view.parse()?;
     crate::services::dashboard::stats(&super::state()?, zone).await
 }
 
@@ -31,7 +25,7 @@ pub async fn get_user_growth(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<UserGrowth, AppError> {
-    let (range, zone) = parse(&view)?;
+    let (range, zone) = view.parse()?;
     crate::services::dashboard::user_growth(&super::state()?, &range, zone).await
 }
 
@@ -41,7 +35,7 @@ pub async fn get_activity_series(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivitySeries, AppError> {
-    let (range, zone) = parse(&view)?;
+    let (range, zone) = view.parse()?;
     crate::services::dashboard::activity_series(&super::state()?, &range, zone).await
 }
 
@@ -51,7 +45,7 @@ pub async fn get_activity_heatmap(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivityHeatmap, AppError> {
-    let (range, zone) = parse(&view)?;
+    let (range, zone) = view.parse()?;
     crate::services::dashboard::activity_heatmap(&super::state()?, &range, zone).await
 }
 
@@ -61,7 +55,7 @@ pub async fn get_country_stats(
     /// Only `tz` matters: "active today" is about today.
     view: ViewQuery,
 ) -> Result<Vec<CountryStat>, AppError> {
-    let (_, zone) = parse(&view)?;
+    let (_, zone) = view.parse()?;
     crate::services::dashboard::countries(&super::state()?, zone).await
 }
 

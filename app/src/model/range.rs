@@ -7,6 +7,22 @@ use serde::{Deserialize, Serialize};
 /// The longest custom range: two years, the depth of the demo data.
 pub const MAX_RANGE_DAYS: i64 = 730;
 
+/// A query value that is wrong: which parameter, and why. It becomes a 400
+/// naming the parameter (`From<RangeError> for AppError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeError {
+    /// The query parameter (`range`, `from`, `to`, `tz`).
+    pub field: &'static str,
+    /// What a valid value looks like.
+    pub message: String,
+}
+
+impl RangeError {
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}
+
 /// A named range or a custom one (the query's `range` value).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -127,18 +143,17 @@ impl RangeQuery {
 
     /// Parses the query values, `None` where absent. Unknown values are errors
     /// naming the parameter, so a mistyped shared link says what is wrong.
-    pub fn parse(range: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Self, (&'static str, String)> {
+    pub fn parse(range: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Self, RangeError> {
         let preset = match range {
             None | Some("") => Preset::default(),
-            Some(value) => {
-                Preset::parse(value).ok_or(("range", "must be one of today, 7d, 30d, 90d, 12m, custom".to_owned()))?
-            }
+            Some(value) => Preset::parse(value)
+                .ok_or_else(|| RangeError::new("range", "must be one of today, 7d, 30d, 90d, 12m, custom"))?,
         };
         let day = |field: &'static str, value: Option<&str>| match value {
             None | Some("") => Ok(None),
             Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| (field, "must be a date as YYYY-MM-DD".to_owned())),
+                .map_err(|_| RangeError::new(field, "must be a date as YYYY-MM-DD")),
         };
         let (from, to) = (day("from", from)?, day("to", to)?);
         if preset == Preset::Custom {
@@ -150,20 +165,20 @@ impl RangeQuery {
 
     /// The days this range covers (first, last), given today's date; checks a
     /// custom range's bounds.
-    pub fn days(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+    pub fn days(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), RangeError> {
         if let Some(days) = self.preset.days() {
             return Ok((today - Duration::days(days - 1), today));
         }
-        let from = self.from.ok_or(("from", "is required for a custom range".to_owned()))?;
-        let to = self.to.ok_or(("to", "is required for a custom range".to_owned()))?;
+        let from = self.from.ok_or_else(|| RangeError::new("from", "is required for a custom range"))?;
+        let to = self.to.ok_or_else(|| RangeError::new("to", "is required for a custom range"))?;
         if from > to {
-            return Err(("from", "must not be after `to`".to_owned()));
+            return Err(RangeError::new("from", "must not be after `to`"));
         }
         if to > today {
-            return Err(("to", "must not be in the future".to_owned()));
+            return Err(RangeError::new("to", "must not be in the future"));
         }
         if (to - from).num_days() + 1 > MAX_RANGE_DAYS {
-            return Err(("from", format!("a range covers at most {MAX_RANGE_DAYS} days")));
+            return Err(RangeError::new("from", format!("a range covers at most {MAX_RANGE_DAYS} days")));
         }
         Ok((from, to))
     }
@@ -196,11 +211,11 @@ pub struct ViewQuery {
 
 impl ViewQuery {
     /// The range and zone, or the parameter that is wrong and why.
-    pub fn parse(&self) -> Result<(RangeQuery, Zone), (&'static str, String)> {
+    pub fn parse(&self) -> Result<(RangeQuery, Zone), RangeError> {
         let range = RangeQuery::parse(self.range.as_deref(), self.from.as_deref(), self.to.as_deref())?;
         let zone = match self.tz.as_deref() {
             None | Some("") => Zone::default(),
-            Some(v) => Zone::parse(v).ok_or(("tz", "must be kst or utc".to_owned()))?,
+            Some(v) => Zone::parse(v).ok_or_else(|| RangeError::new("tz", "must be kst or utc"))?,
         };
         Ok((range, zone))
     }
@@ -257,7 +272,7 @@ pub fn day_start(day: NaiveDate, zone: Zone) -> DateTime<Utc> {
 
 impl ResolvedRange {
     /// Resolves `query` in `zone` at `now`.
-    pub fn new(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<Self, (&'static str, String)> {
+    pub fn new(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<Self, RangeError> {
         let today = now.with_timezone(&zone.offset()).date_naive();
         let (first_day, last_day) = query.days(today)?;
         let end_of_last = day_start(last_day + Duration::days(1), zone);
@@ -304,17 +319,17 @@ mod tests {
         let q = |from: &str, to: &str| RangeQuery::parse(Some("custom"), Some(from), Some(to)).unwrap();
         let r = ResolvedRange::new(&q("2026-01-01", "2026-01-31"), Zone::Utc, now).unwrap();
         assert_eq!((r.start, r.end, r.day_count()), (at("2026-01-01T00:00:00Z"), at("2026-02-01T00:00:00Z"), 31));
-        assert_eq!(ResolvedRange::new(&q("2026-02-01", "2026-01-01"), Zone::Utc, now).unwrap_err().0, "from");
-        assert_eq!(ResolvedRange::new(&q("2026-11-01", "2026-11-22"), Zone::Utc, now).unwrap_err().0, "to");
-        assert_eq!(ResolvedRange::new(&q("2020-01-01", "2026-01-01"), Zone::Utc, now).unwrap_err().0, "from");
+        assert_eq!(ResolvedRange::new(&q("2026-02-01", "2026-01-01"), Zone::Utc, now).unwrap_err().field, "from");
+        assert_eq!(ResolvedRange::new(&q("2026-11-01", "2026-11-22"), Zone::Utc, now).unwrap_err().field, "to");
+        assert_eq!(ResolvedRange::new(&q("2020-01-01", "2026-01-01"), Zone::Utc, now).unwrap_err().field, "from");
         let missing = RangeQuery::parse(Some("custom"), None, None).unwrap();
-        assert_eq!(ResolvedRange::new(&missing, Zone::Utc, now).unwrap_err().0, "from");
+        assert_eq!(ResolvedRange::new(&missing, Zone::Utc, now).unwrap_err().field, "from");
     }
 
     #[test]
     fn bad_query_values_name_their_parameter() {
-        assert_eq!(RangeQuery::parse(Some("3w"), None, None).unwrap_err().0, "range");
-        assert_eq!(RangeQuery::parse(Some("custom"), Some("yesterday"), None).unwrap_err().0, "from");
+        assert_eq!(RangeQuery::parse(Some("3w"), None, None).unwrap_err().field, "range");
+        assert_eq!(RangeQuery::parse(Some("custom"), Some("yesterday"), None).unwrap_err().field, "from");
         assert_eq!(RangeQuery::parse(None, None, None).unwrap(), RangeQuery::preset(Preset::Days30));
         let q = RangeQuery::parse(Some("custom"), Some("2026-01-01"), Some("2026-01-31")).unwrap();
         assert_eq!(q.to_query(), "range=custom&from=2026-01-01&to=2026-01-31");

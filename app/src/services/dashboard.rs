@@ -35,7 +35,7 @@ fn day_key(zone: Zone, now: DateTime<Utc>) -> String {
 /// Resolves `query` against the clock, turning a bad range into a 400 that names
 /// the parameter.
 pub fn resolve(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<ResolvedRange> {
-    ResolvedRange::new(query, zone, now).map_err(|(field, message)| AppError::invalid_field(field, message))
+    Ok(ResolvedRange::new(query, zone, now)?)
 }
 
 /// The stat cards, from the cache (computed at most once per time to live, or

@@ -3,8 +3,8 @@
 //! Each route parses the view query ([`ViewQuery`]) as the server functions do
 //! and calls the same service.
 
-use app::error::{AppError, Envelope, Result};
-use app::model::range::{RangeQuery, ViewQuery, Zone};
+use app::error::{Envelope, Result};
+use app::model::range::{ViewQuery, Zone};
 use app::model::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
 };
@@ -32,11 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_recent_activity))
 }
 
-/// The view's range and zone, or a 400 naming the bad parameter.
-fn parse(view: &ViewQuery) -> Result<(RangeQuery, Zone)> {
-    view.parse().map_err(|(field, message)| AppError::invalid_field(field, message))
-}
-
 /// Query of the routes that only care about the zone.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -47,7 +42,7 @@ struct ZoneQuery {
 
 impl ZoneQuery {
     fn zone(&self) -> Result<Zone> {
-        parse(&ViewQuery { tz: self.tz.clone(), ..ViewQuery::default() }).map(|(_, zone)| zone)
+        Ok(ViewQuery { tz: self.tz.clone(), ..ViewQuery::default() }.parse()?.1)
     }
 }
 
@@ -89,7 +84,7 @@ struct GrowthQuery {
     responses((status = 200, body = UserGrowth), (status = 400, body = Envelope))
 )]
 async fn get_user_growth(State(state): State<AppState>, Query(q): Query<GrowthQuery>) -> Result<Json<UserGrowth>> {
-    let (mut range, zone) = parse(&ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz })?;
+    let (mut range, zone) = ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz }.parse()?;
     if let Some(days) = q.days {
         range = dashboard::days_query(days, zone, state.clock.now())?;
     }
@@ -116,7 +111,7 @@ async fn get_users_by_type(State(state): State<AppState>) -> Result<Json<UsersBy
     responses((status = 200, body = ActivitySeries), (status = 400, body = Envelope))
 )]
 async fn get_activity(State(state): State<AppState>, Query(view): Query<ViewQuery>) -> Result<Json<ActivitySeries>> {
-    let (range, zone) = parse(&view)?;
+    let (range, zone) = view.parse()?;
     Ok(Json(dashboard::activity_series(&state, &range, zone).await?))
 }
 
@@ -132,7 +127,7 @@ async fn get_activity_heatmap(
     State(state): State<AppState>,
     Query(view): Query<ViewQuery>,
 ) -> Result<Json<ActivityHeatmap>> {
-    let (range, zone) = parse(&view)?;
+    let (range, zone) = view.parse()?;
     Ok(Json(dashboard::activity_heatmap(&state, &range, zone).await?))
 }
 
