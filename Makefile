@@ -12,6 +12,9 @@ CARGO_LEPTOS_VERSION := 0.3.11
 # The wasm-bindgen CLI must equal the crate version in Cargo.lock, exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 E2E_PORT ?= 18002
+# The end-to-end server's first admin (a throwaway database: not a secret).
+E2E_ADMIN_EMAIL ?= admin@e2e.test
+E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
 .PHONY: help run simulate build build-debug test test-rust test-e2e lint fmt tools node-deps assets chromium services clean
@@ -72,14 +75,15 @@ test-rust:
 # in Debian's Chromium (desktop and phone), then stopped by PID.
 test-e2e: build
 	@tmp=$$(mktemp -d); \
-	DB_PATH=$$tmp/e2e.db PORT=$(E2E_PORT) LOG_FORMAT=json target/release/dreamseed serve >$$tmp/server.log 2>&1 & pid=$$!; \
+	DB_PATH=$$tmp/e2e.db PORT=$(E2E_PORT) LOG_FORMAT=json ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
+	  RATE_LIMIT_PER_MINUTE=100000 target/release/dreamseed serve >$$tmp/server.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
 	for i in $$(seq 1 120); do \
 	  curl -fsS http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null 2>&1 && break; \
 	  kill -0 $$pid 2>/dev/null || { cat $$tmp/server.log; echo "server exited"; exit 1; }; \
 	  sleep 0.5; \
 	done; \
-	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
+	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db E2E_ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) E2E_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
 	  npx playwright test -c end2end/playwright.config.ts || { tail -50 $$tmp/server.log; exit 1; }
 
 ## ---- what the builds and tests need ----------------------------------------

@@ -1,7 +1,12 @@
 // Playwright on Debian's Chromium (never a downloaded browser): a desktop and a
 // phone project. Specs in tests/shared run in both; tests/desktop and
-// tests/mobile hold what only makes sense on one of them.
+// tests/mobile hold what only makes sense on one of them. Every test starts
+// signed in as the admin (global-setup.ts) unless it clears the storage state.
 import { defineConfig } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+/** The admin's session, written by global-setup.ts (git-ignored). */
+export const ADMIN_STATE = fileURLToPath(new URL('./.auth/admin.json', import.meta.url));
 
 // TOOLCHAIN.md: without the background-networking flags Chromium tries to reach
 // Google's hosts, which this offline machine refuses.
@@ -25,7 +30,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
+  globalSetup: './global-setup.ts',
   use: {
+    storageState: ADMIN_STATE,
     baseURL: process.env.BASE_URL ?? 'http://127.0.0.1:8002',
     locale: 'ko-KR',
     timezoneId: 'Asia/Seoul',

@@ -24,8 +24,6 @@ const copies = [
   ['leaflet/dist/leaflet.css', 'leaflet/leaflet.css'],
   ['leaflet/LICENSE', 'leaflet/LICENSE'],
   ...readdirSync(join(modules, 'leaflet/dist/images')).map((f) => [`leaflet/dist/images/${f}`, `leaflet/images/${f}`]),
-  // The interactive API reference on /api/docs (one self-contained bundle).
-  ['@scalar/api-reference/dist/browser/standalone.js', 'scalar/standalone.js'],
   // Pretendard, a Korean UI font (SIL OFL 1.1): split by Unicode range, so a page
   // downloads only the pieces holding the characters it shows.
   ['pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css', 'pretendard/pretendard.css'],
@@ -34,7 +32,7 @@ const copies = [
     `pretendard/woff2-dynamic-subset/${f}`,
   ]),
 ];
-const derived = ['countries.geojson', 'countries.json', 'echarts/echarts.min.js'];
+const derived = ['countries.geojson', 'countries.json', 'echarts/echarts.min.js', 'scalar/standalone.js'];
 
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
@@ -55,6 +53,19 @@ if (outputs.every((p) => mtime(p) > inputsChanged)) {
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   copyFileSync(join(modules, from), join(out, to));
+}
+
+// --- The interactive API reference on /api/docs (one self-contained bundle) --------
+// Its theme declares Inter and a mono face from fonts.scalar.com, which the browser
+// fetches (and our Content-Security-Policy refuses, noisily) even with
+// `withDefaultFonts: false`. This product never contacts other hosts: the
+// @font-face rules go; public/api-docs.css sets our own fonts.
+{
+  const scalar = readFileSync(join(modules, '@scalar/api-reference/dist/browser/standalone.js'), 'utf8');
+  const stripped = scalar.replace(/@font-face\s*\{[^{}]*?fonts\.scalar\.com[^{}]*\}/g, '');
+  if (stripped.includes('fonts.scalar.com')) throw new Error('scalar: a fonts.scalar.com reference survived');
+  mkdirSync(join(out, 'scalar'), { recursive: true });
+  writeFileSync(join(out, 'scalar', 'standalone.js'), stripped);
 }
 
 // --- ECharts: only the parts the dashboard uses (scripts/echarts-entry.mjs) ----------

@@ -189,6 +189,19 @@ impl Cache {
         entry.value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
     }
 
+    /// A value kept in this process only (never sent to Redis), if present: for
+    /// data that must not leave the process, such as who a credential belongs to.
+    /// [`Cache::invalidate`] reaches it here and, through Redis, on every replica.
+    pub async fn local_get<T: Clone + Send + Sync + 'static>(&self, key: &str) -> Option<T> {
+        self.inner.memory.get(key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
+    }
+
+    /// Keeps `value` under `key` in this process only, for `ttl` (see [`Cache::local_get`]).
+    pub async fn local_put<T: Send + Sync + 'static>(&self, key: &str, value: T, ttl: Duration) {
+        let entry = Entry { json: Arc::from(&[][..]), value: Arc::new(value), ttl };
+        self.inner.memory.insert(key.to_owned(), entry).await;
+    }
+
     fn hit(&self, layer: &'static str) {
         self.inner.hits.fetch_add(1, Ordering::Relaxed);
         metrics::counter!("cache_hits_total", "layer" => layer).increment(1);
@@ -233,6 +246,12 @@ impl Cache {
             misses,
             hit_rate: if asked == 0 { 0.0 } else { hits as f64 / asked as f64 },
         }
+    }
+
+    /// Counts one event in the shared (Redis) counter `key`, kept for `ttl`, and
+    /// reads the counter `previous`; `None` without Redis or while it is down.
+    pub async fn shared_count(&self, key: &str, previous: &str, ttl: Duration) -> Option<(i64, i64)> {
+        self.inner.redis.as_ref()?.count(key, previous, ttl).await
     }
 
     /// The shared layer's health, or `None` when there is no Redis.

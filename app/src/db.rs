@@ -3,10 +3,15 @@
 //! once in SQL both dialects accept (`$1` placeholders work in both); the few that
 //! differ branch on [`Db`] inside their query function.
 
+pub mod accounts;
 pub mod activities;
+pub mod api_keys;
+pub mod audit;
 pub mod bulk;
+pub mod events;
 pub mod idempotency;
 pub mod problems;
+pub mod sessions;
 pub mod users;
 
 use std::future::Future;

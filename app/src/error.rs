@@ -10,6 +10,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// One invalid input field, reported in the envelope's `details.fields`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name as the client sent it (`per_page`, `title`).
     pub field: String,
@@ -34,6 +35,13 @@ pub enum AppError {
     /// No valid credentials were presented (401).
     #[error("authentication required")]
     Unauthorized,
+    /// A login with a wrong e-mail, password or code (401). One message for all
+    /// of them, so it never reveals which accounts exist.
+    #[error("the e-mail address, password or code is incorrect")]
+    InvalidCredentials,
+    /// The password was right; the account also needs its TOTP code (401).
+    #[error("enter the 6-digit code from your authenticator app")]
+    TotpRequired,
     /// The caller is known but may not do this (403).
     #[error("you do not have permission to do this")]
     Forbidden,
@@ -135,7 +143,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self.kind() {
             Self::Validation { .. } => 400,
-            Self::Unauthorized => 401,
+            Self::Unauthorized | Self::InvalidCredentials | Self::TotpRequired => 401,
             Self::Forbidden => 403,
             Self::NotFound { .. } => 404,
             Self::MethodNotAllowed => 405,
@@ -154,6 +162,8 @@ impl AppError {
         match self.kind() {
             Self::Validation { .. } => "VALIDATION_FAILED",
             Self::Unauthorized => "UNAUTHORIZED",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::TotpRequired => "TOTP_REQUIRED",
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
@@ -223,6 +233,8 @@ impl AppError {
                 fields: d.get("fields").and_then(|f| serde_json::from_value(f.clone()).ok()).unwrap_or_default(),
             },
             "UNAUTHORIZED" => Self::Unauthorized,
+            "INVALID_CREDENTIALS" => Self::InvalidCredentials,
+            "TOTP_REQUIRED" => Self::TotpRequired,
             "FORBIDDEN" => Self::Forbidden,
             "NOT_FOUND" => Self::NotFound { what: text("resource") },
             "METHOD_NOT_ALLOWED" => Self::MethodNotAllowed,
@@ -295,9 +307,19 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
         let trace_id = {
-            if let (Some(response), Ok(status)) = (
+            // A plain form post (no WASM yet) is redirected back to its page by
+            // leptos_axum; an error status would replace that redirect.
+            let plain_form = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+            });
+            if let (Some(response), Ok(status), false) = (
                 leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
                 http::StatusCode::from_u16(self.status_code()),
+                plain_form,
             ) {
                 response.set_status(status);
             }
@@ -392,6 +414,8 @@ mod tests {
         vec![
             (AppError::invalid_field("days", "must be 1-730"), 400, "VALIDATION_FAILED"),
             (AppError::Unauthorized, 401, "UNAUTHORIZED"),
+            (AppError::InvalidCredentials, 401, "INVALID_CREDENTIALS"),
+            (AppError::TotpRequired, 401, "TOTP_REQUIRED"),
             (AppError::Forbidden, 403, "FORBIDDEN"),
             (AppError::NotFound { what: "user".into() }, 404, "NOT_FOUND"),
             (AppError::MethodNotAllowed, 405, "METHOD_NOT_ALLOWED"),

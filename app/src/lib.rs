@@ -4,6 +4,8 @@
 //! (state, storage, services).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "hydrate")]
 pub mod browser;
 pub mod components;
@@ -12,6 +14,7 @@ pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod prefs;
+pub mod session;
 
 #[cfg(feature = "ssr")]
 pub mod cache;
@@ -23,6 +26,8 @@ pub mod db;
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod observability;
+#[cfg(feature = "ssr")]
+pub mod security_headers;
 #[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
@@ -37,8 +42,11 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
+use crate::pages::audit::AuditPage;
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::system::SystemPage;
 use crate::pages::users::UsersPage;
 use crate::prefs::{Prefs, Theme};
@@ -83,6 +91,17 @@ pub fn App() -> impl IntoView {
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     let prefs = Prefs::default();
     provide_context(prefs);
+    #[cfg(feature = "ssr")]
+    let user = session::CurrentUser::from_request();
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let user = session::CurrentUser::from_document();
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let user = None::<session::CurrentUser>;
+    provide_context(user.clone());
+    let account = user.as_ref().map(|u| u.email.clone());
+    let role = user.as_ref().map(|u| u.role.as_str());
+    #[cfg(feature = "ssr")]
+    security_headers::set_page_policy();
     provide_context(RwSignal::new(prefs.lang));
     provide_context(RwSignal::new(prefs.theme));
     let lang = prefs.lang;
@@ -100,6 +119,8 @@ pub fn App() -> impl IntoView {
             data-tz=prefs.zone.as_str()
             data-refresh=prefs.refresh_secs.to_string()
             data-map-tiles=tiles
+            data-account=account
+            data-role=role
         />
         <Stylesheet id="leptos" href="/pkg/dreamseed.css" />
         <Title text="DreamSeed Admin" />
@@ -116,6 +137,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

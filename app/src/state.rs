@@ -7,6 +7,8 @@ use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::SecuritySettings;
 use crate::cache::Cache;
 use crate::countries::CountryIndex;
 use crate::db::Db;
@@ -32,6 +34,10 @@ pub struct AppState {
     pub live: LiveHub,
     /// `MAP_TILE_URL`: a tile server for the map, when the operator has one.
     pub map_tile_url: Option<Arc<str>>,
+    /// Sessions, tokens, limits.
+    pub security: Arc<SecuritySettings>,
+    /// Requests per minute per caller.
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -47,6 +53,8 @@ impl AppState {
             ops: Arc::new(Ops::default()),
             live: LiveHub::default(),
             map_tile_url: None,
+            security: Arc::new(SecuritySettings::ephemeral()),
+            rate_limiter: RateLimiter::new(),
         }
     }
 }

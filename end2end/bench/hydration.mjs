@@ -2,8 +2,14 @@
 // hydrated dashboard with the growth chart and the map markers drawn, in
 // headless Debian Chromium on loopback. Each run uses a fresh browser context
 // (cold cache) unless WARM=1.
-//   BASE_URL=http://127.0.0.1:8002 RUNS=10 node end2end/bench/hydration.mjs
+// Every page needs a session: each context signs in first (not timed).
+//   BASE_URL=http://127.0.0.1:8002 BENCH_EMAIL=admin@dreamseed.local BENCH_PASSWORD=… \
+//     RUNS=10 node end2end/bench/hydration.mjs
 import { chromium } from 'playwright-core';
+
+const email = process.env.BENCH_EMAIL ?? 'admin@dreamseed.local';
+const password = process.env.BENCH_PASSWORD;
+if (!password) throw new Error('set BENCH_PASSWORD (and BENCH_EMAIL) to an account of this server');
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:8002';
 const runs = Number(process.env.RUNS ?? 10);
@@ -25,10 +31,21 @@ const ready = () => {
   return drawn && document.querySelectorAll('.country-marker').length >= 10;
 };
 
+// A browser context with a signed-in session (the login's Origin passes the CSRF check).
+async function signedIn() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const res = await context.request.post(base + '/api/fn/auth_login', {
+    form: { email, password },
+    headers: { Origin: new URL(base).origin },
+  });
+  if (!res.ok()) throw new Error(`login failed: HTTP ${res.status()}`);
+  return context;
+}
+
 const times = [];
-const shared = warm ? await browser.newContext({ viewport: { width: 1366, height: 900 } }) : null;
+const shared = warm ? await signedIn() : null;
 for (let i = 0; i < runs + 1; i++) {
-  const context = shared ?? (await browser.newContext({ viewport: { width: 1366, height: 900 } }));
+  const context = shared ?? (await signedIn());
   const page = await context.newPage();
   const start = performance.now();
   await page.goto(base + '/', { waitUntil: 'commit' });

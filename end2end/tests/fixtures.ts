@@ -1,29 +1,47 @@
 // Every page a spec opens is watched: a console error, an uncaught exception or
-// a request to any host but the app's own fails the test.
+// a request to any host but the app's own fails the test. Content-Security-Policy
+// violations are console errors, so they fail it too.
 import { test as base, expect, type Page } from '@playwright/test';
 
-export type Watch = { errors: string[]; offsite: string[] };
+export type Watch = {
+  errors: string[];
+  offsite: string[];
+  /** Console errors a test expects (an answer it provokes, such as a 401 to a
+   * wrong password, which Chromium logs as a failed resource). */
+  allowed: RegExp[];
+};
+
+/** Starts watching `page` (for pages a test opens in a context of its own). */
+export async function watchPage(page: Page, ownHost: string): Promise<Watch> {
+  const watch: Watch = { errors: [], offsite: [], allowed: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') watch.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => watch.errors.push(err.message));
+  // Anything leaving the app's host is recorded and never sent.
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol.startsWith('http') && url.host !== ownHost) {
+      watch.offsite.push(url.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  return watch;
+}
+
+/** Fails the test if the watched page logged an unexpected error or left the app. */
+export function expectClean(watch: Watch) {
+  const unexpected = watch.errors.filter((e) => !watch.allowed.some((re) => re.test(e)));
+  expect(unexpected, 'console errors').toEqual([]);
+  expect(watch.offsite, 'requests that left the app').toEqual([]);
+}
 
 export const test = base.extend<{ watch: Watch }>({
   watch: async ({ page, baseURL }, use) => {
-    const ownHost = new URL(baseURL!).host;
-    const watch: Watch = { errors: [], offsite: [] };
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') watch.errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => watch.errors.push(err.message));
-    // Anything leaving the app's host is recorded and never sent.
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.protocol.startsWith('http') && url.host !== ownHost) {
-        watch.offsite.push(url.href);
-        return route.abort();
-      }
-      return route.continue();
-    });
+    const watch = await watchPage(page, new URL(baseURL!).host);
     await use(watch);
-    expect(watch.errors, 'console errors').toEqual([]);
-    expect(watch.offsite, 'requests that left the app').toEqual([]);
+    expectClean(watch);
   },
 });
 
@@ -57,4 +75,18 @@ export async function clickableMarker(page: Page): Promise<string> {
   });
   expect(code, 'a marker a click can reach').not.toBeNull();
   return code!;
+}
+
+/** Resolves once the login form is hydrated (sent by the WASM client, so a
+ * success loads the next page and a failure shows its message in place). */
+export async function waitForLoginForm(page: Page) {
+  await page.locator('.login-card[data-hydrated="true"]').waitFor();
+}
+
+/** Signs in through the login page that `page` shows. */
+export async function signIn(page: Page, email: string, password: string) {
+  await waitForLoginForm(page);
+  await page.getByLabel('이메일').fill(email);
+  await page.getByLabel('비밀번호').fill(password);
+  await page.getByRole('button', { name: '로그인' }).click();
 }

@@ -23,6 +23,23 @@ pub enum Command {
     Seed(SeedArgs),
     /// Write realistic activity at a steady rate, to watch the dashboard move.
     Simulate(SimulateArgs),
+    /// Create an account that can sign in to the admin console.
+    CreateAccount(CreateAccountArgs),
+}
+
+/// Options of `dreamseed create-account`.
+#[derive(Debug, Args)]
+pub struct CreateAccountArgs {
+    /// Its e-mail address (the login).
+    #[arg(long)]
+    pub email: String,
+    /// viewer, editor, owner or admin.
+    #[arg(long, default_value = "viewer")]
+    pub role: String,
+    /// Its password (default: read from the DREAMSEED_PASSWORD variable, else a
+    /// random one is generated and printed).
+    #[arg(long, env = "DREAMSEED_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 /// Options of `dreamseed simulate`.

@@ -56,6 +56,20 @@ pub struct Config {
     /// (`https://tiles.example/{z}/{x}/{y}.png`); without it the map shows only
     /// the bundled country outlines.
     pub map_tile_url: Option<String>,
+    /// `SECRET_KEY`: signs access tokens (random per process in development when unset).
+    pub secret_key: Option<String>,
+    /// `ADMIN_EMAIL`: the first admin's login (default `admin@dreamseed.local`).
+    pub admin_email: String,
+    /// `ADMIN_PASSWORD`: the first admin's password; a random one is printed when unset.
+    pub admin_password: Option<String>,
+    /// `RATE_LIMIT_PER_MINUTE`: requests per minute per account or API key (default 100).
+    pub rate_limit_per_minute: u32,
+    /// `SESSION_IDLE_MINUTES`: a browser session ends after this long unused (default 30).
+    pub session_idle_minutes: u32,
+    /// `TRUST_PROXY_HEADERS`: take the client address from `X-Forwarded-For`.
+    pub trust_proxy_headers: bool,
+    /// `ALLOWED_ORIGINS`: other origins (comma-separated) that may send writes.
+    pub allowed_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -72,6 +86,13 @@ impl std::fmt::Debug for Config {
             .field("health_details", &self.health_details)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<hidden>"))
             .field("metrics_addr", &self.metrics_addr)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<hidden>"))
+            .field("admin_email", &self.admin_email)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "<hidden>"))
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("allowed_origins", &self.allowed_origins)
             .finish()
     }
 }
@@ -190,7 +211,7 @@ impl Config {
             Some(_) => return Err(invalid("LOG_FORMAT", get("LOG_FORMAT"), "json or pretty")),
         };
 
-        match get("SECRET_KEY") {
+        let secret_key = match get("SECRET_KEY") {
             Some(key) if key.chars().count() < 32 => {
                 // Never echo a secret, not even a bad one.
                 return Err(ConfigError {
@@ -206,8 +227,54 @@ impl Config {
                     expected: "a value of at least 32 characters (required in production)".into(),
                 });
             }
-            _ => {}
+            key => key.map(str::to_owned),
+        };
+
+        let admin_email = get("ADMIN_EMAIL").unwrap_or("admin@dreamseed.local").to_lowercase();
+        if app::services::accounts::check_email(&admin_email).is_err() {
+            return Err(invalid("ADMIN_EMAIL", Some(&admin_email), "an e-mail address"));
         }
+        let admin_password = match get("ADMIN_PASSWORD") {
+            Some(p) if app::auth::password::check_new(p, &admin_email).is_err() => {
+                return Err(ConfigError {
+                    var: "ADMIN_PASSWORD",
+                    value: "<hidden>".into(),
+                    expected: "at least 8 characters, not a common password".into(),
+                });
+            }
+            p => p.map(str::to_owned),
+        };
+        let rate_limit_per_minute = match get("RATE_LIMIT_PER_MINUTE") {
+            None => 100,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| invalid("RATE_LIMIT_PER_MINUTE", Some(v), "a whole number of at least 1"))?,
+        };
+        let session_idle_minutes = match get("SESSION_IDLE_MINUTES") {
+            None => 30,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1440).contains(n))
+                .ok_or_else(|| invalid("SESSION_IDLE_MINUTES", Some(v), "minutes from 1 to 1440"))?,
+        };
+        let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;
+        let allowed_origins = match get("ALLOWED_ORIGINS") {
+            None => Vec::new(),
+            Some(v) => {
+                let origins: Vec<String> = v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).collect();
+                if origins.iter().any(|o| !(o.starts_with("https://") || o.starts_with("http://")) || o.len() < 9) {
+                    return Err(invalid(
+                        "ALLOWED_ORIGINS",
+                        Some(v),
+                        "comma-separated origins such as https://admin.example",
+                    ));
+                }
+                origins
+            }
+        };
 
         // Fake students must never appear in a production database by accident.
         let demo_data = parse_bool("DEMO_DATA", get("DEMO_DATA"), environment == Environment::Development)?;
@@ -267,6 +334,13 @@ impl Config {
             metrics_token,
             metrics_addr,
             map_tile_url,
+            secret_key,
+            admin_email,
+            admin_password,
+            rate_limit_per_minute,
+            session_idle_minutes,
+            trust_proxy_headers,
+            allowed_origins,
         })
     }
 }

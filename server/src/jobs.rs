@@ -4,6 +4,7 @@
 
 pub mod activity_tail;
 pub mod idempotency_cleanup;
+pub mod session_cleanup;
 pub mod users_online;
 
 use app::state::AppState;
@@ -12,6 +13,43 @@ use app::state::AppState;
 pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
+    tokio::spawn(session_cleanup::run(state.clone()));
     tokio::spawn(users_online::run(state.clone()));
     tokio::spawn(crate::telemetry::metrics_upkeep());
+}
+
+/// Runs `pass` every `period`, forever (the first pass at once).
+pub(crate) async fn every<F, Fut>(period: std::time::Duration, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future,
+{
+    let mut tick = tokio::time::interval(period);
+    loop {
+        tick.tick().await;
+        pass().await;
+    }
+}
+
+/// One pass of a job that deletes what has run out, with the job's lifecycle
+/// events; returns how many rows went (0 when it failed).
+pub(crate) async fn delete_pass(
+    job: &str,
+    what: &str,
+    delete: impl std::future::Future<Output = app::error::Result<u64>>,
+) -> u64 {
+    let started = std::time::Instant::now();
+    let run_id = app::trace::generate();
+    app::observability::events::job_started(job, &run_id);
+    match delete.await {
+        Ok(removed) => {
+            tracing::info!(removed, "{what} removed");
+            app::observability::events::job_completed(job, &run_id, started.elapsed().as_millis() as u64);
+            removed
+        }
+        Err(err) => {
+            app::observability::events::job_failed(job, &run_id, started.elapsed().as_millis() as u64, &err);
+            0
+        }
+    }
 }

@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::Seed(args) => seed_command(&config, args).await,
         Command::Simulate(args) => simulate_command(&config, args).await,
+        Command::CreateAccount(args) => create_account(&config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,5 +79,25 @@ async fn simulate_command(config: &Config, args: server::cli::SimulateArgs) -> a
     };
     simulate::run(&db, plan).await?;
     db.close().await;
+    Ok(())
+}
+
+async fn create_account(config: &Config, args: server::cli::CreateAccountArgs) -> anyhow::Result<()> {
+    let role = app::model::Role::parse(&args.role)
+        .ok_or_else(|| anyhow::anyhow!("invalid --role {:?}: expected viewer, editor, owner or admin", args.role))?;
+    let db = serve::open_database(config).await?;
+    let generated = args.password.is_none().then(app::auth::tokens::random_token);
+    let password = args.password.as_deref().or(generated.as_deref()).unwrap_or_default();
+    let id = app::services::accounts::create_unchecked(&db, &args.email, password, role)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
+    db.close().await;
+    match generated {
+        // Printed to the terminal only: the operator's one chance to read it.
+        Some(password) => {
+            println!("created account {id} ({}, {}) with the password {password}", args.email, role.as_str())
+        }
+        None => println!("created account {id} ({}, {})", args.email, role.as_str()),
+    }
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! The middleware every request passes through, outermost first: trace id and
-//! timing headers with metrics and the access log; compression; the error
-//! envelope for any bare error response; Idempotency-Key; and, innermost, panics
-//! and timeouts turned into envelope responses.
+//! timing headers with metrics and the access log; security headers;
+//! compression; the error envelope for any bare error response; CSRF,
+//! authentication and rate limiting; Idempotency-Key (scoped to the caller);
+//! and, innermost, panics and timeouts turned into envelope responses.
 
+pub mod auth;
 pub mod envelope;
 pub mod idempotency;
+pub mod security_headers;
 pub mod trace;
 
 use std::time::Duration;
@@ -42,8 +45,10 @@ pub fn apply(router: Router<AppState>, state: &AppState, limits: Limits) -> Rout
         .layer(ServiceBuilder::new().layer(HandleErrorLayer::new(timed_out)).timeout(limits.timeout))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state((state.clone(), limits), idempotency::layer))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
         .layer(middleware::from_fn_with_state(limits, envelope::layer))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers::layer))
         .layer(middleware::from_fn_with_state(state.clone(), trace::layer))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
 }

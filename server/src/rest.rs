@@ -2,8 +2,13 @@
 //! call the same services as the server functions. The routers are utoipa-axum
 //! routers, so the OpenAPI document is made from exactly the routes served.
 
+pub mod accounts;
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
 pub mod cache;
 pub mod dashboard;
+pub mod events;
 pub mod extract;
 pub mod health;
 pub mod metrics;
@@ -23,5 +28,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(cache::router())
         .merge(metrics::router())
         .merge(stream::router())
+        .merge(auth::router())
+        .merge(accounts::router())
+        .merge(api_keys::router())
+        .merge(audit::router())
+        .merge(events::router())
         .split_for_parts()
 }

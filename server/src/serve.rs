@@ -13,7 +13,9 @@ use app::observability::{MetricsAccess, Ops};
 use app::state::{AppState, Clock};
 use tokio::net::TcpListener;
 
-use crate::config::{redact, Config};
+use app::auth::SecuritySettings;
+
+use crate::config::{redact, Config, Environment};
 use crate::{jobs, rest, seed, site};
 
 /// How long in-flight requests may run after SIGTERM before the process exits.
@@ -54,6 +56,22 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
 
+    match app::services::accounts::bootstrap_admin(&db, &config.admin_email, config.admin_password.as_deref()).await {
+        Ok(Some(password)) if config.admin_password.is_none() => {
+            // Printed once, on purpose: the operator's only way to the first login.
+            tracing::warn!(
+                admin.email = %config.admin_email,
+                "first start: created the admin account {} with the one-time password {password} (change it on the Settings page)",
+                config.admin_email
+            );
+        }
+        Ok(Some(_)) => {
+            tracing::info!(admin.email = %config.admin_email, "first start: created the admin account from ADMIN_EMAIL/ADMIN_PASSWORD")
+        }
+        Ok(None) => {}
+        Err(err) => anyhow::bail!("cannot create the first admin account: {err}"),
+    }
+
     let cache = match &config.redis_url {
         Some(url) => Cache::with_redis(url).with_context(|| format!("invalid REDIS_URL {}", redact(url)))?,
         None => Cache::memory_only(),
@@ -68,6 +86,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         clock: Clock::System,
         ops: Arc::new(Ops::new(config.health_details, metrics_access)),
         map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
+        security: Arc::new(security_settings(&config)),
         ..AppState::new(leptos_options, db.clone(), countries)
     };
     jobs::spawn_all(&state);
@@ -106,6 +125,23 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())
+}
+
+/// Sign-in, session and limit settings from the configuration.
+pub fn security_settings(config: &Config) -> SecuritySettings {
+    let mut settings = match &config.secret_key {
+        Some(key) => SecuritySettings::new(key.as_bytes()),
+        None => {
+            tracing::warn!("SECRET_KEY is not set: API access tokens end when this process stops");
+            SecuritySettings::ephemeral()
+        }
+    };
+    settings.production = config.environment == Environment::Production;
+    settings.rate_limit_per_minute = config.rate_limit_per_minute;
+    settings.session_idle = std::time::Duration::from_secs(u64::from(config.session_idle_minutes) * 60);
+    settings.trust_forwarded_for = config.trust_proxy_headers;
+    settings.allowed_origins = config.allowed_origins.clone();
+    settings
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what orchestrators send).

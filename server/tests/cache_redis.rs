@@ -49,7 +49,7 @@ async fn requests_survive_redis_dying_hanging_and_returning() {
     let Some(mut redis) = common::RedisServer::start().await else { return };
     let db = common::TestDb::sqlite().await;
     let cache = Cache::with_redis(&redis.url).unwrap();
-    let app = server::app(AppState { cache: cache.clone(), ..common::state(&db.db) });
+    let app = common::app(AppState { cache: cache.clone(), ..common::state(&db.db) });
     cache_health_becomes(&app, "healthy").await;
 
     // Values land in Redis under the prefix.

@@ -365,7 +365,7 @@ async fn the_stream_carries_new_activities_and_stats_changes() {
     let state = common::state(&db.db);
     tokio::spawn(server::jobs::activity_tail::run(state.clone()));
     let reply = tower::ServiceExt::oneshot(
-        server::app(state.clone()),
+        common::app(state.clone()),
         Request::get("/api/v1/stream").body(Body::empty()).unwrap(),
     )
     .await

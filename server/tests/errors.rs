@@ -29,7 +29,8 @@ fn router(db: &app::db::Db) -> Router {
         }),
     );
     let product = server::app_with_limits(state.clone(), limits);
-    server::middleware::apply(misbehaving, &state, limits).with_state(state).merge(product)
+    let db = state.db.clone();
+    common::authed(server::middleware::apply(misbehaving, &state, limits).with_state(state).merge(product), &db)
 }
 
 #[tokio::test]
@@ -89,12 +90,12 @@ async fn idempotency_conflicts_get_409_and_422() {
 async fn metrics_guards_answer_401_and_403() {
     let db = common::TestDb::sqlite().await;
     let state = |access| AppState { ops: std::sync::Arc::new(Ops::new(true, access)), ..common::state(&db.db) };
-    let token = server::app(state(MetricsAccess::Token("a-long-enough-token".into())));
+    let token = common::app(state(MetricsAccess::Token("a-long-enough-token".into())));
     common::get(&token, "/metrics").await.assert_envelope(401, "UNAUTHORIZED");
-    let loopback = server::app(state(MetricsAccess::Loopback));
+    let loopback = common::app(state(MetricsAccess::Loopback));
     // oneshot requests have no peer address: not loopback.
     common::get(&loopback, "/metrics").await.assert_envelope(403, "FORBIDDEN");
-    let internal = server::app(state(MetricsAccess::InternalListener));
+    let internal = common::app(state(MetricsAccess::InternalListener));
     common::get(&internal, "/metrics").await.assert_envelope(404, "NOT_FOUND");
 }
 

@@ -36,9 +36,14 @@ async fn health_reports_each_dependency_in_the_seed_shape() {
 async fn details_stay_hidden_unless_allowed() {
     let db = common::TestDb::sqlite().await;
     let state = AppState { ops: Arc::new(Ops::new(false, MetricsAccess::Loopback)), ..common::state(&db.db) };
-    let body = common::get(&server::app(state), "/health").await.json();
+    let app = common::app(state);
+    let anonymous = axum::http::Request::get("/health").header("x-test-anonymous", "1").body(axum::body::Body::empty());
+    let body = common::send(&app, anonymous.unwrap()).await.json();
     assert_eq!(body["status"], "healthy");
     assert!(body.get("dependencies").is_none(), "{body}");
+    // A signed-in caller sees them regardless.
+    let body = common::get(&app, "/health").await.json();
+    assert!(body["dependencies"].as_array().is_some_and(|d| !d.is_empty()), "{body}");
 }
 
 #[tokio::test]
@@ -85,7 +90,7 @@ async fn metrics_count_requests_by_route_and_status_and_the_cache() {
     let db = common::TestDb::sqlite().await;
     let token = "metrics-token-for-tests";
     let state = AppState { ops: Arc::new(Ops::new(true, MetricsAccess::Token(token.into()))), ..common::state(&db.db) };
-    let app = server::app(state);
+    let app = common::app(state);
     for _ in 0..3 {
         common::get(&app, "/api/dashboard/stats").await;
     }

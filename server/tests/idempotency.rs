@@ -34,7 +34,8 @@ fn router(state: AppState, effects: Arc<AtomicU64>) -> Router {
             }
         }),
     );
-    server::middleware::apply(things, &state, Limits::default()).with_state(state)
+    let db = state.db.clone();
+    common::authed(server::middleware::apply(things, &state, Limits::default()).with_state(state), &db)
 }
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
@@ -71,7 +72,9 @@ on_both_databases!(replay, a_repeat_replays_the_stored_response);
 async fn keys_belong_to_the_caller(db: &Db) {
     let effects = Arc::new(AtomicU64::new(0));
     let app = router(common::state(db), effects.clone());
-    for token in ["Bearer alice", "Bearer bob"] {
+    let alice = format!("Bearer {}", common::api_key(db, app::model::Role::Editor, "").await);
+    let bob = format!("Bearer {}", common::api_key(db, app::model::Role::Editor, "").await);
+    for token in [&alice, &bob] {
         let reply = create(&app, "shared-key", r#"{"name":"a"}"#, &[("authorization", token)]).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{token}");
     }

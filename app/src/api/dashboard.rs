@@ -15,6 +15,7 @@ pub async fn get_dashboard_stats(
     /// Only `tz` matters: the cards are about today.
     view: ViewQuery,
 ) -> Result<DashboardStats, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     let (_, zone) = view.parse()?;
     crate::services::dashboard::stats(&super::state()?, zone).await
 }
@@ -25,6 +26,7 @@ pub async fn get_user_growth(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<UserGrowth, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     let (range, zone) = view.parse()?;
     crate::services::dashboard::user_growth(&super::state()?, &range, zone).await
 }
@@ -35,6 +37,7 @@ pub async fn get_activity_series(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivitySeries, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     let (range, zone) = view.parse()?;
     crate::services::dashboard::activity_series(&super::state()?, &range, zone).await
 }
@@ -45,6 +48,7 @@ pub async fn get_activity_heatmap(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivityHeatmap, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     let (range, zone) = view.parse()?;
     crate::services::dashboard::activity_heatmap(&super::state()?, &range, zone).await
 }
@@ -55,6 +59,7 @@ pub async fn get_country_stats(
     /// Only `tz` matters: "active today" is about today.
     view: ViewQuery,
 ) -> Result<Vec<CountryStat>, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     let (_, zone) = view.parse()?;
     crate::services::dashboard::countries(&super::state()?, zone).await
 }
@@ -62,6 +67,7 @@ pub async fn get_country_stats(
 /// Problems by subject and difficulty.
 #[server(prefix = "/api/fn", endpoint = "dashboard_problems")]
 pub async fn get_problem_matrix() -> Result<ProblemMatrix, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     crate::services::dashboard::problem_matrix(&super::state()?).await
 }
 
@@ -71,5 +77,6 @@ pub async fn get_recent_activity(
     /// How many (1–100).
     limit: i64,
 ) -> Result<Vec<ActivityItem>, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     crate::services::dashboard::recent_activity(&super::state()?, limit).await
 }

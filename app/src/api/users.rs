@@ -16,6 +16,7 @@ pub async fn list_users(
     /// How many (1–100).
     limit: i64,
 ) -> Result<Vec<UserSummary>, AppError> {
+    super::require(crate::model::Role::Viewer)?;
     if !(1..=MAX_USERS).contains(&limit) {
         return Err(AppError::invalid_field("limit", format!("must be between 1 and {MAX_USERS}")));
     }

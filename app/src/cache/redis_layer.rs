@@ -97,6 +97,25 @@ impl RedisLayer {
         });
     }
 
+    /// Adds one to the counter `key` (kept for `ttl`) and reads the counter
+    /// `previous`: the rate limiter's shared windows. `None` while Redis is down
+    /// or slow, so the caller falls back to its own count.
+    pub(super) async fn count(&self, key: &str, previous: &str, ttl: Duration) -> Option<(i64, i64)> {
+        if !self.shared.up.load(Ordering::Relaxed) {
+            return None;
+        }
+        let key = format!("{KEY_PREFIX}{key}");
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .incr(&key, 1)
+            .expire(&key, ttl.as_secs().max(1) as i64)
+            .ignore()
+            .get(format!("{KEY_PREFIX}{previous}"));
+        let mut conn = self.shared.manager.clone();
+        let result = tokio::time::timeout(OP_TIMEOUT, pipe.query_async::<(i64, Option<i64>)>(&mut conn)).await;
+        self.settle(result).map(|(current, previous)| (current, previous.unwrap_or(0)))
+    }
+
     /// Deletes our keys matching `pattern` and tells the other replicas; returns
     /// how many keys were deleted (0 while Redis is down: it is flushed on recovery).
     pub(super) async fn invalidate(&self, pattern: &str) -> u64 {

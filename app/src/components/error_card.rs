@@ -14,7 +14,7 @@ fn friendly(error: &AppError) -> Msg {
         | AppError::PayloadTooLarge { .. }
         | AppError::UnsupportedMediaType { .. }
         | AppError::MethodNotAllowed => Msg::ErrorValidation,
-        AppError::Unauthorized => Msg::ErrorUnauthorized,
+        AppError::Unauthorized | AppError::InvalidCredentials | AppError::TotpRequired => Msg::ErrorUnauthorized,
         AppError::Forbidden => Msg::ErrorForbidden,
         AppError::NotFound { .. } => Msg::ErrorNotFound,
         AppError::Conflict { .. } | AppError::IdempotencyInProgress => Msg::ErrorConflict,

@@ -11,11 +11,7 @@ const EVERY: Duration = Duration::from_secs(15);
 
 /// Runs forever.
 pub async fn run(state: AppState) {
-    let mut tick = tokio::time::interval(EVERY);
-    loop {
-        tick.tick().await;
-        once(&state).await;
-    }
+    super::every(EVERY, || once(&state)).await;
 }
 
 /// One refresh (a count over a partial index: cheap at any size).

@@ -54,7 +54,7 @@ async fn handle(
     next: Next,
 ) -> Result<Response> {
     let key = validate_key(&raw_key)?;
-    let scope = caller_scope(request.headers());
+    let scope = caller_scope(request.extensions().get::<app::auth::Caller>());
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, limits.body_bytes)
         .await
@@ -142,23 +142,10 @@ fn validate_key(value: &HeaderValue) -> Result<&str> {
     }
 }
 
-/// Whose key it is: a digest of the credentials the caller presented, so two
-/// callers' keys never collide (and no credential is stored), or `anonymous`.
-fn caller_scope(headers: &HeaderMap) -> String {
-    let credentials = [header::AUTHORIZATION, HeaderName::from_static("x-api-key")]
-        .iter()
-        .filter_map(|name| headers.get(name))
-        .map(|v| v.as_bytes().to_vec())
-        .collect::<Vec<_>>();
-    if credentials.is_empty() {
-        return "anonymous".to_owned();
-    }
-    let mut digest = Sha256::new();
-    for c in credentials {
-        digest.update(&c);
-        digest.update(b"\n");
-    }
-    format!("credential:{:x}", digest.finalize())
+/// Whose key it is: the account or API key the authentication middleware
+/// found, so two callers' keys never collide; `anonymous` for public routes.
+fn caller_scope(caller: Option<&app::auth::Caller>) -> String {
+    caller.and_then(|c| c.principal.as_ref()).map_or_else(|| "anonymous".to_owned(), |p| p.rate_key())
 }
 
 /// What makes two requests "the same": method, path and query, body type, body.
@@ -185,15 +172,25 @@ mod tests {
     }
 
     #[test]
-    fn different_credentials_get_different_scopes() {
-        let mut a = HeaderMap::new();
-        a.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer a"));
-        let mut b = HeaderMap::new();
-        b.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer b"));
-        assert_ne!(caller_scope(&a), caller_scope(&b));
-        assert_eq!(caller_scope(&a), caller_scope(&a.clone()));
-        assert_eq!(caller_scope(&HeaderMap::new()), "anonymous");
-        assert!(!caller_scope(&a).contains("Bearer"));
+    fn different_callers_get_different_scopes() {
+        use app::auth::{Caller, Principal, Via};
+        use app::model::Role;
+        let caller = |via: Via, id| Caller {
+            principal: Some(Principal {
+                account_id: Some(id),
+                name: "x".into(),
+                role: Role::Admin,
+                scopes: vec![],
+                via,
+            }),
+            ..Caller::default()
+        };
+        let a = caller(Via::Session { id: "s1".into() }, 1);
+        let b = caller(Via::Session { id: "s2".into() }, 2);
+        let key = caller(Via::ApiKey { id: 1 }, 1);
+        assert_ne!(caller_scope(Some(&a)), caller_scope(Some(&b)));
+        assert_ne!(caller_scope(Some(&a)), caller_scope(Some(&key)));
+        assert_eq!(caller_scope(None), "anonymous");
     }
 
     #[test]

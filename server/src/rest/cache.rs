@@ -1,7 +1,9 @@
 //! The cache at the seed's paths: `GET /api/cache/status`, `POST /api/cache/invalidate`.
 
+use app::auth::Caller;
 use app::cache::CacheStatus;
 use app::error::{Envelope, Result};
+use app::model::Role;
 use app::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -18,9 +20,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Backend, connection, keys and hit rate.
-#[utoipa::path(get, path = "/api/cache/status", tag = "cache", responses((status = 200, body = CacheStatus)))]
-async fn get_cache_status(State(state): State<AppState>) -> Json<CacheStatus> {
-    Json(state.cache.status().await)
+#[utoipa::path(get, path = "/api/cache/status", tag = "cache", responses((status = 200, body = CacheStatus), (status = 401, body = Envelope)))]
+async fn get_cache_status(caller: Caller, State(state): State<AppState>) -> Result<Json<CacheStatus>> {
+    caller.require(Role::Viewer)?;
+    Ok(Json(state.cache.status().await))
 }
 
 /// Body of `POST /api/cache/invalidate` (may be empty).
@@ -45,13 +48,24 @@ struct Invalidated {
     path = "/api/cache/invalidate",
     tag = "cache",
     request_body(content = Option<InvalidateRequest>, content_type = "application/json"),
-    responses((status = 200, body = Invalidated), (status = 400, body = Envelope))
+    responses((status = 200, body = Invalidated), (status = 400, body = Envelope), (status = 403, body = Envelope))
 )]
 async fn invalidate_cache(
+    caller: Caller,
     State(state): State<AppState>,
     OptionalJson(request): OptionalJson<InvalidateRequest>,
 ) -> Result<Json<Invalidated>> {
+    caller.require(Role::Editor)?;
     let pattern = request.pattern.unwrap_or_else(|| "*".to_owned());
     let invalidated = state.cache.invalidate(Some(&pattern)).await?;
+    app::services::audit::record(
+        &state,
+        &caller,
+        "cache.invalidate",
+        Some(&pattern),
+        true,
+        Some(serde_json::json!({ "invalidated": invalidated })),
+    )
+    .await?;
     Ok(Json(Invalidated { pattern, invalidated }))
 }

@@ -3,8 +3,10 @@
 //! Each route parses the view query ([`ViewQuery`]) as the server functions do
 //! and calls the same service.
 
+use app::auth::Caller;
 use app::error::{Envelope, Result};
 use app::model::range::{ViewQuery, Zone};
+use app::model::Role;
 use app::model::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
 };
@@ -55,7 +57,12 @@ impl ZoneQuery {
     params(ZoneQuery),
     responses((status = 200, body = DashboardStats), (status = 400, body = Envelope), (status = 503, body = Envelope))
 )]
-async fn get_stats(State(state): State<AppState>, Query(query): Query<ZoneQuery>) -> Result<Json<DashboardStats>> {
+async fn get_stats(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<ZoneQuery>,
+) -> Result<Json<DashboardStats>> {
+    caller.require(Role::Viewer)?;
     Ok(Json(dashboard::stats(&state, query.zone()?).await?))
 }
 
@@ -83,7 +90,12 @@ struct GrowthQuery {
     params(GrowthQuery),
     responses((status = 200, body = UserGrowth), (status = 400, body = Envelope))
 )]
-async fn get_user_growth(State(state): State<AppState>, Query(q): Query<GrowthQuery>) -> Result<Json<UserGrowth>> {
+async fn get_user_growth(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(q): Query<GrowthQuery>,
+) -> Result<Json<UserGrowth>> {
+    caller.require(Role::Viewer)?;
     let (mut range, zone) = ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz }.parse()?;
     if let Some(days) = q.days {
         range = dashboard::days_query(days, zone, state.clock.now())?;
@@ -98,7 +110,8 @@ async fn get_user_growth(State(state): State<AppState>, Query(q): Query<GrowthQu
     tag = "dashboard",
     responses((status = 200, body = UsersByType), (status = 503, body = Envelope))
 )]
-async fn get_users_by_type(State(state): State<AppState>) -> Result<Json<UsersByType>> {
+async fn get_users_by_type(caller: Caller, State(state): State<AppState>) -> Result<Json<UsersByType>> {
+    caller.require(Role::Viewer)?;
     Ok(Json(dashboard::stats(&state, Zone::default()).await?.users_by_type))
 }
 
@@ -110,7 +123,12 @@ async fn get_users_by_type(State(state): State<AppState>) -> Result<Json<UsersBy
     params(ViewQuery),
     responses((status = 200, body = ActivitySeries), (status = 400, body = Envelope))
 )]
-async fn get_activity(State(state): State<AppState>, Query(view): Query<ViewQuery>) -> Result<Json<ActivitySeries>> {
+async fn get_activity(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(view): Query<ViewQuery>,
+) -> Result<Json<ActivitySeries>> {
+    caller.require(Role::Viewer)?;
     let (range, zone) = view.parse()?;
     Ok(Json(dashboard::activity_series(&state, &range, zone).await?))
 }
@@ -124,9 +142,11 @@ async fn get_activity(State(state): State<AppState>, Query(view): Query<ViewQuer
     responses((status = 200, body = ActivityHeatmap), (status = 400, body = Envelope))
 )]
 async fn get_activity_heatmap(
+    caller: Caller,
     State(state): State<AppState>,
     Query(view): Query<ViewQuery>,
 ) -> Result<Json<ActivityHeatmap>> {
+    caller.require(Role::Viewer)?;
     let (range, zone) = view.parse()?;
     Ok(Json(dashboard::activity_heatmap(&state, &range, zone).await?))
 }
@@ -138,7 +158,8 @@ async fn get_activity_heatmap(
     tag = "dashboard",
     responses((status = 200, body = ProblemMatrix), (status = 503, body = Envelope))
 )]
-async fn get_problems(State(state): State<AppState>) -> Result<Json<ProblemMatrix>> {
+async fn get_problems(caller: Caller, State(state): State<AppState>) -> Result<Json<ProblemMatrix>> {
+    caller.require(Role::Viewer)?;
     Ok(Json(dashboard::problem_matrix(&state).await?))
 }
 
@@ -157,7 +178,12 @@ struct CountriesBody {
     params(ZoneQuery),
     responses((status = 200, body = CountriesBody), (status = 400, body = Envelope), (status = 503, body = Envelope))
 )]
-async fn list_countries(State(state): State<AppState>, Query(query): Query<ZoneQuery>) -> Result<Json<CountriesBody>> {
+async fn list_countries(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<ZoneQuery>,
+) -> Result<Json<CountriesBody>> {
+    caller.require(Role::Viewer)?;
     Ok(Json(CountriesBody { countries: dashboard::countries(&state, query.zone()?).await? }))
 }
 
@@ -184,6 +210,11 @@ struct FeedBody {
     params(FeedQuery),
     responses((status = 200, body = FeedBody), (status = 400, body = Envelope))
 )]
-async fn list_recent_activity(State(state): State<AppState>, Query(q): Query<FeedQuery>) -> Result<Json<FeedBody>> {
+async fn list_recent_activity(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(q): Query<FeedQuery>,
+) -> Result<Json<FeedBody>> {
+    caller.require(Role::Viewer)?;
     Ok(Json(FeedBody { activities: dashboard::recent_activity(&state, q.limit.unwrap_or(20)).await? }))
 }

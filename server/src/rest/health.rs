@@ -1,6 +1,7 @@
 //! Liveness (`/healthz`), readiness (`/ready`) and health with dependencies
 //! (`/health`), per SPEC §5.9.
 
+use app::auth::Caller;
 use app::error::AppError;
 use app::model::{HealthReport, HealthStatus};
 use app::observability::health;
@@ -49,16 +50,16 @@ async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> 
 }
 
 /// Health with each dependency's state and response time (the seed's shape);
-/// 503 when unhealthy. Dependency details only where the operator allows them
-/// (`HEALTH_DETAILS`).
+/// 503 when unhealthy. Dependency details for signed-in callers, or for anyone
+/// where the operator allows it (`HEALTH_DETAILS`).
 #[utoipa::path(
     get,
     path = "/health",
     tag = "operations",
     responses((status = 200, body = HealthReport), (status = 503, body = HealthReport))
 )]
-async fn get_health(State(state): State<AppState>) -> Response {
-    let report = health::report(&state, state.ops.health_details).await;
+async fn get_health(caller: Caller, State(state): State<AppState>) -> Response {
+    let report = health::report(&state, state.ops.health_details || caller.principal.is_some()).await;
     let status = match report.status {
         HealthStatus::Unhealthy => StatusCode::SERVICE_UNAVAILABLE,
         HealthStatus::Healthy | HealthStatus::Degraded => StatusCode::OK,

@@ -20,12 +20,20 @@ use utoipa::{Modify, OpenApi};
         title = "DreamSeed Admin API",
         description = "Operations and analytics of the DreamSeed education platform. Every error is the envelope \
                        `{\"success\": false, \"error\": {\"code\", \"message\", \"details\", \"trace_id\", \"timestamp\"}}`. \
-                       POST, PUT and PATCH accept an `Idempotency-Key` header.",
+                       POST, PUT and PATCH accept an `Idempotency-Key` header. Every route but login, refresh and \
+                       the health probes needs a credential: `Authorization: Bearer` with an API key (`ds_…`) or \
+                       a JWT access token, or the browser's session cookie. Limit: 100 requests a minute per \
+                       account or key (429 with `Retry-After`).",
     ),
     tags(
         (name = "dashboard", description = "The dashboard's figures"),
         (name = "cache", description = "The two-layer cache"),
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Login, token refresh and logout for API clients"),
+        (name = "accounts", description = "The people who sign in (admins)"),
+        (name = "api-keys", description = "Keys for scripts and the platform's backend (owners and admins)"),
+        (name = "audit", description = "Every write and login attempt (admins)"),
+        (name = "events", description = "Event ingestion from the platform's backend"),
     ),
     modifiers(&Security),
 )]
@@ -36,6 +44,15 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, openapi: &mut Document) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("an API key (ds_…) or a JWT access token from /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
         components.add_security_scheme(
             "metrics_token",
             SecurityScheme::Http(

@@ -6,7 +6,9 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
+use app::auth::Caller;
 use app::live::LiveEvent;
+use app::model::Role;
 use app::observability::events;
 use app::state::AppState;
 use axum::extract::State;
@@ -43,7 +45,11 @@ impl Drop for Opened {
     tag = "live",
     responses((status = 200, description = "Server-Sent Events", content_type = "text/event-stream", body = String))
 )]
-async fn stream(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn stream(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> app::error::Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    caller.require(Role::Viewer)?;
     let client = app::trace::current().unwrap_or_default();
     events::sse_opened(&client, "/api/v1/stream");
     let opened = Opened { client, since: Instant::now() };
@@ -62,5 +68,5 @@ async fn stream(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
         };
         Some((Ok(Event::default().event(event.name()).data(data)), (receiver, opened)))
     });
-    Sse::new(stream::StreamExt::chain(hello, events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream::StreamExt::chain(hello, events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

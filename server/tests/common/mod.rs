@@ -4,6 +4,11 @@
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use app::auth::SecuritySettings;
+use app::db::Ts;
+use app::model::Role;
 
 use app::countries::CountryIndex;
 use app::db::Db;
@@ -103,23 +108,123 @@ pub fn test_countries() -> CountryIndex {
     .expect("test country index")
 }
 
-/// Test state over `db`: in-process cache, system clock, health details shown.
+/// Test state over `db`: in-process cache, system clock, health details shown,
+/// a rate limit no test reaches by accident, and client addresses taken from
+/// `X-Forwarded-For` (so tests can play several clients).
 pub fn state(db: &Db) -> AppState {
     let addr = "127.0.0.1:0".parse().unwrap();
     let leptos_options =
         server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options");
-    AppState::new(leptos_options, db.clone(), test_countries())
+    let mut security = SecuritySettings::new(b"test secret key, at least 32 bytes long");
+    security.rate_limit_per_minute = 1_000_000;
+    security.trust_forwarded_for = true;
+    AppState { security: Arc::new(security), ..AppState::new(leptos_options, db.clone(), test_countries()) }
+}
+
+/// The application over `state`, as `dreamseed serve` builds it, calling as
+/// the harness's admin API key unless a request brings its own credentials.
+pub fn app(state: AppState) -> Router {
+    let db = state.db.clone();
+    authed(server::app(state), &db)
 }
 
 /// The application router over `db`, as `dreamseed serve` builds it, with the
-/// system clock.
+/// system clock, calling as an admin (see [`app`]).
 pub fn router(db: &Db) -> Router {
-    server::app(state(db))
+    app(state(db))
 }
 
 /// The application router over `db` with `clock` as its notion of now.
 pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
-    server::app(AppState { clock, ..state(db) })
+    app(AppState { clock, ..state(db) })
+}
+
+/// The application with no credentials added: what an anonymous client meets.
+pub fn anonymous_router(db: &Db) -> Router {
+    server::app(state(db))
+}
+
+/// The harness's admin account (created once per database).
+pub async fn harness_admin(db: &Db) -> i64 {
+    const EMAIL: &str = "harness-admin@test.local";
+    if let Some(account) = app::db::accounts::by_email(db, EMAIL).await.expect("look up the harness admin") {
+        return account.id;
+    }
+    // Never used to log in: no need to pay for a real hash.
+    app::db::accounts::insert(db, EMAIL, "unusable", Role::Admin, Ts::now()).await.unwrap_or_default()
+}
+
+/// A new API key of `role` (with `scopes`) made by the harness admin.
+pub async fn api_key(db: &Db, role: Role, scopes: &str) -> String {
+    let creator = harness_admin(db).await;
+    let (key, prefix) = app::auth::tokens::new_api_key();
+    let now = Ts::now();
+    app::db::api_keys::insert(
+        db,
+        &app::db::api_keys::NewKey {
+            name: "test",
+            prefix: &prefix,
+            key_hash: &app::auth::tokens::digest(&key),
+            role,
+            scopes,
+            created_by: creator,
+            now,
+            expires_at: Ts::from_secs(now.secs() + 90 * 86_400),
+        },
+    )
+    .await
+    .expect("create an API key");
+    key
+}
+
+/// The harness's own admin key: the same for every router over a database, so
+/// routers made at different times (a "restart") are the same caller.
+const HARNESS_KEY: &str = "ds_harness-key-harness-key-harness-key-harness";
+
+/// Makes sure [`HARNESS_KEY`] exists in `db` (best effort: over a database that
+/// is gone the key is simply presented and the lookup fails as it would).
+async fn ensure_harness_key(db: &Db) {
+    let digest = app::auth::tokens::digest(HARNESS_KEY);
+    if let Ok(None) = app::db::api_keys::authenticate(db, &digest, Ts::now()).await {
+        let creator = harness_admin(db).await;
+        let now = Ts::now();
+        let _ = app::db::api_keys::insert(
+            db,
+            &app::db::api_keys::NewKey {
+                name: "harness",
+                prefix: &HARNESS_KEY[..11],
+                key_hash: &digest,
+                role: Role::Admin,
+                scopes: "ingest",
+                created_by: creator,
+                now,
+                expires_at: Ts::from_secs(now.secs() + 3650 * 86_400),
+            },
+        )
+        .await;
+    }
+}
+
+/// Wraps `router` so requests without credentials (and without
+/// `x-test-anonymous`) carry the harness's admin API key.
+pub fn authed(router: Router, db: &Db) -> Router {
+    let db = db.clone();
+    let ready = Arc::new(tokio::sync::OnceCell::<()>::new());
+    router.layer(axum::middleware::from_fn(move |mut request: Request<Body>, next: axum::middleware::Next| {
+        let db = db.clone();
+        let ready = ready.clone();
+        async move {
+            let h = request.headers();
+            let session = h.get_all("cookie").iter().any(|v| v.to_str().is_ok_and(|c| c.contains("ds_session=")));
+            let bare =
+                !session && ["authorization", "x-api-key", "x-test-anonymous"].iter().all(|n| !h.contains_key(*n));
+            if bare {
+                ready.get_or_init(|| ensure_harness_key(&db)).await;
+                request.headers_mut().insert("authorization", format!("Bearer {HARNESS_KEY}").parse().unwrap());
+            }
+            next.run(request).await
+        }
+    }))
 }
 
 /// A response, read whole.

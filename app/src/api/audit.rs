@@ -1,0 +1,15 @@
+//! Server function for the audit log page (admins).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{AuditPage, AuditQuery};
+
+/// A page of audit records, newest first.
+#[server(prefix = "/api/fn", endpoint = "audit_list")]
+pub async fn list_audit(
+    /// Filters and paging.
+    query: AuditQuery,
+) -> Result<AuditPage, AppError> {
+    crate::services::audit::list(&super::state()?, &super::caller(), &query).await
+}

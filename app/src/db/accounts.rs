@@ -1,0 +1,129 @@
+//! Queries on `accounts`: the people who sign in to DreamSeed Admin.
+
+use super::{on_db, Db, Ts};
+use crate::error::{AppError, Result};
+use crate::model::{Account, AccountStatus, Role};
+
+/// An account as stored (with its secrets: never leaves the server).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountRow {
+    /// Its id.
+    pub id: i64,
+    /// Lower-case e-mail.
+    pub email: String,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// `viewer` … `admin`.
+    pub role: String,
+    /// `active` or `disabled`.
+    pub status: String,
+    /// The TOTP secret (base32), once enrolment started.
+    pub totp_secret: Option<String>,
+    /// Whether the second factor is required.
+    pub totp_enabled: bool,
+    /// When it was created.
+    pub created_at: Ts,
+    /// Its last successful login.
+    pub last_login_at: Option<Ts>,
+}
+
+impl AccountRow {
+    /// The role (an unknown stored value reads as the weakest).
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+
+    /// Whether it may sign in.
+    pub fn is_active(&self) -> bool {
+        self.status == AccountStatus::Active.as_str()
+    }
+
+    /// The account as the API shows it.
+    pub fn to_model(&self) -> Account {
+        Account {
+            id: self.id,
+            email: self.email.clone(),
+            role: self.role(),
+            status: AccountStatus::parse(&self.status).unwrap_or(AccountStatus::Disabled),
+            totp_enabled: self.totp_enabled,
+            created_at: self.created_at.0,
+            last_login_at: self.last_login_at.map(|t| t.0),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, email, password_hash, role, status, totp_secret, totp_enabled, created_at, last_login_at";
+
+/// The account with this (lower-case) e-mail.
+pub async fn by_email(db: &Db, email: &str) -> Result<Option<AccountRow>> {
+    let sql = format!("select {COLUMNS} from accounts where email = $1");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(email).fetch_optional(pool).await?))
+}
+
+/// The account with this id.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<AccountRow>> {
+    let sql = format!("select {COLUMNS} from accounts where id = $1");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?))
+}
+
+/// Every account, oldest first (a handful: the platform's staff).
+pub async fn list(db: &Db) -> Result<Vec<AccountRow>> {
+    let sql = format!("select {COLUMNS} from accounts order by id");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
+}
+
+/// How many accounts exist.
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(on_db!(db, pool => sqlx::query_scalar("select count(*) from accounts").fetch_one(pool).await?))
+}
+
+/// How many active admins exist (the last one may not be demoted or disabled).
+pub async fn count_active_admins(db: &Db) -> Result<i64> {
+    const SQL: &str = "select count(*) from accounts where role = 'admin' and status = 'active'";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}
+
+/// Creates an account; returns its id. A taken e-mail is a 409.
+pub async fn insert(db: &Db, email: &str, password_hash: &str, role: Role, now: Ts) -> Result<i64> {
+    const SQL: &str = "insert into accounts (email, password_hash, role, status, created_at, updated_at) \
+        values ($1, $2, $3, 'active', $4, $4) returning id";
+    on_db!(db, pool => sqlx::query_scalar(SQL)
+        .bind(email).bind(password_hash).bind(role.as_str()).bind(now)
+        .fetch_one(pool).await)
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => AppError::Conflict { message: format!("an account for {email} already exists") },
+        other => other,
+    })
+}
+
+/// Sets the role and/or status; returns whether the account exists.
+pub async fn update(db: &Db, id: i64, role: Option<Role>, status: Option<AccountStatus>, now: Ts) -> Result<bool> {
+    const SQL: &str = "update accounts set role = coalesce($2, role), status = coalesce($3, status), \
+        updated_at = $4 where id = $1";
+    let role = role.map(Role::as_str);
+    let status = status.map(AccountStatus::as_str);
+    Ok(on_db!(db, pool => sqlx::query(SQL).bind(id).bind(role).bind(status).bind(now)
+        .execute(pool).await?.rows_affected())
+        == 1)
+}
+
+/// Replaces the password hash.
+pub async fn set_password(db: &Db, id: i64, password_hash: &str, now: Ts) -> Result<()> {
+    const SQL: &str = "update accounts set password_hash = $2, updated_at = $3 where id = $1";
+    on_db!(db, pool => sqlx::query(SQL).bind(id).bind(password_hash).bind(now).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Sets the TOTP secret and whether it is required.
+pub async fn set_totp(db: &Db, id: i64, secret: Option<&str>, enabled: bool, now: Ts) -> Result<()> {
+    const SQL: &str = "update accounts set totp_secret = $2, totp_enabled = $3, updated_at = $4 where id = $1";
+    on_db!(db, pool => sqlx::query(SQL).bind(id).bind(secret).bind(enabled).bind(now).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Notes a successful login.
+pub async fn touch_login(db: &Db, id: i64, now: Ts) -> Result<()> {
+    const SQL: &str = "update accounts set last_login_at = $2 where id = $1";
+    on_db!(db, pool => sqlx::query(SQL).bind(id).bind(now).execute(pool).await.map(|_| ())?);
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `/settings`: one's own account (password, two-factor sign-in) for everyone;
+//! API keys for owners and admins; accounts for admins. A section the role
+//! cannot use is not rendered at all (the server refuses its calls anyway).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::who_am_i;
+use crate::components::accounts_panel::AccountsPanel;
+use crate::components::api_keys_panel::ApiKeysPanel;
+use crate::components::error_card::ErrorCard;
+use crate::components::panel::Panel;
+use crate::components::password_form::PasswordForm;
+use crate::components::totp_panel::TotpPanel;
+use crate::i18n::{role_name, t, Msg};
+use crate::model::Role;
+use crate::session::{use_current_user, user_can};
+use crate::use_lang;
+
+/// The settings page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = use_current_user();
+    // Whether two-factor sign-in is on is not in the page's session data.
+    let account = Resource::new(|| (), |_| who_am_i());
+    let facts = user.map(|user| {
+        view! {
+            <dl class="facts" data-testid="my-account">
+                <div>
+                    <dt>{t(lang, Msg::Email)}</dt>
+                    <dd>{user.email}</dd>
+                </div>
+                <div>
+                    <dt>{t(lang, Msg::RoleLabel)}</dt>
+                    <dd>{role_name(lang, user.role)}</dd>
+                </div>
+            </dl>
+        }
+    });
+    let totp = move || {
+        Suspend::new(async move {
+            match account.await {
+                Ok(me) => view! { <TotpPanel enabled=me.account.is_some_and(|a| a.totp_enabled) /> }.into_any(),
+                Err(error) => {
+                    view! { <ErrorCard error on_retry=Callback::new(move |_| account.refetch()) /> }.into_any()
+                }
+            }
+        })
+    };
+    let api_keys = user_can(Role::Owner).then(|| {
+        view! {
+            <Panel id="api-keys-title" title=t(lang, Msg::ApiKeys)>
+                <ApiKeysPanel />
+            </Panel>
+        }
+    });
+    let accounts = user_can(Role::Admin).then(|| {
+        view! {
+            <Panel id="accounts-title" title=t(lang, Msg::Accounts)>
+                <AccountsPanel />
+            </Panel>
+        }
+    });
+
+    view! {
+        <Title text=format!("{} · DreamSeed Admin", t(lang, Msg::SettingsTitle)) />
+        <h1 class="page-title">{t(lang, Msg::SettingsTitle)}</h1>
+        <div class="settings">
+            <Panel id="my-account-title" title=t(lang, Msg::MyAccount)>
+                {facts}
+                <h3 class="section-title">{t(lang, Msg::ChangePassword)}</h3>
+                <PasswordForm />
+                <h3 class="section-title">{t(lang, Msg::TwoFactor)}</h3>
+                <Transition fallback=|| view! { <div class="skeleton block-skeleton" aria-hidden="true"></div> }>
+                    {totp}
+                </Transition>
+            </Panel>
+            {api_keys}
+            {accounts}
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! Accounts (admins): `GET/POST /api/v1/accounts`, `GET/PATCH /api/v1/accounts/{id}`.
+
+use app::auth::Caller;
+use app::error::{Envelope, Result};
+use app::model::{Account, AccountUpdate, NewAccount};
+use app::services::accounts;
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Json;
+
+/// The account routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_accounts, create_account)).routes(routes!(get_account, update_account))
+}
+
+/// Every account (admins).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    responses((status = 200, body = Vec<Account>), (status = 401, body = Envelope), (status = 403, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn list_accounts(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<Account>>> {
+    Ok(axum::Json(accounts::list(&state, &caller).await?))
+}
+
+/// Creates an account (admins). The password must be 8+ characters and not a common one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    request_body = NewAccount,
+    responses(
+        (status = 201, body = Account),
+        (status = 400, body = Envelope),
+        (status = 403, body = Envelope),
+        (status = 409, body = Envelope)
+    ),
+    security(("bearer" = []))
+)]
+async fn create_account(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(new): Json<NewAccount>,
+) -> Result<(StatusCode, axum::Json<Account>)> {
+    Ok((StatusCode::CREATED, axum::Json(accounts::create(&state, &caller, &new).await?)))
+}
+
+/// One account (admins; anyone for their own).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{id}",
+    tag = "accounts",
+    params(("id" = i64, Path, description = "The account's id")),
+    responses((status = 200, body = Account), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn get_account(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<Account>> {
+    Ok(axum::Json(accounts::get(&state, &caller, id).await?))
+}
+
+/// Changes an account's role or status (admins); effective on its next request.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/accounts/{id}",
+    tag = "accounts",
+    params(("id" = i64, Path, description = "The account's id")),
+    request_body = AccountUpdate,
+    responses(
+        (status = 200, body = Account),
+        (status = 400, body = Envelope),
+        (status = 403, body = Envelope),
+        (status = 404, body = Envelope),
+        (status = 422, description = "the last active admin", body = Envelope)
+    ),
+    security(("bearer" = []))
+)]
+async fn update_account(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(change): Json<AccountUpdate>,
+) -> Result<axum::Json<Account>> {
+    Ok(axum::Json(accounts::update(&state, &caller, id, &change).await?))
+}

@@ -1,0 +1,64 @@
+//! API keys (owners and admins): `GET/POST /api/v1/api-keys`, `DELETE /api/v1/api-keys/{id}`.
+
+use app::auth::Caller;
+use app::error::{Envelope, Result};
+use app::model::{ApiKey, CreatedApiKey, NewApiKey};
+use app::services::api_keys;
+use app::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Json;
+
+/// The API-key routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_api_keys, create_api_key)).routes(routes!(revoke_api_key))
+}
+
+/// Every key (never the secrets).
+#[utoipa::path(
+    get,
+    path = "/api/v1/api-keys",
+    tag = "api-keys",
+    responses((status = 200, body = Vec<ApiKey>), (status = 401, body = Envelope), (status = 403, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn list_api_keys(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<ApiKey>>> {
+    Ok(axum::Json(api_keys::list(&state, &caller).await?))
+}
+
+/// Creates a key; the answer holds the key itself, the only time it is shown.
+#[utoipa::path(
+    post,
+    path = "/api/v1/api-keys",
+    tag = "api-keys",
+    request_body = NewApiKey,
+    responses((status = 201, body = CreatedApiKey), (status = 400, body = Envelope), (status = 403, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn create_api_key(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(new): Json<NewApiKey>,
+) -> Result<(StatusCode, axum::Json<CreatedApiKey>)> {
+    Ok((StatusCode::CREATED, axum::Json(api_keys::create(&state, &caller, &new).await?)))
+}
+
+/// Revokes a key: requests with it get 401 from now on.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/api-keys/{id}",
+    tag = "api-keys",
+    params(("id" = i64, Path, description = "The key's id")),
+    responses((status = 200, body = ApiKey), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn revoke_api_key(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ApiKey>> {
+    Ok(axum::Json(api_keys::revoke(&state, &caller, id).await?))
+}

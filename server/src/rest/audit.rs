@@ -1,0 +1,34 @@
+//! The audit log (admins): `GET /api/v1/audit-log`.
+
+use app::auth::Caller;
+use app::error::{Envelope, Result};
+use app::model::{AuditPage, AuditQuery};
+use app::services::audit;
+use app::state::AppState;
+use axum::extract::State;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Query;
+
+/// The audit routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit_log))
+}
+
+/// Records newest first, filtered; page with `before`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit-log",
+    tag = "audit",
+    params(AuditQuery),
+    responses((status = 200, body = AuditPage), (status = 400, body = Envelope), (status = 403, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn list_audit_log(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<AuditQuery>,
+) -> Result<axum::Json<AuditPage>> {
+    Ok(axum::Json(audit::list(&state, &caller, &query).await?))
+}

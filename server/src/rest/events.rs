@@ -1,0 +1,46 @@
+//! Event ingestion (SPEC §5.6): `POST /api/v1/events`, for API keys with the
+//! `ingest` scope. Honours `Idempotency-Key` (the middleware), so a retried
+//! batch is written once.
+
+use app::auth::Caller;
+use app::error::{Envelope, Result};
+use app::model::{EventBatch, IngestResult};
+use app::services::ingest;
+use app::state::AppState;
+use axum::extract::State;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Json;
+
+/// The ingestion route.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(post_events))
+}
+
+/// Writes a batch of up to 1,000 `user_upsert` and `activity` events: the valid
+/// ones in one transaction; the others come back in `errors` with their index.
+/// 400 when no event is valid.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events",
+    tag = "events",
+    request_body = EventBatch,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried batch safe")),
+    responses(
+        (status = 200, body = IngestResult),
+        (status = 400, body = Envelope),
+        (status = 401, body = Envelope),
+        (status = 403, description = "the key lacks the ingest scope", body = Envelope),
+        (status = 413, body = Envelope),
+        (status = 429, body = Envelope)
+    ),
+    security(("bearer" = []))
+)]
+async fn post_events(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(batch): Json<EventBatch>,
+) -> Result<axum::Json<IngestResult>> {
+    Ok(axum::Json(ingest::ingest(&state, &caller, &batch).await?))
+}

@@ -1,0 +1,240 @@
+//! The authorization matrix (SPEC §4): every REST route, every server function
+//! and every page, called by an anonymous client, a person of each role (a
+//! browser session) and an API key of each role (plus an ingest key), against
+//! the status each must get. The routes come from the application itself (the
+//! OpenAPI document, the server-function registry, the page routes), so a new
+//! route without a row here fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use app::auth::Caller;
+use app::db::Db;
+use app::model::Role;
+use app::services::auth::{start_session, LoginKind};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use tower::ServiceExt;
+
+/// Who calls, in the order of each row's expectation string.
+const WHO: [&str; 10] = [
+    "anonymous",
+    "viewer",
+    "editor",
+    "owner",
+    "admin",
+    "key:viewer",
+    "key:editor",
+    "key:owner",
+    "key:admin",
+    "key:ingest",
+];
+
+/// `A` allowed (not 401/403, below 500), `U` 401, `F` 403, `R` 303 to the
+/// login page, `P` public (anything below 500 but 403), `X` any status below
+/// 500 (routes with their own guard).
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    body: &'static str,
+    expect: &'static str,
+}
+
+const fn row(method: &'static str, path: &'static str, body: &'static str, expect: &'static str) -> Row {
+    Row { method, path, body, expect }
+}
+
+const READ: &str = "UAAAAAAAAA";
+const PUBLIC: &str = "PPPPPPPPPP";
+const PAGE: &str = "RAAAAAAAAA";
+const EDITOR: &str = "UFAAAFAAAF";
+const PEOPLE: &str = "UAAAAFFFFF";
+const OWNER_PEOPLE: &str = "UFFAAFFFFF";
+const ADMIN_PEOPLE: &str = "UFFFAFFFFF";
+
+/// Every route. JSON bodies for REST, form bodies for server functions; the
+/// bodies are valid enough that the role check, not parsing, decides.
+const ROWS: &[Row] = &[
+    // Operations.
+    row("GET", "/healthz", "", PUBLIC),
+    row("GET", "/ready", "", PUBLIC),
+    row("GET", "/health", "", PUBLIC),
+    row("GET", "/metrics", "", "XXXXXXXXXX"),
+    // Dashboard (REST).
+    row("GET", "/api/dashboard/stats", "", READ),
+    row("GET", "/api/dashboard/user-growth", "", READ),
+    row("GET", "/api/dashboard/users-by-type", "", READ),
+    row("GET", "/api/dashboard/activity", "", READ),
+    row("GET", "/api/dashboard/activity-heatmap", "", READ),
+    row("GET", "/api/dashboard/problems", "", READ),
+    row("GET", "/api/dashboard/countries", "", READ),
+    row("GET", "/api/dashboard/recent-activity", "", READ),
+    row("GET", "/api/v1/stream", "", READ),
+    row("GET", "/api/cache/status", "", READ),
+    row("POST", "/api/cache/invalidate", r#"{"pattern":"nothing-matches*"}"#, EDITOR),
+    row("GET", "/api/openapi.json", "", READ),
+    row("GET", "/api/docs", "", READ),
+    // Authentication.
+    row("POST", "/api/v1/auth/login", r#"{"email":"nobody@example.com","password":"wrong password"}"#, PUBLIC),
+    row("POST", "/api/v1/auth/refresh", r#"{"refresh_token":"not-a-token"}"#, PUBLIC),
+    row("GET", "/api/v1/auth/me", "", READ),
+    // Accounts, keys, audit.
+    row("GET", "/api/v1/accounts", "", ADMIN_PEOPLE),
+    row("POST", "/api/v1/accounts", r#"{"email":"x@example.com","password":"p","role":"bogus"}"#, ADMIN_PEOPLE),
+    row("GET", "/api/v1/accounts/{id}", "", ADMIN_PEOPLE),
+    row("PATCH", "/api/v1/accounts/{id}", r#"{"role":"viewer"}"#, ADMIN_PEOPLE),
+    row("GET", "/api/v1/api-keys", "", OWNER_PEOPLE),
+    row("POST", "/api/v1/api-keys", r#"{"name":"","role":"viewer"}"#, OWNER_PEOPLE),
+    row("DELETE", "/api/v1/api-keys/{id}", "", OWNER_PEOPLE),
+    row("GET", "/api/v1/audit-log", "", "UFFFAFFFAF"),
+    row("POST", "/api/v1/events", r#"{"events":[]}"#, "UFFFFFFFFA"),
+    // Pages.
+    row("GET", "/", "", PAGE),
+    row("GET", "/users", "", PAGE),
+    row("GET", "/system", "", PAGE),
+    row("GET", "/settings", "", PAGE),
+    row("GET", "/audit", "", PAGE),
+    row("GET", "/login", "", PUBLIC),
+    // Server functions.
+    row("POST", "/api/fn/dashboard_stats", "view[tz]=kst", READ),
+    row("POST", "/api/fn/dashboard_user_growth", "view[tz]=kst", READ),
+    row("POST", "/api/fn/dashboard_activity", "view[tz]=kst", READ),
+    row("POST", "/api/fn/dashboard_heatmap", "view[tz]=kst", READ),
+    row("POST", "/api/fn/dashboard_countries", "view[tz]=kst", READ),
+    row("POST", "/api/fn/dashboard_problems", "", READ),
+    row("POST", "/api/fn/dashboard_recent_activity", "limit=5", READ),
+    row("POST", "/api/fn/users_list", "limit=5", READ),
+    row("POST", "/api/fn/system_status", "", READ),
+    row("POST", "/api/fn/auth_login", "email=nobody%40example.com&password=wrong+password", PUBLIC),
+    row("POST", "/api/fn/auth_me", "", READ),
+    row("POST", "/api/fn/account_change_password", "current_password=wrong+one&new_password=another+long+one", PEOPLE),
+    row("POST", "/api/fn/account_totp_begin", "", PEOPLE),
+    row("POST", "/api/fn/account_totp_confirm", "code=000000", PEOPLE),
+    row("POST", "/api/fn/account_totp_disable", "code=000000", PEOPLE),
+    row("POST", "/api/fn/accounts_list", "", ADMIN_PEOPLE),
+    row(
+        "POST",
+        "/api/fn/accounts_create",
+        "account[email]=x%40example.com&account[password]=p&account[role]=bogus",
+        ADMIN_PEOPLE,
+    ),
+    row("POST", "/api/fn/accounts_update", "id=999999&change[role]=viewer", ADMIN_PEOPLE),
+    row("POST", "/api/fn/api_keys_list", "", OWNER_PEOPLE),
+    row("POST", "/api/fn/api_keys_create", "key[name]=&key[role]=viewer", OWNER_PEOPLE),
+    row("POST", "/api/fn/api_keys_revoke", "id=999999", OWNER_PEOPLE),
+    row("POST", "/api/fn/audit_list", "query[limit]=5", "UFFFAFFFAF"),
+    // Last: these end the caller's session.
+    row("POST", "/api/v1/auth/logout", "", PEOPLE),
+    row("POST", "/api/fn/auth_logout", "", PEOPLE),
+];
+
+/// Every route the application serves, as (method, path with `{param}`s).
+fn served_routes() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    let (_, document) = server::rest::router();
+    for (path, item) in &document.paths.paths {
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if op.is_some() {
+                routes.insert((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    for extra in ["/api/openapi.json", "/api/docs"] {
+        routes.insert(("GET".into(), extra.into()));
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        routes.insert((method.as_str().to_owned(), path.to_owned()));
+    }
+    for listing in leptos_axum::generate_route_list(app::App) {
+        routes.insert(("GET".into(), listing.path().to_owned()));
+    }
+    routes
+}
+
+#[test]
+fn every_route_has_a_row_and_every_row_a_route() {
+    let served = served_routes();
+    let rows: BTreeSet<(String, String)> = ROWS.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    let missing: Vec<_> = served.difference(&rows).collect();
+    assert!(missing.is_empty(), "routes without a row in the authorization matrix: {missing:?}");
+    let stale: Vec<_> = rows.difference(&served).collect();
+    assert!(stale.is_empty(), "rows for routes the application does not serve: {stale:?}");
+    assert!(ROWS.iter().all(|r| r.expect.len() == WHO.len()), "every row names all {} callers", WHO.len());
+}
+
+/// The credential headers of each caller.
+async fn credentials(db: &Db, state: &app::state::AppState, round: usize) -> Vec<Vec<(header::HeaderName, String)>> {
+    let mut out = vec![Vec::new()];
+    for role in Role::ALL {
+        let email = format!("{}-{round}@matrix.test", role.as_str());
+        let id = app::db::accounts::insert(db, &email, "unusable", role, app::db::Ts::now()).await.unwrap();
+        let session = start_session(state, &Caller::default(), id, LoginKind::Browser).await.unwrap();
+        out.push(vec![(header::COOKIE, format!("ds_session={}", session.secret))]);
+    }
+    for (role, scopes) in
+        [(Role::Viewer, ""), (Role::Editor, ""), (Role::Owner, ""), (Role::Admin, ""), (Role::Viewer, "ingest")]
+    {
+        let key = common::api_key(db, role, scopes).await;
+        out.push(vec![(header::AUTHORIZATION, format!("Bearer {key}"))]);
+    }
+    out
+}
+
+/// The status of one call; streams are not read to their end.
+async fn status_of(app: &Router, row: &Row, headers: &[(header::HeaderName, String)]) -> (StatusCode, String) {
+    let path = row.path.replace("{id}", "999999");
+    let mut request = Request::builder().method(row.method).uri(&path);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    if !row.body.is_empty() {
+        let form = row.path.starts_with("/api/fn/");
+        let content_type = if form { "application/x-www-form-urlencoded" } else { "application/json" };
+        request = request.header(header::CONTENT_TYPE, content_type);
+    } else if row.method != "GET" && !row.path.starts_with("/api/fn/") {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+    }
+    let response = app.clone().oneshot(request.body(Body::from(row.body)).unwrap()).await.unwrap();
+    let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (response.status(), location)
+}
+
+#[tokio::test]
+async fn every_caller_gets_what_its_role_allows() {
+    let db = common::TestDb::sqlite().await;
+    let state = common::state(&db.db);
+    let app = server::app(state.clone());
+    let mut callers = credentials(&db.db, &state, 0).await;
+    let mut failures = Vec::new();
+    for (n, row) in ROWS.iter().enumerate() {
+        if row.path.ends_with("logout") {
+            // The previous logout ended these sessions: fresh ones for this row.
+            callers = credentials(&db.db, &state, n).await;
+        }
+        for (who, (expect, headers)) in WHO.iter().zip(row.expect.chars().zip(&callers)) {
+            let (status, location) = status_of(&app, row, headers).await;
+            let s = status.as_u16();
+            let ok = match expect {
+                'A' => s != 401 && s != 403 && s < 500,
+                'U' => s == 401,
+                'F' => s == 403,
+                'R' => s == 303 && location.starts_with("/login?next="),
+                'P' => s != 403 && s < 500,
+                'X' => s < 500,
+                other => panic!("unknown expectation {other}"),
+            };
+            if !ok {
+                failures.push(format!("{} {} as {who}: expected {expect}, got {s}", row.method, row.path));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
