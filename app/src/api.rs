@@ -3,9 +3,11 @@
 //! caller's role first (the services check again where they write).
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod problems;
 pub mod system;
 pub mod users;
 

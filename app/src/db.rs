@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod events;
 pub mod idempotency;
 pub mod problems;
+pub mod select;
 pub mod sessions;
 pub mod users;
 

@@ -133,7 +133,6 @@ pub enum Msg {
     SkipToContent,
     MainMenu,
     NoChange,
-    ShowingFirst,
     SignIn,
     SigningIn,
     Password,
@@ -217,6 +216,72 @@ pub enum Msg {
     OlderEntries,
     NewestEntries,
     NoAuditEntries,
+    NavActivities,
+    NavProblems,
+    Filters,
+    Search,
+    SearchUsersHint,
+    All,
+    OnlineStatus,
+    Offline,
+    CountryHint,
+    SignedUpFrom,
+    SignedUpTo,
+    SortBy,
+    SortOrder,
+    Descending,
+    Ascending,
+    ClearFilters,
+    ExportCsv,
+    NextPage,
+    FirstPage,
+    Paging,
+    UserDetailTitle,
+    UserId,
+    ActivityCount,
+    Metadata,
+    Yes,
+    No,
+    Save,
+    Saved,
+    ChangeUserType,
+    ActivityTimeline,
+    LoadMore,
+    BackToUsers,
+    ActivitiesTitle,
+    ActivityType,
+    Description,
+    NoActivitiesMatch,
+    ProblemsTitle,
+    ProblemTitle,
+    ProblemContent,
+    ProblemAnswer,
+    Subject,
+    Difficulty,
+    NotSet,
+    StatusActive,
+    StatusInactive,
+    StatusDraft,
+    Archived,
+    ShowArchived,
+    Views,
+    Attempts,
+    Solves,
+    SolveRate,
+    Updated,
+    Id,
+    NewProblem,
+    CreateProblem,
+    SelectAllOnPage,
+    NewStatus,
+    ApplyToSelected,
+    BulkChange,
+    Archive,
+    Restore,
+    ProblemStatsTitle,
+    NoProblemsMatch,
+    BackToProblems,
+    TitleLengthHint,
 }
 
 /// `msg` in `lang`.
@@ -422,8 +487,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, SkipToContent) => "Skip to content",
         (Lang::Ko, NoChange) => "변화 없음",
         (Lang::En, NoChange) => "No change",
-        (Lang::Ko, ShowingFirst) => "최근 가입한 사용자부터 표시",
-        (Lang::En, ShowingFirst) => "Newest sign-ups first",
         (Lang::Ko, SignIn) => "로그인",
         (Lang::En, SignIn) => "Sign in",
         (Lang::Ko, SigningIn) => "로그인 중…",
@@ -590,6 +653,138 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, NewestEntries) => "Newest entries",
         (Lang::Ko, NoAuditEntries) => "조건에 맞는 기록이 없습니다.",
         (Lang::En, NoAuditEntries) => "No records match.",
+        (Lang::Ko, NavActivities) => "활동",
+        (Lang::En, NavActivities) => "Activities",
+        (Lang::Ko, NavProblems) => "문제 은행",
+        (Lang::En, NavProblems) => "Problems",
+        (Lang::Ko, Filters) => "필터",
+        (Lang::En, Filters) => "Filters",
+        (Lang::Ko, Search) => "검색",
+        (Lang::En, Search) => "Search",
+        (Lang::Ko, SearchUsersHint) => "이메일 또는 사용자명의 앞부분",
+        (Lang::En, SearchUsersHint) => "The start of an e-mail or username",
+        (Lang::Ko, All) => "전체",
+        (Lang::En, All) => "All",
+        (Lang::Ko, OnlineStatus) => "접속 상태",
+        (Lang::En, OnlineStatus) => "Online status",
+        (Lang::Ko, Offline) => "미접속",
+        (Lang::En, Offline) => "Offline",
+        (Lang::Ko, CountryHint) => "두 글자 국가 코드 (예: KR)",
+        (Lang::En, CountryHint) => "Two-letter country code (KR)",
+        (Lang::Ko, SignedUpFrom) => "가입일 (부터)",
+        (Lang::En, SignedUpFrom) => "Signed up from",
+        (Lang::Ko, SignedUpTo) => "가입일 (까지)",
+        (Lang::En, SignedUpTo) => "Signed up to",
+        (Lang::Ko, SortBy) => "정렬 기준",
+        (Lang::En, SortBy) => "Sort by",
+        (Lang::Ko, SortOrder) => "순서",
+        (Lang::En, SortOrder) => "Order",
+        (Lang::Ko, Descending) => "내림차순",
+        (Lang::En, Descending) => "Descending",
+        (Lang::Ko, Ascending) => "오름차순",
+        (Lang::En, Ascending) => "Ascending",
+        (Lang::Ko, ClearFilters) => "필터 초기화",
+        (Lang::En, ClearFilters) => "Clear filters",
+        (Lang::Ko, ExportCsv) => "CSV 내보내기",
+        (Lang::En, ExportCsv) => "Export CSV",
+        (Lang::Ko, NextPage) => "다음 페이지",
+        (Lang::En, NextPage) => "Next page",
+        (Lang::Ko, FirstPage) => "첫 페이지",
+        (Lang::En, FirstPage) => "First page",
+        (Lang::Ko, Paging) => "페이지 이동",
+        (Lang::En, Paging) => "Pages",
+        (Lang::Ko, UserDetailTitle) => "사용자 정보",
+        (Lang::En, UserDetailTitle) => "User",
+        (Lang::Ko, UserId) => "사용자 ID",
+        (Lang::En, UserId) => "User ID",
+        (Lang::Ko, ActivityCount) => "활동 수",
+        (Lang::En, ActivityCount) => "Activities",
+        (Lang::Ko, Metadata) => "메타데이터",
+        (Lang::En, Metadata) => "Metadata",
+        (Lang::Ko, Yes) => "예",
+        (Lang::En, Yes) => "Yes",
+        (Lang::Ko, No) => "아니요",
+        (Lang::En, No) => "No",
+        (Lang::Ko, Save) => "저장",
+        (Lang::En, Save) => "Save",
+        (Lang::Ko, Saved) => "저장했습니다.",
+        (Lang::En, Saved) => "Saved.",
+        (Lang::Ko, ChangeUserType) => "유형 변경",
+        (Lang::En, ChangeUserType) => "Change type",
+        (Lang::Ko, ActivityTimeline) => "활동 기록",
+        (Lang::En, ActivityTimeline) => "Activity timeline",
+        (Lang::Ko, LoadMore) => "더 보기",
+        (Lang::En, LoadMore) => "Load more",
+        (Lang::Ko, BackToUsers) => "사용자 목록으로",
+        (Lang::En, BackToUsers) => "Back to users",
+        (Lang::Ko, ActivitiesTitle) => "활동 목록",
+        (Lang::En, ActivitiesTitle) => "Activities",
+        (Lang::Ko, ActivityType) => "활동 유형",
+        (Lang::En, ActivityType) => "Activity type",
+        (Lang::Ko, Description) => "설명",
+        (Lang::En, Description) => "Description",
+        (Lang::Ko, NoActivitiesMatch) => "조건에 맞는 활동이 없습니다.",
+        (Lang::En, NoActivitiesMatch) => "No activities match.",
+        (Lang::Ko, ProblemsTitle) => "문제 은행",
+        (Lang::En, ProblemsTitle) => "Problem bank",
+        (Lang::Ko, ProblemTitle) => "제목",
+        (Lang::En, ProblemTitle) => "Title",
+        (Lang::Ko, ProblemContent) => "내용",
+        (Lang::En, ProblemContent) => "Content",
+        (Lang::Ko, ProblemAnswer) => "정답",
+        (Lang::En, ProblemAnswer) => "Answer",
+        (Lang::Ko, Subject) => "과목",
+        (Lang::En, Subject) => "Subject",
+        (Lang::Ko, Difficulty) => "난이도",
+        (Lang::En, Difficulty) => "Difficulty",
+        (Lang::Ko, NotSet) => "지정 안 함",
+        (Lang::En, NotSet) => "Not set",
+        (Lang::Ko, StatusActive) => "활성",
+        (Lang::En, StatusActive) => "Active",
+        (Lang::Ko, StatusInactive) => "비활성",
+        (Lang::En, StatusInactive) => "Inactive",
+        (Lang::Ko, StatusDraft) => "초안",
+        (Lang::En, StatusDraft) => "Draft",
+        (Lang::Ko, Archived) => "보관됨",
+        (Lang::En, Archived) => "Archived",
+        (Lang::Ko, ShowArchived) => "보관된 문제",
+        (Lang::En, ShowArchived) => "Archived problems",
+        (Lang::Ko, Views) => "조회",
+        (Lang::En, Views) => "Views",
+        (Lang::Ko, Attempts) => "시도",
+        (Lang::En, Attempts) => "Attempts",
+        (Lang::Ko, Solves) => "풀이",
+        (Lang::En, Solves) => "Solves",
+        (Lang::Ko, SolveRate) => "정답률",
+        (Lang::En, SolveRate) => "Solve rate",
+        (Lang::Ko, Updated) => "수정",
+        (Lang::En, Updated) => "Updated",
+        (Lang::Ko, Id) => "ID",
+        (Lang::En, Id) => "ID",
+        (Lang::Ko, NewProblem) => "새 문제",
+        (Lang::En, NewProblem) => "New problem",
+        (Lang::Ko, CreateProblem) => "문제 만들기",
+        (Lang::En, CreateProblem) => "Create problem",
+        (Lang::Ko, SelectAllOnPage) => "이 페이지의 문제 모두 선택",
+        (Lang::En, SelectAllOnPage) => "Select every problem on this page",
+        (Lang::Ko, NewStatus) => "바꿀 상태",
+        (Lang::En, NewStatus) => "New status",
+        (Lang::Ko, ApplyToSelected) => "선택한 문제에 적용",
+        (Lang::En, ApplyToSelected) => "Apply to selected",
+        (Lang::Ko, BulkChange) => "일괄 변경",
+        (Lang::En, BulkChange) => "Bulk change",
+        (Lang::Ko, Archive) => "보관",
+        (Lang::En, Archive) => "Archive",
+        (Lang::Ko, Restore) => "복원",
+        (Lang::En, Restore) => "Restore",
+        (Lang::Ko, ProblemStatsTitle) => "풀이 통계",
+        (Lang::En, ProblemStatsTitle) => "Usage",
+        (Lang::Ko, NoProblemsMatch) => "조건에 맞는 문제가 없습니다.",
+        (Lang::En, NoProblemsMatch) => "No problems match.",
+        (Lang::Ko, BackToProblems) => "문제 목록으로",
+        (Lang::En, BackToProblems) => "Back to problems",
+        (Lang::Ko, TitleLengthHint) => "1–200자",
+        (Lang::En, TitleLengthHint) => "1–200 characters",
     }
 }
 
@@ -637,6 +832,78 @@ pub fn action_on(lang: Lang, action: Msg, target: &str) -> String {
         Lang::Ko => format!("{target} {}", t(lang, action)),
         Lang::En => format!("{} {target}", t(lang, action)),
     }
+}
+
+/// What a list counts, for its total line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    /// Platform users.
+    Users,
+    /// Activities.
+    Activities,
+    /// Problems.
+    Problems,
+}
+
+/// A list's total (`사용자 1,234명`, `1,234 users`): Korean counts people,
+/// events and things with different counters.
+pub fn total_of(lang: Lang, what: Counted, n: i64) -> String {
+    let n = format_count(n);
+    match (lang, what) {
+        (Lang::Ko, Counted::Users) => format!("사용자 {n}명"),
+        (Lang::Ko, Counted::Activities) => format!("활동 {n}건"),
+        (Lang::Ko, Counted::Problems) => format!("문제 {n}개"),
+        (Lang::En, Counted::Users) => format!("{n} users"),
+        (Lang::En, Counted::Activities) => format!("{n} activities"),
+        (Lang::En, Counted::Problems) => format!("{n} problems"),
+    }
+}
+
+/// What a bulk change did (`3개를 변경했습니다.`, `3 updated.`).
+pub fn updated_count(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Ko => format!("{}개를 변경했습니다.", format_count(n)),
+        Lang::En => format!("{} updated.", format_count(n)),
+    }
+}
+
+/// How many rows are ticked (`2개 선택됨`, `2 selected`).
+pub fn selected_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ko => format!("{n}개 선택됨"),
+        Lang::En => format!("{n} selected"),
+    }
+}
+
+/// The accessible name of a row's checkbox (`제목 선택`, `Select Title`).
+pub fn select_row(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Ko => format!("{name} 선택"),
+        Lang::En => format!("Select {name}"),
+    }
+}
+
+/// A stored enum value (`paid`, `hard`, `draft`) as the UI says it; a value
+/// the UI does not know is shown as stored.
+pub fn value_name(lang: Lang, value: &str) -> String {
+    let msg = match value {
+        "free" => Msg::Free,
+        "paid" => Msg::Paid,
+        "premium" => Msg::Premium,
+        "easy" => Msg::Easy,
+        "medium" => Msg::Medium,
+        "hard" => Msg::Hard,
+        "active" => Msg::StatusActive,
+        "inactive" => Msg::StatusInactive,
+        "draft" => Msg::StatusDraft,
+        other => return other.to_owned(),
+    };
+    t(lang, msg).to_owned()
+}
+
+/// A share (0–1) as a percentage with one decimal (`42.9%`).
+pub fn format_percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
 }
 
 /// A duration in seconds as days, hours and minutes (`3일 4시간 5분`, `3d 4h 5m`).
@@ -732,6 +999,16 @@ mod tests {
         assert_eq!(format_change(90, 100).as_deref(), Some("-10 (-10.0%)"));
         assert_eq!(format_change(5, 0).as_deref(), Some("+5"));
         assert_eq!(format_change(7, 7), None);
+    }
+
+    #[test]
+    fn list_totals_use_each_language_s_counter() {
+        assert_eq!(total_of(Lang::Ko, Counted::Users, 1234), "사용자 1,234명");
+        assert_eq!(total_of(Lang::En, Counted::Problems, 2), "2 problems");
+        assert_eq!(value_name(Lang::En, "premium"), "Premium");
+        assert_eq!(value_name(Lang::Ko, "draft"), "초안");
+        assert_eq!(value_name(Lang::En, "unknown_kind"), "unknown_kind");
+        assert_eq!(format_percent(0.4286), "42.9%");
     }
 
     #[test]

@@ -42,12 +42,16 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
+use crate::pages::activities::ActivitiesPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::problem_edit::ProblemEditPage;
+use crate::pages::problems::ProblemsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::system::SystemPage;
+use crate::pages::user_detail::UserDetailPage;
 use crate::pages::users::UsersPage;
 use crate::prefs::{Prefs, Theme};
 
@@ -136,6 +140,13 @@ pub fn App() -> impl IntoView {
                     // skeletons first and a swap (with its re-layout) per widget.
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/users/:id") view=UserDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/problems") view=ProblemsPage ssr=SsrMode::Async />
+                    // Before `:id`, so `new` is never taken for an id (the page
+                    // reads `new` as "a new problem" either way).
+                    <Route path=path!("/problems/new") view=ProblemEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/problems/:id") view=ProblemEditPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />

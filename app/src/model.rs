@@ -4,8 +4,11 @@
 mod auth;
 mod dashboard;
 mod events;
+mod paging;
+mod problems;
 pub mod range;
 mod system;
+mod users;
 
 pub use auth::{
     Account, AccountStatus, AccountUpdate, ApiKey, AuditEntry, AuditPage, AuditQuery, CreatedApiKey, Me, NewAccount,
@@ -16,4 +19,10 @@ pub use dashboard::{
     StatsBaseline, TypeSeries, UserGrowth, UserSummary, UsersByType,
 };
 pub use events::{EventBatch, EventError, IngestResult, MAX_BATCH};
+pub use paging::{PageMeta, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use problems::{
+    BulkResult, BulkStatus, Problem, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery, ProblemStats, DIFFICULTIES,
+    MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
+};
 pub use system::{DependencyHealth, HealthReport, HealthStatus, RouteStat, SystemStatus};
+pub use users::{ActivityPage, ActivityQuery, UserDetail, UserEnvelope, UserPage, UserQuery, UserTypeChange};

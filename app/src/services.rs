@@ -2,8 +2,13 @@
 //! (`server/src/rest`) and server functions (`api`).
 
 pub mod accounts;
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod export;
 pub mod ingest;
+pub mod paging;
+pub mod problems;
+pub mod users;

@@ -3,17 +3,21 @@
 //! routers, so the OpenAPI document is made from exactly the routes served.
 
 pub mod accounts;
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod dashboard;
+pub mod download;
 pub mod events;
 pub mod extract;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
+pub mod problems;
 pub mod stream;
+pub mod users;
 
 use app::state::AppState;
 use axum::Router;
@@ -33,5 +37,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api_keys::router())
         .merge(audit::router())
         .merge(events::router())
+        .merge(users::router())
+        .merge(activities::router())
+        .merge(problems::router())
         .split_for_parts()
 }

@@ -1,29 +1,35 @@
-//! Server functions for the users list.
+//! Server functions for the users list and a user's detail page.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::UserSummary;
+use crate::model::{UserDetail, UserPage, UserQuery, UserTypeChange};
 
-/// The longest page of the list.
-pub const MAX_USERS: i64 = 100;
-
-/// The newest users, of one country when `country` is given.
+/// A page of users matching `query`.
 #[server(prefix = "/api/fn", endpoint = "users_list")]
 pub async fn list_users(
-    /// ISO-3166 alpha-2 code (`KR`), or none for every country.
-    country: Option<String>,
-    /// How many (1–100).
-    limit: i64,
-) -> Result<Vec<UserSummary>, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    if !(1..=MAX_USERS).contains(&limit) {
-        return Err(AppError::invalid_field("limit", format!("must be between 1 and {MAX_USERS}")));
-    }
-    let country = match country.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => Some(c.to_ascii_uppercase()),
-        Some(_) => return Err(AppError::invalid_field("country", "must be a two-letter ISO-3166 code")),
-    };
-    crate::db::users::list_newest(&super::state()?.db, country.as_deref(), limit).await
+    /// Filters, order and paging.
+    query: UserQuery,
+) -> Result<UserPage, AppError> {
+    crate::services::users::list(&super::state()?, &super::caller(), &query).await
+}
+
+/// One user.
+#[server(prefix = "/api/fn", endpoint = "user_get")]
+pub async fn get_user(
+    /// The user's id.
+    id: i64,
+) -> Result<UserDetail, AppError> {
+    crate::services::users::get(&super::state()?, &super::caller(), id).await
+}
+
+/// Changes a user's subscription tier (editors and above; audit-logged).
+#[server(prefix = "/api/fn", endpoint = "user_type_change")]
+pub async fn change_user_type(
+    /// The user's id.
+    id: i64,
+    /// The new tier.
+    change: UserTypeChange,
+) -> Result<UserDetail, AppError> {
+    crate::services::users::change_type(&super::state()?, &super::caller(), id, &change).await
 }

@@ -1,6 +1,7 @@
 //! Queries on `activities`, the platform's event log, and on `activity_hourly`,
 //! the per-hour, per-type counters its triggers keep (migration 0004).
 
+use super::select::{bind_args, After, Arg, Sql};
 use super::{on_db, Db, Ts};
 use crate::error::Result;
 use crate::model::ActivityItem;
@@ -120,6 +121,112 @@ pub async fn record(db: &Db, activities: &[NewActivity]) -> Result<()> {
         tx.commit().await?;
     });
     Ok(())
+}
+
+/// What the activities list is filtered by; every field already validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// One type.
+    pub activity_type: Option<String>,
+    /// One user.
+    pub user_id: Option<i64>,
+    /// At or after.
+    pub from: Option<Ts>,
+    /// Before.
+    pub to: Option<Ts>,
+}
+
+fn filter_by(sql: &mut Sql, filter: &Filter) {
+    if let Some(t) = &filter.activity_type {
+        let p = sql.arg(Arg::Text(t.clone()));
+        sql.and(&format!("a.activity_type = {p}"));
+    }
+    if let Some(user_id) = filter.user_id {
+        let p = sql.arg(Arg::Int(user_id));
+        sql.and(&format!("a.user_id = {p}"));
+    }
+    if let Some(from) = filter.from {
+        let p = sql.arg(Arg::Ts(from));
+        sql.and(&format!("a.created_at >= {p}"));
+    }
+    if let Some(to) = filter.to {
+        let p = sql.arg(Arg::Ts(to));
+        sql.and(&format!("a.created_at < {p}"));
+    }
+}
+
+/// Up to `limit` activities matching `filter`, newest first, starting after `after`.
+pub async fn page(db: &Db, filter: &Filter, after: Option<&After>, limit: i64) -> Result<Vec<ActivityItem>> {
+    let mut sql = Sql::new(db.backend(), ITEM);
+    filter_by(&mut sql, filter);
+    if let Some(after) = after {
+        sql.after("a.created_at", false, true, after);
+    }
+    sql.order_and_limit("a.created_at", false, true, limit);
+    let rows: Vec<ItemRow> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// How many activities match `filter`. Without a user, the whole hours of the
+/// range come from the hourly counters and only the partial hours at its ends
+/// are counted row by row: exact, and as cheap at 10M activities as at 10k.
+pub async fn count(db: &Db, filter: &Filter) -> Result<i64> {
+    if filter.user_id.is_some() {
+        let mut sql = Sql::new(db.backend(), "select count(*) from activities a");
+        filter_by(&mut sql, filter);
+        return Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?));
+    }
+    // Whole hours: [first_hour, end_hour); the rest of the range is counted directly.
+    let first_hour = filter.from.map(|t| (t.secs() + 3599).div_euclid(3600));
+    let end_hour = filter.to.map(|t| t.secs().div_euclid(3600));
+    if let (Some(first), Some(end)) = (first_hour, end_hour) {
+        if end <= first {
+            // Less than a whole hour: count the rows.
+            let mut sql = Sql::new(db.backend(), "select count(*) from activities a");
+            filter_by(&mut sql, filter);
+            return Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?));
+        }
+    }
+    let mut hours = Sql::new(db.backend(), "select cast(coalesce(sum(n), 0) as bigint) from activity_hourly");
+    if let Some(t) = &filter.activity_type {
+        let p = hours.arg(Arg::Text(t.clone()));
+        hours.and(&format!("activity_type = {p}"));
+    }
+    if let Some(first) = first_hour {
+        let p = hours.arg(Arg::Int(first));
+        hours.and(&format!("hour >= {p}"));
+    }
+    if let Some(end) = end_hour {
+        let p = hours.arg(Arg::Int(end));
+        hours.and(&format!("hour < {p}"));
+    }
+    let mut total: i64 = on_db!(db, pool => bind_args!(sqlx::query_scalar(hours.text()), hours).fetch_one(pool).await?);
+    // The partial hour at each end.
+    let mut edges = Vec::new();
+    if let (Some(from), Some(first)) = (filter.from, first_hour) {
+        if from.secs() < first * 3600 {
+            edges.push((from, Ts::from_secs(first * 3600)));
+        }
+    }
+    if let (Some(to), Some(end)) = (filter.to, end_hour) {
+        if to.secs() > end * 3600 {
+            edges.push((Ts::from_secs(end * 3600), to));
+        }
+    }
+    for (from, to) in edges {
+        let edge = Filter { from: Some(from), to: Some(to), ..filter.clone() };
+        let mut sql = Sql::new(db.backend(), "select count(*) from activities a");
+        filter_by(&mut sql, &edge);
+        let n: i64 = on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?);
+        total += n;
+    }
+    Ok(total)
+}
+
+/// Every activity type recorded, alphabetically (from the counters).
+pub async fn types(db: &Db) -> Result<Vec<String>> {
+    const SQL: &str = "select distinct activity_type from activity_hourly where n > 0 order by activity_type";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_all(pool).await?))
 }
 
 #[derive(sqlx::FromRow)]

@@ -3,9 +3,10 @@
 //! `user_country_counts`): whole-table figures come from the counters, so they
 //! cost the same at 1M users as at 1,000.
 
-use super::{on_db, Db, Ts};
+use super::select::{bind_args, prefix_range, After, Arg, Sql};
+use super::{audit, on_db, Backend, Db, Ts};
 use crate::error::Result;
-use crate::model::{UserSummary, UsersByType};
+use crate::model::{UserDetail, UserSummary, UsersByType};
 
 /// Users flagged online (answered from a partial index).
 pub async fn count_online(db: &Db) -> Result<i64> {
@@ -96,15 +97,6 @@ pub async fn max_id(db: &Db) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
 }
 
-/// The newest `limit` users, of `country` when given, newest first.
-pub async fn list_newest(db: &Db, country: Option<&str>, limit: i64) -> Result<Vec<UserSummary>> {
-    const SQL: &str = "select id, email, username, user_type, country, created_at, last_activity, is_online \
-        from users where ($1 is null or country = $1) order by id desc limit $2";
-    let rows: Vec<SummaryRow> =
-        on_db!(db, pool => sqlx::query_as(SQL).bind(country).bind(limit).fetch_all(pool).await?);
-    Ok(rows.into_iter().map(Into::into).collect())
-}
-
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
@@ -137,4 +129,200 @@ impl From<SummaryRow> for UserSummary {
 pub async fn existing_at_or_after(db: &Db, id: i64) -> Result<Option<i64>> {
     const SQL: &str = "select id from users where id >= $1 order by id limit 1";
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await?))
+}
+
+/// What the users list is filtered by; every field already validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// The start of the e-mail or the username, lower-case.
+    pub prefix: Option<String>,
+    /// `free`, `paid` or `premium`.
+    pub user_type: Option<String>,
+    /// Alpha-2, upper-case.
+    pub country: Option<String>,
+    /// Online now, or not.
+    pub online: Option<bool>,
+    /// Signed up at or after.
+    pub from: Option<Ts>,
+    /// Signed up before.
+    pub to: Option<Ts>,
+}
+
+/// The orders the list offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Sign-up time.
+    CreatedAt,
+    /// Last activity (never active last).
+    LastActivity,
+    /// Username.
+    Username,
+    /// E-mail address.
+    Email,
+}
+
+impl Sort {
+    /// The column, qualified.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "u.created_at",
+            Self::LastActivity => "u.last_activity",
+            Self::Username => "u.username",
+            Self::Email => "u.email",
+        }
+    }
+
+    fn nullable(self) -> bool {
+        self == Self::LastActivity
+    }
+}
+
+const SUMMARY: &str =
+    "select u.id, u.email, u.username, u.user_type, u.country, u.created_at, u.last_activity, u.is_online from users u";
+
+/// Adds `filter`'s conditions to `sql`.
+fn filter_by(sql: &mut Sql, filter: &Filter) {
+    if let Some(prefix) = &filter.prefix {
+        let (low, high) = prefix_range(prefix);
+        let (low, high) = (sql.arg(Arg::Text(low)), sql.arg(Arg::Text(high)));
+        // Postgres compares text by its collation; the pattern operators compare
+        // bytes, as SQLite does, and match the `text_pattern_ops` indexes.
+        let (ge, lt) = match sql.backend() {
+            Backend::Sqlite => (">=", "<"),
+            Backend::Postgres => ("~>=~", "~<~"),
+        };
+        sql.and(&format!(
+            "lower(u.email) {ge} {low} and lower(u.email) {lt} {high} \
+             or lower(u.username) {ge} {low} and lower(u.username) {lt} {high}"
+        ));
+    }
+    if let Some(user_type) = &filter.user_type {
+        let p = sql.arg(Arg::Text(user_type.clone()));
+        sql.and(&format!("u.user_type = {p}"));
+    }
+    if let Some(country) = &filter.country {
+        let p = sql.arg(Arg::Text(country.clone()));
+        sql.and(&format!("u.country = {p}"));
+    }
+    // Written without a parameter so the partial index on online users applies.
+    match filter.online {
+        Some(true) => sql.and("u.is_online"),
+        Some(false) => sql.and("not u.is_online"),
+        None => {}
+    }
+    if let Some(from) = filter.from {
+        let p = sql.arg(Arg::Ts(from));
+        sql.and(&format!("u.created_at >= {p}"));
+    }
+    if let Some(to) = filter.to {
+        let p = sql.arg(Arg::Ts(to));
+        sql.and(&format!("u.created_at < {p}"));
+    }
+}
+
+/// Up to `limit` users matching `filter` in `sort` order, starting after `after`.
+pub async fn page(
+    db: &Db,
+    filter: &Filter,
+    sort: Sort,
+    descending: bool,
+    after: Option<&After>,
+    limit: i64,
+) -> Result<Vec<UserSummary>> {
+    let mut sql = Sql::new(db.backend(), SUMMARY);
+    filter_by(&mut sql, filter);
+    if let Some(after) = after {
+        sql.after(sort.column(), sort.nullable(), descending, after);
+    }
+    sql.order_and_limit(sort.column(), sort.nullable(), descending, limit);
+    let rows: Vec<SummaryRow> =
+        on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// How many users match `filter`. Filters the counters of migration 0004 can
+/// answer (type, whole-hour sign-up range, or country alone) are read from
+/// them, so the unfiltered list's total costs the same at 1M users as at 1,000.
+pub async fn count(db: &Db, filter: &Filter) -> Result<i64> {
+    let whole_hours = filter.from.is_none_or(|t| t.secs() % 3600 == 0) && filter.to.is_none_or(|t| t.secs() % 3600 == 0);
+    let row_filters = filter.prefix.is_some() || filter.online.is_some();
+    if !row_filters && filter.country.is_none() && whole_hours {
+        let mut sql = Sql::new(db.backend(), "select cast(coalesce(sum(n), 0) as bigint) from user_signups_hourly");
+        if let Some(user_type) = &filter.user_type {
+            let p = sql.arg(Arg::Text(user_type.clone()));
+            sql.and(&format!("user_type = {p}"));
+        }
+        if let Some(from) = filter.from {
+            let p = sql.arg(Arg::Int(from.secs() / 3600));
+            sql.and(&format!("hour >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = sql.arg(Arg::Int(to.secs() / 3600));
+            sql.and(&format!("hour < {p}"));
+        }
+        return Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?));
+    }
+    if let (Some(country), false, None, None, None) =
+        (&filter.country, row_filters, &filter.user_type, filter.from, filter.to)
+    {
+        const SQL: &str = "select coalesce((select n from user_country_counts where country = $1), 0)";
+        return Ok(on_db!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(country).fetch_one(pool).await?));
+    }
+    let mut sql = Sql::new(db.backend(), "select count(*) from users u");
+    filter_by(&mut sql, filter);
+    Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?))
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    metadata: Option<String>,
+    activity_count: i64,
+}
+
+/// One user with their activity count, if they exist.
+pub async fn detail(db: &Db, id: i64) -> Result<Option<UserDetail>> {
+    let metadata = match db {
+        Db::Sqlite(_) => "u.metadata",
+        Db::Postgres(_) => "u.metadata::text",
+    };
+    let sql = format!(
+        "select u.id, u.email, u.username, u.user_type, u.country, u.created_at, u.last_activity, u.is_online, \
+         {metadata} as metadata, (select count(*) from activities a where a.user_id = u.id) as activity_count \
+         from users u where u.id = $1"
+    );
+    let row: Option<DetailRow> = on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?);
+    Ok(row.map(|r| {
+        let s = UserSummary::from(r.summary);
+        UserDetail {
+            id: s.id,
+            email: s.email,
+            username: s.username,
+            user_type: s.user_type,
+            country: s.country,
+            created_at: s.created_at,
+            last_activity: s.last_activity,
+            is_online: s.is_online,
+            metadata: r.metadata,
+            activity_count: r.activity_count,
+        }
+    }))
+}
+
+/// Sets a user's tier and appends `entry` to the audit log, in one
+/// transaction; returns the previous tier, or None when there is no such user.
+pub async fn set_type(db: &Db, id: i64, user_type: &str, at: Ts, entry: &audit::NewEntry<'_>) -> Result<Option<String>> {
+    const OLD: &str = "select user_type from users where id = $1";
+    const SET: &str = "update users set user_type = $2 where id = $1";
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let old: Option<String> = sqlx::query_scalar(OLD).bind(id).fetch_optional(&mut *tx).await?;
+        if old.is_some() {
+            sqlx::query(SET).bind(id).bind(user_type).execute(&mut *tx).await?;
+            audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(old)
+    })
 }

@@ -34,6 +34,9 @@ use utoipa::{Modify, OpenApi};
         (name = "api-keys", description = "Keys for scripts and the platform's backend (owners and admins)"),
         (name = "audit", description = "Every write and login attempt (admins)"),
         (name = "events", description = "Event ingestion from the platform's backend"),
+        (name = "users", description = "The platform's users: list, detail, tier changes, CSV export"),
+        (name = "activities", description = "What users did: list, CSV export"),
+        (name = "problems", description = "The problem bank: CRUD, archive, bulk status, stats, CSV export"),
     ),
     modifiers(&Security),
 )]

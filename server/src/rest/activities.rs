@@ -1,0 +1,81 @@
+//! Activities (SPEC §5.4): `GET /api/v1/activities`,
+//! `GET /api/v1/activities/export.csv`, `GET /api/v1/activity-types`.
+
+use app::auth::Caller;
+use app::error::{Envelope, Result};
+use app::model::{ActivityPage, ActivityQuery};
+use app::services::activities;
+use app::state::AppState;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::Query;
+
+/// The activity routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_activities))
+        .routes(routes!(export_activities))
+        .routes(routes!(list_activity_types))
+}
+
+/// Activities matching the filters, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activities",
+    tag = "activities",
+    params(ActivityQuery),
+    responses((status = 200, body = ActivityPage), (status = 400, body = Envelope), (status = 401, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn list_activities(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<ActivityQuery>,
+) -> Result<axum::Json<ActivityPage>> {
+    Ok(axum::Json(activities::list(&state, &caller, &query).await?))
+}
+
+/// Every activity matching the filters as CSV (UTF-8 with BOM), newest first,
+/// streamed; `cursor` and `per_page` are ignored.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activities/export.csv",
+    tag = "activities",
+    params(ActivityQuery),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 400, body = Envelope),
+        (status = 401, body = Envelope)
+    ),
+    security(("bearer" = []))
+)]
+async fn export_activities(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<ActivityQuery>,
+) -> Result<Response> {
+    Ok(super::download::csv(activities::export(&state, &caller, &query).await?))
+}
+
+/// `{ "activity_types": [...] }`.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ActivityTypes {
+    /// Every type recorded, alphabetically.
+    activity_types: Vec<String>,
+}
+
+/// Every activity type recorded so far.
+#[utoipa::path(
+    get,
+    path = "/api/v1/activity-types",
+    tag = "activities",
+    responses((status = 200, body = ActivityTypes), (status = 401, body = Envelope)),
+    security(("bearer" = []))
+)]
+async fn list_activity_types(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<ActivityTypes>> {
+    Ok(axum::Json(ActivityTypes { activity_types: activities::types(&state, &caller).await? }))
+}
