@@ -21,8 +21,8 @@ pub use dashboard::{
 pub use events::{EventBatch, EventError, IngestResult, MAX_BATCH};
 pub use paging::{PageMeta, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use problems::{
-    BulkResult, BulkStatus, Problem, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery, ProblemStats, DIFFICULTIES,
-    MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
+    BulkResult, BulkStatus, Problem, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery,
+    ProblemStats, DIFFICULTIES, MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
 };
 pub use system::{DependencyHealth, HealthReport, HealthStatus, RouteStat, SystemStatus};
 pub use users::{ActivityPage, ActivityQuery, UserDetail, UserEnvelope, UserPage, UserQuery, UserTypeChange};

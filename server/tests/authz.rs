@@ -135,11 +135,11 @@ const ROWS: &[Row] = &[
     row("POST", "/api/fn/problems_list", "query[per_page]=5", READ),
     row("POST", "/api/fn/problem_subjects", "", READ),
     row("POST", "/api/fn/problem_get", "id=999999", READ),
-    row("POST", "/api/fn/problem_create", "input[title]=&input[content]=", EDITOR),
-    row("POST", "/api/fn/problem_update", "id=999999&patch[title]=t", EDITOR),
+    row("POST", "/api/fn/problem_create", r#"{"input":{"title":"","content":""}}"#, EDITOR),
+    row("POST", "/api/fn/problem_update", r#"{"id":999999,"patch":{"title":"t"}}"#, EDITOR),
     row("POST", "/api/fn/problem_archive", "id=999999", EDITOR),
     row("POST", "/api/fn/problem_restore", "id=999999", EDITOR),
-    row("POST", "/api/fn/problems_bulk_status", "change[ids][0]=999999&change[status]=active", EDITOR),
+    row("POST", "/api/fn/problems_bulk_status", r#"{"change":{"ids":[999999],"status":"active"}}"#, EDITOR),
     row("POST", "/api/fn/system_status", "", READ),
     row("POST", "/api/fn/auth_login", "email=nobody%40example.com&password=wrong+password", PUBLIC),
     row("POST", "/api/fn/auth_me", "", READ),
@@ -230,7 +230,8 @@ async fn status_of(app: &Router, row: &Row, headers: &[(header::HeaderName, Stri
         request = request.header(name, value);
     }
     if !row.body.is_empty() {
-        let form = row.path.starts_with("/api/fn/");
+        // Server functions take forms, but those declared with the JSON codec.
+        let form = row.path.starts_with("/api/fn/") && !row.body.starts_with('{');
         let content_type = if form { "application/x-www-form-urlencoded" } else { "application/json" };
         request = request.header(header::CONTENT_TYPE, content_type);
     } else if row.method != "GET" && !row.path.starts_with("/api/fn/") {

@@ -64,16 +64,22 @@ async fn every_order_pages_through_the_users_in_the_databases_order(db: &Db) {
     seeded(db, 240, 1_500).await;
     let app = common::router(db);
     // Ties on purpose: users with the same sign-up time and the same name.
-    let mut same = String::from("update users set created_at = (select created_at from users where id = 1), username = 'twin' where id in (");
+    let mut same = String::from(
+        "update users set created_at = (select created_at from users where id = 1), username = 'twin' where id in (",
+    );
     same.push_str(&(2..30).map(|i| i.to_string()).collect::<Vec<_>>().join(","));
     same.push(')');
     db.execute(&same).await.unwrap();
     db.execute("update users set last_activity = null where id % 7 = 0").await.unwrap();
 
-    for (sort, column) in [("created_at", "created_at"), ("last_activity", "last_activity"), ("username", "username"), ("email", "email")] {
+    for (sort, column) in
+        [("created_at", "created_at"), ("last_activity", "last_activity"), ("username", "username"), ("email", "email")]
+    {
         for order in ["desc", "asc"] {
-            let (got, total) = walk(&app, "/api/v1/users", &format!("sort={sort}&order={order}&per_page=17"), "users").await;
-            let expected = ids(db, &format!("select id from users order by {column} {order} nulls last, id {order}")).await;
+            let (got, total) =
+                walk(&app, "/api/v1/users", &format!("sort={sort}&order={order}&per_page=17"), "users").await;
+            let expected =
+                ids(db, &format!("select id from users order by {column} {order} nulls last, id {order}")).await;
             assert_eq!(total, 240);
             // Text order differs between the databases' collations and Rust, so
             // the database itself is the reference.
@@ -85,16 +91,21 @@ on_both_databases!(orders, every_order_pages_through_the_users_in_the_databases_
 
 async fn filters_match_the_database_and_totals_count_every_page(db: &Db) {
     seeded(db, 300, 1_000).await;
-    db.execute("insert into users (email, username, user_type, country) values ('Zed.Kim@Example.com', 'zed', 'paid', 'KR')")
-        .await
-        .unwrap();
+    db.execute(
+        "insert into users (email, username, user_type, country) values ('Zed.Kim@Example.com', 'zed', 'paid', 'KR')",
+    )
+    .await
+    .unwrap();
     let app = common::router(db);
     let day = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).unwrap().format("%Y-%m-%d").to_string();
     let from = day(UNTIL - 20 * 86_400);
     let to = day(UNTIL - 10 * 86_400);
     let (from_ts, to_ts) = (
-        Ts::from(chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc()).secs(),
-        Ts::from(chrono::NaiveDate::parse_from_str(&to, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc()).secs() + 86_400,
+        Ts::from(chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc())
+            .secs(),
+        Ts::from(chrono::NaiveDate::parse_from_str(&to, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc())
+            .secs()
+            + 86_400,
     );
     let time = |secs: i64| match db {
         Db::Sqlite(_) => secs.to_string(),
@@ -112,11 +123,15 @@ async fn filters_match_the_database_and_totals_count_every_page(db: &Db) {
             format!("created_at >= {} and created_at < {}", time(from_ts), time(to_ts)),
         ),
         ("user_type=free&country=US", "user_type = 'free' and country = 'US'".to_owned()),
-        ("user_type=paid&online=false&q=s", "user_type = 'paid' and not is_online and (lower(email) like 's%' or lower(username) like 's%')".to_owned()),
+        (
+            "user_type=paid&online=false&q=s",
+            "user_type = 'paid' and not is_online and (lower(email) like 's%' or lower(username) like 's%')".to_owned(),
+        ),
     ];
     for (query, condition) in cases {
         let (got, total) = walk(&app, "/api/v1/users", &format!("{query}&per_page=40"), "users").await;
-        let expected = ids(db, &format!("select id from users where {condition} order by created_at desc, id desc")).await;
+        let expected =
+            ids(db, &format!("select id from users where {condition} order by created_at desc, id desc")).await;
         assert!(!expected.is_empty() || query.starts_with("q=min"), "{query} should match someone");
         assert_eq!(got, expected, "{query}");
         assert_eq!(total, expected.len() as i64, "total of {query}");
@@ -132,7 +147,11 @@ async fn bad_list_parameters_are_named_in_one_answer(db: &Db) {
     let body = reply.assert_envelope(400, "VALIDATION_FAILED");
     assert_eq!(body["error"]["details"]["fields"][0]["field"], "per_page");
 
-    let reply = common::get(&app, "/api/v1/users?user_type=gold&country=Korea&online=yes&signed_up_from=2026-13-01&sort=age&order=up").await;
+    let reply = common::get(
+        &app,
+        "/api/v1/users?user_type=gold&country=Korea&online=yes&signed_up_from=2026-13-01&sort=age&order=up",
+    )
+    .await;
     let body = reply.assert_envelope(400, "VALIDATION_FAILED");
     let fields: HashSet<String> = body["error"]["details"]["fields"]
         .as_array()
@@ -148,7 +167,9 @@ async fn bad_list_parameters_are_named_in_one_answer(db: &Db) {
     seeded(db, 30, 0).await;
     let page = common::get(&app, "/api/v1/users?per_page=5&sort=email").await.json();
     let cursor = page["meta"]["next_cursor"].as_str().unwrap().to_owned();
-    common::get(&app, &format!("/api/v1/users?sort=username&cursor={cursor}")).await.assert_envelope(400, "VALIDATION_FAILED");
+    common::get(&app, &format!("/api/v1/users?sort=username&cursor={cursor}"))
+        .await
+        .assert_envelope(400, "VALIDATION_FAILED");
     common::get(&app, "/api/v1/activities?user_id=abc&from=yesterday").await.assert_envelope(400, "VALIDATION_FAILED");
 }
 on_both_databases!(bad_parameters, bad_list_parameters_are_named_in_one_answer);
@@ -191,7 +212,12 @@ async fn keyset_pages_neither_skip_nor_repeat_while_users_are_inserted(db: &Db) 
             let body = common::get(&app, &uri).await.json();
             seen.extend(body["users"].as_array().unwrap().iter().map(|u| u["id"].as_i64().unwrap()));
             // Rows inserted right now, before and after the cursor.
-            insert_user(db, &format!("{sort}-{}@example.com", seen.len()), UNTIL - (seen.len() as i64 * 977) % 5_000_000).await;
+            insert_user(
+                db,
+                &format!("{sort}-{}@example.com", seen.len()),
+                UNTIL - (seen.len() as i64 * 977) % 5_000_000,
+            )
+            .await;
             match body["meta"]["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_owned()),
                 None => break,
@@ -199,7 +225,11 @@ async fn keyset_pages_neither_skip_nor_repeat_while_users_are_inserted(db: &Db) 
         }
         let unique: HashSet<i64> = seen.iter().copied().collect();
         assert_eq!(unique.len(), seen.len(), "{sort}: a row was repeated");
-        assert!(before.is_subset(&unique), "{sort}: {} rows present from the start were skipped", before.difference(&unique).count());
+        assert!(
+            before.is_subset(&unique),
+            "{sort}: {} rows present from the start were skipped",
+            before.difference(&unique).count()
+        );
     }
     writer.await.unwrap();
 }
@@ -237,7 +267,11 @@ async fn a_user_detail_and_an_audited_type_change_for_editors_only(db: &Db) {
     assert_eq!(audit["entries"][0]["target"], format!("user:{id}"));
     assert!(audit["entries"][0]["details"].as_str().unwrap().contains("premium"));
     let premium = common::get(&app, "/api/dashboard/stats").await.json();
-    assert_eq!(premium["users_by_type"]["premium"], scalar(db, "select count(*) from users where user_type = 'premium'").await, "the cached stats were dropped");
+    assert_eq!(
+        premium["users_by_type"]["premium"],
+        scalar(db, "select count(*) from users where user_type = 'premium'").await,
+        "the cached stats were dropped"
+    );
 }
 on_both_databases!(detail, a_user_detail_and_an_audited_type_change_for_editors_only);
 
@@ -246,13 +280,26 @@ async fn activities_filter_by_user_type_and_days_with_exact_totals(db: &Db) {
     let app = common::router(db);
     let user = scalar(db, "select user_id from activities group by user_id order by count(*) desc limit 1").await;
     let (got, total) = walk(&app, "/api/v1/activities", &format!("user_id={user}&per_page=25"), "activities").await;
-    let expected = ids(db, &format!("select id from activities where user_id = {user} order by created_at desc, id desc")).await;
+    let expected =
+        ids(db, &format!("select id from activities where user_id = {user} order by created_at desc, id desc")).await;
     assert_eq!(got, expected);
     assert_eq!(total, expected.len() as i64);
 
     let day = chrono::DateTime::from_timestamp(UNTIL - 5 * 86_400, 0).unwrap().format("%Y-%m-%d").to_string();
-    let (got, total) = walk(&app, "/api/v1/activities", &format!("activity_type=problem_solve&from={day}&to={day}&per_page=100"), "activities").await;
-    let start = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() - 9 * 3600;
+    let (got, total) = walk(
+        &app,
+        "/api/v1/activities",
+        &format!("activity_type=problem_solve&from={day}&to={day}&per_page=100"),
+        "activities",
+    )
+    .await;
+    let start = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp()
+        - 9 * 3600;
     let time = |secs: i64| match db {
         Db::Sqlite(_) => secs.to_string(),
         Db::Postgres(_) => format!("to_timestamp({secs})"),
@@ -274,10 +321,24 @@ async fn activities_filter_by_user_type_and_days_with_exact_totals(db: &Db) {
     assert_eq!(all["meta"]["total"], 3_000);
 
     // Totals over ranges that cut hours: counters for whole hours plus the edges.
-    for (from, to) in [(UNTIL - 40 * 86_400 + 1_234, UNTIL - 3 * 86_400 - 777), (UNTIL - 86_400 + 100, UNTIL - 86_400 + 200)] {
-        let filter = app::db::activities::Filter { from: Some(Ts::from_secs(from)), to: Some(Ts::from_secs(to)), ..Default::default() };
+    for (from, to) in
+        [(UNTIL - 40 * 86_400 + 1_234, UNTIL - 3 * 86_400 - 777), (UNTIL - 86_400 + 100, UNTIL - 86_400 + 200)]
+    {
+        let filter = app::db::activities::Filter {
+            from: Some(Ts::from_secs(from)),
+            to: Some(Ts::from_secs(to)),
+            ..Default::default()
+        };
         let counted = app::db::activities::count(db, &filter).await.unwrap();
-        let direct = scalar(db, &format!("select count(*) from activities where created_at >= {} and created_at < {}", time(from), time(to))).await;
+        let direct = scalar(
+            db,
+            &format!(
+                "select count(*) from activities where created_at >= {} and created_at < {}",
+                time(from),
+                time(to)
+            ),
+        )
+        .await;
         assert_eq!(counted, direct, "[{from}, {to})");
     }
     let types = common::get(&app, "/api/v1/activity-types").await.json();
@@ -323,7 +384,10 @@ async fn filtered_lists_export_as_csv_with_formulas_defused(db: &Db) {
     assert_eq!(lines.len() as i64, scalar(db, "select count(*) from activities where activity_type = 'login'").await);
     common::get(&app, "/api/v1/users/export.csv?user_type=gold").await.assert_envelope(400, "VALIDATION_FAILED");
     let anonymous = common::anonymous_router(db);
-    let request = axum::http::Request::get("/api/v1/users/export.csv").header("x-test-anonymous", "1").body(axum::body::Body::empty()).unwrap();
+    let request = axum::http::Request::get("/api/v1/users/export.csv")
+        .header("x-test-anonymous", "1")
+        .body(axum::body::Body::empty())
+        .unwrap();
     assert_eq!(common::send(&anonymous, request).await.status, StatusCode::UNAUTHORIZED);
 }
 on_both_databases!(export, filtered_lists_export_as_csv_with_formulas_defused);

@@ -47,7 +47,8 @@ fn field_names(reply: &Reply) -> Vec<String> {
 
 async fn validation_reports_every_bad_field_and_writes_nothing(db: &Db) {
     let app = common::router(db);
-    let reply = create(&app, &json!({ "title": "  ", "content": "", "difficulty": "extreme", "status": "published" })).await;
+    let reply =
+        create(&app, &json!({ "title": "  ", "content": "", "difficulty": "extreme", "status": "published" })).await;
     assert_eq!(field_names(&reply), ["content", "difficulty", "status", "title"]);
     let reply = create(&app, &json!({ "title": "x".repeat(201), "content": "c" })).await;
     assert_eq!(field_names(&reply), ["title"]);
@@ -69,8 +70,10 @@ on_both_databases!(validation, validation_reports_every_bad_field_and_writes_not
 
 async fn markup_is_stored_as_text_and_rendered_inert(db: &Db) {
     let app = common::router(db);
-    let payload = "<img src=x onerror=alert(1)><script>alert(2)</script>";
-    let reply = create(&app, &json!({ "title": payload, "content": payload, "answer": payload, "status": "active" })).await;
+    // `</textarea>` first: a form field must not be broken out of either.
+    let payload = "<img src=x onerror=alert(1)></textarea><script>alert(2)</script>";
+    let reply =
+        create(&app, &json!({ "title": payload, "content": payload, "answer": payload, "status": "active" })).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let id = reply.json()["problem"]["id"].as_i64().unwrap();
     let body = common::get(&app, &format!("/api/v1/problems/{id}")).await.json();
@@ -98,7 +101,10 @@ async fn edits_change_only_what_they_name_and_are_audited(db: &Db) {
     assert_eq!(problem["subject"], Value::Null, "an empty optional field is cleared");
     assert_eq!(problem["answer"], "5/6", "untouched");
     assert_eq!(problem["difficulty"], "easy");
-    assert_eq!(field_names(&patch(&app, id, &json!({ "title": "", "difficulty": "x" })).await), ["difficulty", "title"]);
+    assert_eq!(
+        field_names(&patch(&app, id, &json!({ "title": "", "difficulty": "x" })).await),
+        ["difficulty", "title"]
+    );
     patch(&app, 999_999, &json!({ "title": "t" })).await.assert_envelope(404, "NOT_FOUND");
     let audit = common::get(&app, "/api/v1/audit-log?action=problem.").await.json();
     let entries = audit["entries"].as_array().unwrap();
@@ -111,7 +117,9 @@ async fn edits_change_only_what_they_name_and_are_audited(db: &Db) {
     // Viewers read but never write.
     let viewer = common::api_key(db, Role::Viewer, "").await;
     let auth = format!("Bearer {viewer}");
-    let reply = common::post_json(&app, "/api/v1/problems", r#"{"title":"t","content":"c"}"#, &[("authorization", &auth)]).await;
+    let reply =
+        common::post_json(&app, "/api/v1/problems", r#"{"title":"t","content":"c"}"#, &[("authorization", &auth)])
+            .await;
     reply.assert_envelope(403, "FORBIDDEN");
     assert_eq!(scalar(db, "select count(*) from problems").await, 1);
 }
@@ -138,7 +146,11 @@ async fn archived_problems_leave_the_bank_and_the_counts_until_restored(db: &Db)
     let archive = common::get(&app, "/api/v1/problems?archived=true").await.json();
     assert_eq!(archive["problems"][0]["title"], "Beta");
     let stats = common::get(&app, "/api/dashboard/stats").await.json();
-    assert_eq!((stats["problems_active"].as_i64(), stats["problems_total"].as_i64()), (Some(2), Some(2)), "cache dropped");
+    assert_eq!(
+        (stats["problems_active"].as_i64(), stats["problems_total"].as_i64()),
+        (Some(2), Some(2)),
+        "cache dropped"
+    );
     let audit = common::get(&app, "/api/v1/audit-log?action=problem.archive").await.json();
     assert_eq!(audit["entries"].as_array().unwrap().len(), 1);
 
@@ -167,7 +179,13 @@ async fn bulk_status_changes_the_named_problems_in_one_audited_step(db: &Db) {
     let reply = common::post_json(&app, "/api/v1/problems/bulk-status", &bad.to_string(), &[]).await;
     assert_eq!(field_names(&reply), ["status"]);
     let many: Vec<i64> = (1..=501).collect();
-    let reply = common::post_json(&app, "/api/v1/problems/bulk-status", &json!({ "ids": many, "status": "active" }).to_string(), &[]).await;
+    let reply = common::post_json(
+        &app,
+        "/api/v1/problems/bulk-status",
+        &json!({ "ids": many, "status": "active" }).to_string(),
+        &[],
+    )
+    .await;
     assert_eq!(field_names(&reply), ["ids"]);
     assert_eq!(scalar(db, "select count(*) from problems where status = 'active'").await, 3, "nothing else changed");
     let audit = common::get(&app, "/api/v1/audit-log?action=problem.bulk_status").await.json();
@@ -180,25 +198,40 @@ on_both_databases!(bulk, bulk_status_changes_the_named_problems_in_one_audited_s
 
 async fn stats_count_views_tries_and_solves_from_activities(db: &Db) {
     let app = common::router(db);
-    let id = create(&app, &json!({ "title": "Stats", "content": "c", "status": "active" })).await.json()["problem"]["id"]
+    let id = create(&app, &json!({ "title": "Stats", "content": "c", "status": "active" })).await.json()["problem"]
+        ["id"]
         .as_i64()
         .unwrap();
-    let other = create(&app, &json!({ "title": "Other", "content": "c" })).await.json()["problem"]["id"].as_i64().unwrap();
+    let other =
+        create(&app, &json!({ "title": "Other", "content": "c" })).await.json()["problem"]["id"].as_i64().unwrap();
     db.execute("insert into users (email, username) values ('s@example.com', 's')").await.unwrap();
     let user = scalar(db, "select id from users where email = 's@example.com'").await;
-    for (kind, n, problem) in [("problem_view", 3, id), ("problem_attempt", 1, id), ("problem_solve", 2, id), ("problem_view", 5, other), ("login", 4, id)] {
+    for (kind, n, problem) in [
+        ("problem_view", 3, id),
+        ("problem_attempt", 1, id),
+        ("problem_solve", 2, id),
+        ("problem_view", 5, other),
+        ("login", 4, id),
+    ] {
         for _ in 0..n {
-            db.execute(&format!("insert into activities (user_id, activity_type, problem_id) values ({user}, '{kind}', {problem})"))
-                .await
-                .unwrap();
+            db.execute(&format!(
+                "insert into activities (user_id, activity_type, problem_id) values ({user}, '{kind}', {problem})"
+            ))
+            .await
+            .unwrap();
         }
     }
     let body = common::get(&app, &format!("/api/v1/problems/{id}")).await.json();
     let stats = &body["problem"]["stats"];
-    assert_eq!((stats["views"].as_i64(), stats["attempts"].as_i64(), stats["solves"].as_i64()), (Some(3), Some(1), Some(2)));
+    assert_eq!(
+        (stats["views"].as_i64(), stats["attempts"].as_i64(), stats["solves"].as_i64()),
+        (Some(3), Some(1), Some(2))
+    );
     assert!((stats["solve_rate"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
     // Triggers keep them exact on delete too.
-    db.execute(&format!("delete from activities where activity_type = 'problem_solve' and problem_id = {id}")).await.unwrap();
+    db.execute(&format!("delete from activities where activity_type = 'problem_solve' and problem_id = {id}"))
+        .await
+        .unwrap();
     let list = common::get(&app, "/api/v1/problems?q=stat").await.json();
     assert_eq!(list["problems"][0]["stats"]["solves"], 0);
     assert_eq!(list["problems"][0]["stats"]["solve_rate"], 0.0);
@@ -216,7 +249,9 @@ async fn filters_and_title_order_page_through_the_bank(db: &Db) {
     let mut titles = Vec::new();
     let mut cursor = String::new();
     loop {
-        let body = common::get(&app, &format!("/api/v1/problems?sort=title&order=asc&per_page=5&subject=math{cursor}")).await.json();
+        let body = common::get(&app, &format!("/api/v1/problems?sort=title&order=asc&per_page=5&subject=math{cursor}"))
+            .await
+            .json();
         titles.extend(body["problems"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()));
         match body["meta"]["next_cursor"].as_str() {
             Some(next) => cursor = format!("&cursor={next}"),
@@ -226,7 +261,11 @@ async fn filters_and_title_order_page_through_the_bank(db: &Db) {
     let expected: Vec<String> = (0..23).filter(|i| i % 2 == 0).map(|i| format!("Problem {i:02}")).collect();
     assert_eq!(titles, expected);
     let hard = common::get(&app, "/api/v1/problems?difficulty=hard&subject=science").await.json();
-    assert!(hard["problems"].as_array().unwrap().iter().all(|p| p["difficulty"] == "hard" && p["subject"] == "science"));
+    assert!(hard["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["difficulty"] == "hard" && p["subject"] == "science"));
     assert_eq!(hard["meta"]["total"], 3, "5, 11 and 17");
     let subjects = common::get(&app, "/api/v1/problem-subjects").await.json();
     assert_eq!(subjects["subjects"], json!(["math", "science"]));

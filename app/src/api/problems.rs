@@ -30,7 +30,8 @@ pub async fn get_problem(
 }
 
 /// Creates a problem (editors and above); every invalid field is reported.
-#[server(prefix = "/api/fn", endpoint = "problem_create")]
+// JSON, not a form: a form body cannot tell an empty field from an absent one.
+#[server(prefix = "/api/fn", endpoint = "problem_create", input = leptos::server_fn::codec::Json)]
 pub async fn create_problem(
     /// The new problem.
     input: ProblemInput,
@@ -39,7 +40,8 @@ pub async fn create_problem(
 }
 
 /// Changes a problem (editors and above).
-#[server(prefix = "/api/fn", endpoint = "problem_update")]
+// JSON: an empty optional field clears it, an absent one leaves it.
+#[server(prefix = "/api/fn", endpoint = "problem_update", input = leptos::server_fn::codec::Json)]
 pub async fn update_problem(
     /// The problem's id.
     id: i64,
@@ -69,7 +71,7 @@ pub async fn restore_problem(
 }
 
 /// Sets one status on many problems (editors and above).
-#[server(prefix = "/api/fn", endpoint = "problems_bulk_status")]
+#[server(prefix = "/api/fn", endpoint = "problems_bulk_status", input = leptos::server_fn::codec::Json)]
 pub async fn bulk_problem_status(
     /// The problems and the status.
     change: BulkStatus,

@@ -17,7 +17,7 @@ use crate::model::{
 use crate::use_lang;
 
 /// The fields, as the server names them in its errors.
-const FIELDS: &[&str] = &["title", "content", "answer", "subject", "difficulty", "status"];
+const FIELDS: [&str; 6] = ["title", "content", "answer", "subject", "difficulty", "status"];
 
 /// `None` for an empty optional field.
 fn non_empty(value: String) -> Option<String> {
@@ -99,11 +99,13 @@ pub fn ProblemForm(
             result.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| field_message(e, &[field])))
         })
     };
-    let invalid = move |field: &'static str| move || error_of(field).get().map(|_| "true");
+    let [title_error, content_error, answer_error, subject_error, difficulty_error, status_error] =
+        FIELDS.map(error_of);
+    let invalid = |error: Signal<Option<String>>| move || error.get().map(|_| "true");
     let title_hint = Signal::derive(move || {
         format!("{} · {}/{MAX_TITLE}", t(lang, Msg::TitleLengthHint), title.with(|t| t.chars().count()))
     });
-    let alert = move || result.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| form_alert(e, FIELDS)));
+    let alert = move || result.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| form_alert(e, &FIELDS)));
     let saved = move || {
         (id.is_some() && matches!(result.with(|v| v.as_ref().map(Result::is_ok)), Some(true)))
             .then(|| view! { <p class="form-note" role="status" data-testid="problem-saved">{t(lang, Msg::Saved)}</p> })
@@ -125,7 +127,7 @@ pub fn ProblemForm(
         // browser's own bubbles are off.
         <form class="problem-form" method="post" novalidate data-testid="problem-form" on:submit=on_submit>
             <fieldset class="form-grid form-wide" disabled=move || !hydrated.get()>
-                <FormField id="problem-title" label=t(lang, Msg::ProblemTitle) field="title" error=error_of("title") hint=title_hint>
+                <FormField id="problem-title" label=t(lang, Msg::ProblemTitle) field="title" error=title_error hint=title_hint>
                     <input
                         id="problem-title"
                         type="text"
@@ -134,37 +136,37 @@ pub fn ProblemForm(
                         autocomplete="off"
                         value=start.title
                         bind:value=title
-                        aria-invalid=invalid("title")
+                        aria-invalid=invalid(title_error)
                         aria-describedby=described_by("problem-title", true)
                     />
                 </FormField>
-                <FormField id="problem-content" label=t(lang, Msg::ProblemContent) field="content" error=error_of("content")>
+                <FormField id="problem-content" label=t(lang, Msg::ProblemContent) field="content" error=content_error>
                     <textarea
                         id="problem-content"
                         rows="8"
                         required
                         maxlength=MAX_CONTENT
                         bind:value=content
-                        aria-invalid=invalid("content")
+                        aria-invalid=invalid(content_error)
                         aria-describedby=described_by("problem-content", false)
                     >
-                        {start.content}
+                        {textarea_text(start.content)}
                     </textarea>
                 </FormField>
-                <FormField id="problem-answer" label=t(lang, Msg::ProblemAnswer) field="answer" error=error_of("answer")>
+                <FormField id="problem-answer" label=t(lang, Msg::ProblemAnswer) field="answer" error=answer_error>
                     <textarea
                         id="problem-answer"
                         rows="3"
                         maxlength=MAX_ANSWER
                         bind:value=answer
-                        aria-invalid=invalid("answer")
+                        aria-invalid=invalid(answer_error)
                         aria-describedby=described_by("problem-answer", false)
                     >
-                        {start.answer.unwrap_or_default()}
+                        {textarea_text(start.answer.unwrap_or_default())}
                     </textarea>
                 </FormField>
                 <div class="form-row">
-                    <FormField id="problem-subject" label=t(lang, Msg::Subject) field="subject" error=error_of("subject")>
+                    <FormField id="problem-subject" label=t(lang, Msg::Subject) field="subject" error=subject_error>
                         <input
                             id="problem-subject"
                             type="text"
@@ -173,16 +175,16 @@ pub fn ProblemForm(
                             autocomplete="off"
                             value=start.subject.unwrap_or_default()
                             bind:value=subject
-                            aria-invalid=invalid("subject")
+                            aria-invalid=invalid(subject_error)
                             aria-describedby=described_by("problem-subject", false)
                         />
                     </FormField>
                     <Transition fallback=|| ()>{subject_list}</Transition>
-                    <FormField id="problem-difficulty" label=t(lang, Msg::Difficulty) field="difficulty" error=error_of("difficulty")>
+                    <FormField id="problem-difficulty" label=t(lang, Msg::Difficulty) field="difficulty" error=difficulty_error>
                         <select
                             id="problem-difficulty"
                             bind:value=difficulty
-                            aria-invalid=invalid("difficulty")
+                            aria-invalid=invalid(difficulty_error)
                             aria-describedby=described_by("problem-difficulty", false)
                         >
                             <option value="" selected=difficulty_now.is_empty()>
@@ -194,11 +196,11 @@ pub fn ProblemForm(
                                 .collect_view()}
                         </select>
                     </FormField>
-                    <FormField id="problem-status" label=t(lang, Msg::Status) field="status" error=error_of("status")>
+                    <FormField id="problem-status" label=t(lang, Msg::Status) field="status" error=status_error>
                         <select
                             id="problem-status"
                             bind:value=status
-                            aria-invalid=invalid("status")
+                            aria-invalid=invalid(status_error)
                             aria-describedby=described_by("problem-status", false)
                         >
                             {STATUSES
@@ -217,5 +219,18 @@ pub fn ProblemForm(
                 </div>
             </fieldset>
         </form>
+    }
+}
+
+/// A textarea's initial text. Leptos writes `<textarea>` children into the
+/// server's HTML without escaping them (the element's content is raw text to
+/// the parser), so a problem containing `</textarea><script>` would break out
+/// of it; the server escapes them here (the browser decodes the entities back).
+/// In the browser the text is set as a value, which needs no escaping.
+fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        text
     }
 }

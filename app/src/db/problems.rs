@@ -118,7 +118,8 @@ fn filter_by(sql: &mut Sql, filter: &Filter) {
         let p = sql.arg(Arg::Text(format!("%{}", super::select::like_prefix(title))));
         sql.and(&format!("lower(p.title) like {p} escape '\\'"));
     }
-    for (column, value) in [("p.subject", &filter.subject), ("p.difficulty", &filter.difficulty), ("p.status", &filter.status)]
+    for (column, value) in
+        [("p.subject", &filter.subject), ("p.difficulty", &filter.difficulty), ("p.status", &filter.status)]
     {
         if let Some(value) = value {
             let p = sql.arg(Arg::Text(value.clone()));
@@ -186,7 +187,8 @@ pub struct Fields {
 /// Inserts a problem and its audit record (whose target the new id completes)
 /// in one transaction; returns the id.
 pub async fn insert(db: &Db, fields: &Fields, at: Ts, entry: &audit::NewEntry<'_>) -> Result<i64> {
-    const INSERT: &str = "insert into problems (title, content, answer, subject, difficulty, status, created_at, updated_at) \
+    const INSERT: &str =
+        "insert into problems (title, content, answer, subject, difficulty, status, created_at, updated_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $7) returning id";
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -239,8 +241,7 @@ pub async fn update(db: &Db, id: i64, fields: &Fields, at: Ts, entry: &audit::Ne
 /// transaction. Returns false when there is no such problem or it already is
 /// so (nothing is written then).
 pub async fn set_archived(db: &Db, id: i64, archived: bool, at: Ts, entry: &audit::NewEntry<'_>) -> Result<bool> {
-    const ARCHIVE: &str =
-        "update problems set archived_at = $2, updated_at = $2 where id = $1 and archived_at is null";
+    const ARCHIVE: &str = "update problems set archived_at = $2, updated_at = $2 where id = $1 and archived_at is null";
     const RESTORE: &str =
         "update problems set archived_at = null, updated_at = $2 where id = $1 and archived_at is not null";
     let sql = if archived { ARCHIVE } else { RESTORE };

@@ -235,8 +235,7 @@ pub async fn page(
         sql.after(sort.column(), sort.nullable(), descending, after);
     }
     sql.order_and_limit(sort.column(), sort.nullable(), descending, limit);
-    let rows: Vec<SummaryRow> =
-        on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
+    let rows: Vec<SummaryRow> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -244,7 +243,8 @@ pub async fn page(
 /// answer (type, whole-hour sign-up range, or country alone) are read from
 /// them, so the unfiltered list's total costs the same at 1M users as at 1,000.
 pub async fn count(db: &Db, filter: &Filter) -> Result<i64> {
-    let whole_hours = filter.from.is_none_or(|t| t.secs() % 3600 == 0) && filter.to.is_none_or(|t| t.secs() % 3600 == 0);
+    let whole_hours =
+        filter.from.is_none_or(|t| t.secs() % 3600 == 0) && filter.to.is_none_or(|t| t.secs() % 3600 == 0);
     let row_filters = filter.prefix.is_some() || filter.online.is_some();
     if !row_filters && filter.country.is_none() && whole_hours {
         let mut sql = Sql::new(db.backend(), "select cast(coalesce(sum(n), 0) as bigint) from user_signups_hourly");
@@ -312,7 +312,13 @@ pub async fn detail(db: &Db, id: i64) -> Result<Option<UserDetail>> {
 
 /// Sets a user's tier and appends `entry` to the audit log, in one
 /// transaction; returns the previous tier, or None when there is no such user.
-pub async fn set_type(db: &Db, id: i64, user_type: &str, at: Ts, entry: &audit::NewEntry<'_>) -> Result<Option<String>> {
+pub async fn set_type(
+    db: &Db,
+    id: i64,
+    user_type: &str,
+    at: Ts,
+    entry: &audit::NewEntry<'_>,
+) -> Result<Option<String>> {
     const OLD: &str = "select user_type from users where id = $1";
     const SET: &str = "update users set user_type = $2 where id = $1";
     on_db!(db, pool => {

@@ -9,22 +9,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::list_audit;
 use crate::components::error_card::ErrorCard;
+use crate::components::list_pager::encode;
 use crate::i18n::{format_datetime, t, Msg};
 use crate::model::{self, AuditEntry, AuditQuery};
 use crate::{use_lang, use_prefs};
-
-/// `value` with everything but RFC 3986's unreserved characters percent-encoded.
-/// Written here (not the router's escape) because the router encodes
-/// differently on the server and in the browser, and the link must be the same.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// The link to the audit log with `query`'s filters, at the records older than
 /// `before` (or the newest ones).

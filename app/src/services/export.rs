@@ -40,7 +40,11 @@ pub type Chunk = (Vec<Vec<String>>, Option<After>);
 pub type FetchChunk = Box<dyn Fn(Option<After>) -> Pin<Box<dyn Future<Output = Result<Chunk>> + Send>> + Send + Sync>;
 
 /// Streams `header` and then every page `fetch` returns, until one has no successor.
-pub fn csv_stream(resource: &'static str, header: &'static [&'static str], fetch: FetchChunk) -> BoxStream<'static, Result<Vec<u8>>> {
+pub fn csv_stream(
+    resource: &'static str,
+    header: &'static [&'static str],
+    fetch: FetchChunk,
+) -> BoxStream<'static, Result<Vec<u8>>> {
     let first = encode(Some(BOM), std::iter::once(header.iter().map(|h| (*h).to_owned()).collect()));
     let pages = stream::try_unfold((fetch, Some(None::<After>), 0_u64), move |(fetch, next, rows)| async move {
         let Some(after) = next else {
@@ -105,8 +109,9 @@ mod tests {
 
     #[test]
     fn records_are_quoted_by_rfc_4180() {
-        let bytes = encode(Some(BOM), vec![vec!["a,b".to_owned(), "say \"hi\"".to_owned(), "=cmd".to_owned()]].into_iter())
-            .unwrap();
+        let bytes =
+            encode(Some(BOM), vec![vec!["a,b".to_owned(), "say \"hi\"".to_owned(), "=cmd".to_owned()]].into_iter())
+                .unwrap();
         assert_eq!(bytes, "\u{feff}\"a,b\",\"say \"\"hi\"\"\",'=cmd\r\n".as_bytes());
     }
 }

@@ -67,7 +67,12 @@ pub fn order_key(sort: &str, descending: bool) -> String {
 
 /// The next page's cursor: present when the page is full (`rows` holds one
 /// more row than the page, which is dropped).
-pub fn next_cursor<T>(rows: &mut Vec<T>, limit: i64, sort: &str, key: impl Fn(&T) -> (Option<KeyValue>, i64)) -> Option<String> {
+pub fn next_cursor<T>(
+    rows: &mut Vec<T>,
+    limit: i64,
+    sort: &str,
+    key: impl Fn(&T) -> (Option<KeyValue>, i64),
+) -> Option<String> {
     if rows.len() as i64 <= limit {
         return None;
     }

@@ -10,8 +10,8 @@ use crate::db::select::{After, KeyValue};
 use crate::db::{problems, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{
-    BulkResult, BulkStatus, PageMeta, Problem, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery, Role, DIFFICULTIES,
-    MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
+    BulkResult, BulkStatus, PageMeta, Problem, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery, Role,
+    DIFFICULTIES, MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
 };
 use crate::services::audit;
 use crate::services::export::{self, CsvExport};
@@ -99,7 +99,13 @@ fn parse(query: &ProblemQuery) -> Result<Parsed> {
     let order = paging::order_key(sort_name, descending);
     let after = errors.keep("cursor", paging::parse_cursor(&query.cursor, &order)).flatten();
     errors.finish()?;
-    Ok(Parsed { filter: problems::Filter { title, subject, difficulty, status, archived }, sort, descending, order, after })
+    Ok(Parsed {
+        filter: problems::Filter { title, subject, difficulty, status, archived },
+        sort,
+        descending,
+        order,
+        after,
+    })
 }
 
 fn key(sort: problems::Sort, problem: &Problem) -> (Option<KeyValue>, i64) {
@@ -251,8 +257,20 @@ pub async fn bulk_status(state: &AppState, caller: &Caller, change: &BulkStatus)
 }
 
 const HEADER: &[&str] = &[
-    "id", "title", "subject", "difficulty", "status", "archived_at", "views", "attempts", "solves", "solve_rate",
-    "created_at", "updated_at", "content", "answer",
+    "id",
+    "title",
+    "subject",
+    "difficulty",
+    "status",
+    "archived_at",
+    "views",
+    "attempts",
+    "solves",
+    "solve_rate",
+    "created_at",
+    "updated_at",
+    "content",
+    "answer",
 ];
 
 /// Every problem matching `query` as CSV, in the list's order (viewers and above).

@@ -5,7 +5,7 @@ use crate::auth::Caller;
 use crate::db::select::KeyValue;
 use crate::db::{users, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{Role, UserDetail, UserPage, UserQuery, UserSummary, UserTypeChange, PageMeta};
+use crate::model::{PageMeta, Role, UserDetail, UserPage, UserQuery, UserSummary, UserTypeChange};
 use crate::services::audit;
 use crate::services::export::{self, CsvExport};
 use crate::services::paging::{self, given, one_of, Problems};
@@ -69,7 +69,9 @@ fn parse(query: &UserQuery) -> Result<Parsed> {
         }
     };
     let descending = problems.keep("order", paging::descending(&query.order)).unwrap_or(true);
-    let after = problems.keep("cursor", paging::parse_cursor(&query.cursor, &paging::order_key(sort_name, descending))).flatten();
+    let after = problems
+        .keep("cursor", paging::parse_cursor(&query.cursor, &paging::order_key(sort_name, descending)))
+        .flatten();
     problems.finish()?;
     let filter = users::Filter { prefix, user_type, country, online, from, to };
     Ok(Parsed { filter, sort, sort_name, descending, after })
@@ -169,5 +171,8 @@ pub async fn export(state: &AppState, caller: &Caller, query: &UserQuery) -> Res
             Ok((records, next))
         })
     });
-    Ok(CsvExport { filename: export::filename("users", state.clock.now()), body: export::csv_stream("users", HEADER, fetch) })
+    Ok(CsvExport {
+        filename: export::filename("users", state.clock.now()),
+        body: export::csv_stream("users", HEADER, fetch),
+    })
 }

@@ -30,7 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = UserPage), (status = 400, body = Envelope), (status = 401, body = Envelope)),
     security(("bearer" = []))
 )]
-async fn list_users(caller: Caller, State(state): State<AppState>, Query(query): Query<UserQuery>) -> Result<axum::Json<UserPage>> {
+async fn list_users(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<UserQuery>,
+) -> Result<axum::Json<UserPage>> {
     Ok(axum::Json(users::list(&state, &caller, &query).await?))
 }
 
@@ -48,7 +52,11 @@ async fn list_users(caller: Caller, State(state): State<AppState>, Query(query):
     ),
     security(("bearer" = []))
 )]
-async fn export_users(caller: Caller, State(state): State<AppState>, Query(query): Query<UserQuery>) -> Result<Response> {
+async fn export_users(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<UserQuery>,
+) -> Result<Response> {
     Ok(super::download::csv(users::export(&state, &caller, &query).await?))
 }
 
@@ -61,7 +69,11 @@ async fn export_users(caller: Caller, State(state): State<AppState>, Query(query
     responses((status = 200, body = UserEnvelope), (status = 404, body = Envelope)),
     security(("bearer" = []))
 )]
-async fn get_user(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<UserEnvelope>> {
+async fn get_user(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<UserEnvelope>> {
     Ok(axum::Json(UserEnvelope { user: users::get(&state, &caller, id).await? }))
 }
 
