@@ -159,10 +159,7 @@ fn filter_by(sql: &mut Sql, filter: &Filter) {
 pub async fn page(db: &Db, filter: &Filter, after: Option<&After>, limit: i64) -> Result<Vec<ActivityItem>> {
     let mut sql = Sql::new(db.backend(), ITEM);
     filter_by(&mut sql, filter);
-    if let Some(after) = after {
-        sql.after("a.created_at", false, true, after);
-    }
-    sql.order_and_limit("a.created_at", false, true, limit);
+    sql.keyset("a.created_at", false, true, after, limit);
     let rows: Vec<ItemRow> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -139,10 +139,7 @@ pub async fn page(
 ) -> Result<Vec<Problem>> {
     let mut sql = Sql::new(db.backend(), PROBLEM);
     filter_by(&mut sql, filter);
-    if let Some(after) = after {
-        sql.after(sort.column(), false, descending, after);
-    }
-    sql.order_and_limit(sort.column(), false, descending, limit);
+    sql.keyset(sort.column(), false, descending, after, limit);
     let rows: Vec<Row> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -90,6 +90,15 @@ impl Sql {
         }
     }
 
+    /// The page of `limit` rows after `after` (or the first page) in the order
+    /// `column dir [nulls last], id dir`.
+    pub fn keyset(&mut self, column: &str, nullable: bool, descending: bool, after: Option<&After>, limit: i64) {
+        if let Some(after) = after {
+            self.after(column, nullable, descending, after);
+        }
+        self.order_and_limit(column, nullable, descending, limit);
+    }
+
     /// `order by column dir [nulls last], id dir limit n`.
     pub fn order_and_limit(&mut self, column: &str, nullable: bool, descending: bool, limit: i64) {
         let dir = if descending { "desc" } else { "asc" };

@@ -231,10 +231,7 @@ pub async fn page(
 ) -> Result<Vec<UserSummary>> {
     let mut sql = Sql::new(db.backend(), SUMMARY);
     filter_by(&mut sql, filter);
-    if let Some(after) = after {
-        sql.after(sort.column(), sort.nullable(), descending, after);
-    }
-    sql.order_and_limit(sort.column(), sort.nullable(), descending, limit);
+    sql.keyset(sort.column(), sort.nullable(), descending, after, limit);
     let rows: Vec<SummaryRow> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }

@@ -85,7 +85,7 @@ pub async fn export(state: &AppState, caller: &Caller, query: &ActivityQuery) ->
         let filter = parsed.filter.clone();
         Box::pin(async move {
             let rows = activities::page(&db, &filter, after.as_ref(), export::CHUNK).await?;
-            let next = (rows.len() as i64 == export::CHUNK).then(|| rows.last().map(key)).flatten();
+            let next = export::next_after(&rows, key);
             let records = rows
                 .into_iter()
                 .map(|a| {
@@ -100,7 +100,7 @@ pub async fn export(state: &AppState, caller: &Caller, query: &ActivityQuery) ->
                     ]
                 })
                 .collect();
-            Ok((records, next.map(|(value, id)| After { value, id })))
+            Ok((records, next))
         })
     });
     Ok(CsvExport {

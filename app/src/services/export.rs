@@ -9,7 +9,7 @@ use std::pin::Pin;
 
 use futures::stream::{self, BoxStream, StreamExt};
 
-use crate::db::select::After;
+use crate::db::select::{After, KeyValue};
 use crate::error::{AppError, Result};
 
 /// Rows fetched per query while exporting.
@@ -38,6 +38,18 @@ pub type Chunk = (Vec<Vec<String>>, Option<After>);
 
 /// Fetches the page after a position.
 pub type FetchChunk = Box<dyn Fn(Option<After>) -> Pin<Box<dyn Future<Output = Result<Chunk>> + Send>> + Send + Sync>;
+
+/// Where the export continues after `rows`: past the last row when the page
+/// was full (a shorter page was the last).
+pub fn next_after<T>(rows: &[T], key: impl Fn(&T) -> (Option<KeyValue>, i64)) -> Option<After> {
+    if rows.len() as i64 != CHUNK {
+        return None;
+    }
+    rows.last().map(|row| {
+        let (value, id) = key(row);
+        After { value, id }
+    })
+}
 
 /// Streams `header` and then every page `fetch` returns, until one has no successor.
 pub fn csv_stream(

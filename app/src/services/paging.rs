@@ -140,6 +140,19 @@ pub fn descending(order: &Option<String>) -> Result<bool, String> {
     }
 }
 
+/// The sort the request names among `options` (the first is the default),
+/// with its name.
+pub fn sort<T: Copy>(value: &Option<String>, options: &[(&'static str, T)]) -> Result<(T, &'static str), String> {
+    let (default_name, default) = options[0];
+    match given(value) {
+        None => Ok((default, default_name)),
+        Some(v) => options.iter().find(|(name, _)| *name == v).map(|(name, sort)| (*sort, *name)).ok_or_else(|| {
+            let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+            format!("must be one of {}", names.join(", "))
+        }),
+    }
+}
+
 /// The zone days are counted in: `kst` (default) or `utc`.
 pub fn zone(tz: &Option<String>) -> Result<Zone, String> {
     match given(tz) {

@@ -18,6 +18,14 @@ use crate::services::export::{self, CsvExport};
 use crate::services::paging::{self, given, one_of, Problems};
 use crate::state::AppState;
 
+/// The orders offered, the default first.
+const SORTS: [(&str, problems::Sort); 4] = [
+    ("updated_at", problems::Sort::UpdatedAt),
+    ("created_at", problems::Sort::CreatedAt),
+    ("title", problems::Sort::Title),
+    ("id", problems::Sort::Id),
+];
+
 /// The longest search text.
 const MAX_SEARCH: usize = 100;
 
@@ -85,16 +93,8 @@ fn parse(query: &ProblemQuery) -> Result<Parsed> {
             false
         }
     };
-    let (sort, sort_name) = match given(&query.sort) {
-        None | Some("updated_at") => (problems::Sort::UpdatedAt, "updated_at"),
-        Some("created_at") => (problems::Sort::CreatedAt, "created_at"),
-        Some("title") => (problems::Sort::Title, "title"),
-        Some("id") => (problems::Sort::Id, "id"),
-        Some(_) => {
-            errors.add("sort", "must be updated_at, created_at, title or id");
-            (problems::Sort::UpdatedAt, "updated_at")
-        }
-    };
+    let (sort, sort_name) =
+        errors.keep("sort", paging::sort(&query.sort, &SORTS)).unwrap_or((problems::Sort::UpdatedAt, "updated_at"));
     let descending = errors.keep("order", paging::descending(&query.order)).unwrap_or(true);
     let order = paging::order_key(sort_name, descending);
     let after = errors.keep("cursor", paging::parse_cursor(&query.cursor, &order)).flatten();
@@ -284,7 +284,7 @@ pub async fn export(state: &AppState, caller: &Caller, query: &ProblemQuery) -> 
         let (sort, descending) = (parsed.sort, parsed.descending);
         Box::pin(async move {
             let rows = problems::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await?;
-            let next = (rows.len() as i64 == export::CHUNK).then(|| rows.last().map(|p| key(sort, p))).flatten();
+            let next = export::next_after(&rows, |p| key(sort, p));
             let records = rows
                 .into_iter()
                 .map(|p| {
@@ -306,7 +306,7 @@ pub async fn export(state: &AppState, caller: &Caller, query: &ProblemQuery) -> 
                     ]
                 })
                 .collect();
-            Ok((records, next.map(|(value, id)| After { value, id })))
+            Ok((records, next))
         })
     });
     Ok(CsvExport {

@@ -14,6 +14,14 @@ use crate::state::AppState;
 /// The subscription tiers.
 const TYPES: [&str; 3] = ["free", "paid", "premium"];
 
+/// The orders offered, the default first.
+const SORTS: [(&str, users::Sort); 4] = [
+    ("created_at", users::Sort::CreatedAt),
+    ("last_activity", users::Sort::LastActivity),
+    ("username", users::Sort::Username),
+    ("email", users::Sort::Email),
+];
+
 /// The longest search text.
 const MAX_SEARCH: usize = 100;
 
@@ -58,16 +66,8 @@ fn parse(query: &UserQuery) -> Result<Parsed> {
             problems.add("signed_up_to", "must not be before signed_up_from");
         }
     }
-    let (sort, sort_name) = match given(&query.sort) {
-        None | Some("created_at") => (users::Sort::CreatedAt, "created_at"),
-        Some("last_activity") => (users::Sort::LastActivity, "last_activity"),
-        Some("username") => (users::Sort::Username, "username"),
-        Some("email") => (users::Sort::Email, "email"),
-        Some(_) => {
-            problems.add("sort", "must be created_at, last_activity, username or email");
-            (users::Sort::CreatedAt, "created_at")
-        }
-    };
+    let (sort, sort_name) =
+        problems.keep("sort", paging::sort(&query.sort, &SORTS)).unwrap_or((users::Sort::CreatedAt, "created_at"));
     let descending = problems.keep("order", paging::descending(&query.order)).unwrap_or(true);
     let after = problems
         .keep("cursor", paging::parse_cursor(&query.cursor, &paging::order_key(sort_name, descending)))
@@ -149,10 +149,7 @@ pub async fn export(state: &AppState, caller: &Caller, query: &UserQuery) -> Res
         let (sort, descending) = (parsed.sort, parsed.descending);
         Box::pin(async move {
             let rows = users::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await?;
-            let next = (rows.len() as i64 == export::CHUNK)
-                .then(|| rows.last().map(|u| key(sort, u)))
-                .flatten()
-                .map(|(value, id)| crate::db::select::After { value, id });
+            let next = export::next_after(&rows, |u| key(sort, u));
             let records = rows
                 .into_iter()
                 .map(|u| {
