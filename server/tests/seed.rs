@@ -145,9 +145,10 @@ async fn indexes_dropped_by_an_interrupted_load_come_back(db: &Db) {
     let before = secondary_indexes(db).await;
     // A load that died right after dropping its indexes…
     bulk::drop_secondary_indexes(db, "activities").await.unwrap();
-    assert!(secondary_indexes(db).await.len() < before.len());
+    let dropped = before.len() - secondary_indexes(db).await.len();
+    assert!(dropped >= 2, "the activities' indexes are gone");
     // …is repaired by the next start or load.
-    assert_eq!(bulk::restore_indexes(db).await.unwrap(), 2);
+    assert_eq!(bulk::restore_indexes(db).await.unwrap(), dropped);
     assert_eq!(secondary_indexes(db).await, before);
     assert_eq!(bulk::restore_indexes(db).await.unwrap(), 0);
 }
