@@ -28,6 +28,15 @@ pub(crate) fn caller() -> crate::auth::Caller {
         .unwrap_or_default()
 }
 
+/// Whether the request being answered is a plain HTML form post (no WASM yet):
+/// its browser expects a redirect back to a page, not a status or JSON.
+#[cfg(feature = "ssr")]
+pub(crate) fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 /// The caller, if their role is at least `role` (401 or 403 otherwise).
 #[cfg(feature = "ssr")]
 pub(crate) fn require(role: crate::model::Role) -> crate::error::Result<crate::auth::Caller> {

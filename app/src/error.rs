@@ -309,13 +309,7 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         let trace_id = {
             // A plain form post (no WASM yet) is redirected back to its page by
             // leptos_axum; an error status would replace that redirect.
-            let plain_form = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-                parts
-                    .headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"))
-            });
+            let plain_form = crate::api::is_plain_form_post();
             if let (Some(response), Ok(status), false) = (
                 leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
                 http::StatusCode::from_u16(self.status_code()),

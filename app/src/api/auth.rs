@@ -56,16 +56,7 @@ pub async fn logout() -> Result<String, AppError> {
 /// Who the caller is.
 #[server(prefix = "/api/fn", endpoint = "auth_me")]
 pub async fn who_am_i() -> Result<Me, AppError> {
-    let state = super::state()?;
-    let caller = super::caller();
-    let principal = caller.principal()?;
-    let account = match principal.account_id {
-        Some(id) if !matches!(principal.via, crate::auth::Via::ApiKey { .. }) => {
-            crate::db::accounts::by_id(&state.db, id).await?.map(|a| a.to_model())
-        }
-        _ => None,
-    };
-    Ok(principal.me(account))
+    crate::services::auth::describe(&super::state()?, &super::caller()).await
 }
 
 /// Changes the caller's password; their other sessions end.
@@ -116,10 +107,7 @@ fn set_cookie(value: &str) {
 /// A form posted without WASM expects a redirect; the WASM client navigates itself.
 #[cfg(feature = "ssr")]
 fn redirect_plain_form(to: &str) {
-    let plain = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
-    });
-    if plain {
+    if super::is_plain_form_post() {
         leptos_axum::redirect(to);
     }
 }

@@ -120,22 +120,16 @@ pub async fn page(db: &Db, filter: &Filter<'_>, limit: i64) -> Result<Vec<AuditE
         .collect())
 }
 
-/// Failed logins since `since`: for this e-mail from this address, for this
-/// e-mail from anywhere, and from this address for any e-mail.
-pub async fn failed_logins(db: &Db, email: &str, ip: &str, since: Ts) -> Result<(i64, i64, i64)> {
+/// Failed logins since `since`, in one round trip: how many for this e-mail
+/// from this address, how many from this address for any e-mail, and when the
+/// newest of the first kind was.
+pub async fn failed_logins(db: &Db, email: &str, ip: &str, since: Ts) -> Result<(i64, i64, Option<Ts>)> {
     const SQL: &str = "select \
         (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
             and target = $1 and at >= $3 and ip = $2), \
         (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
-            and target = $1 and at >= $3), \
-        (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
-            and ip = $2 and at >= $3)";
+            and ip = $2 and at >= $3), \
+        (select max(at) from audit_log where action = 'auth.login' and outcome = 'failure' \
+            and target = $1 and at >= $3 and ip = $2)";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(email).bind(ip).bind(since).fetch_one(pool).await?))
-}
-
-/// The newest failed login for this e-mail from this address since `since`.
-pub async fn last_failed_login(db: &Db, email: &str, ip: &str, since: Ts) -> Result<Option<Ts>> {
-    const SQL: &str = "select at from audit_log where action = 'auth.login' and outcome = 'failure' \
-        and target = $1 and ip = $2 and at >= $3 order by at desc limit 1";
-    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(email).bind(ip).bind(since).fetch_optional(pool).await?))
 }

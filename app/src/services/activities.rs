@@ -78,33 +78,24 @@ const HEADER: &[&str] = &["id", "created_at", "user_id", "username", "country", 
 /// Every activity matching `query` as CSV, newest first (viewers and above).
 pub async fn export(state: &AppState, caller: &Caller, query: &ActivityQuery) -> Result<CsvExport> {
     caller.require(Role::Viewer)?;
-    let parsed = parse(&ActivityQuery { cursor: None, ..query.clone() })?;
+    let Parsed { filter, .. } = parse(&ActivityQuery { cursor: None, ..query.clone() })?;
     let db = state.db.clone();
-    let fetch: export::FetchChunk = Box::new(move |after| {
-        let db = db.clone();
-        let filter = parsed.filter.clone();
-        Box::pin(async move {
-            let rows = activities::page(&db, &filter, after.as_ref(), export::CHUNK).await?;
-            let next = export::next_after(&rows, key);
-            let records = rows
-                .into_iter()
-                .map(|a| {
-                    vec![
-                        a.id.to_string(),
-                        a.created_at.to_rfc3339(),
-                        a.user_id.to_string(),
-                        a.username,
-                        a.country.unwrap_or_default(),
-                        a.activity_type,
-                        a.description,
-                    ]
-                })
-                .collect();
-            Ok((records, next))
-        })
-    });
-    Ok(CsvExport {
-        filename: export::filename("activities", state.clock.now()),
-        body: export::csv_stream("activities", HEADER, fetch),
-    })
+    let page = move |after: Option<After>| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { activities::page(&db, &filter, after.as_ref(), export::CHUNK).await }
+    };
+    Ok(export::csv("activities", HEADER, state.clock.now(), page, key, record))
+}
+
+/// An activity as a CSV record, in [`HEADER`]'s order.
+fn record(a: ActivityItem) -> Vec<String> {
+    vec![
+        a.id.to_string(),
+        a.created_at.to_rfc3339(),
+        a.user_id.to_string(),
+        a.username,
+        a.country.unwrap_or_default(),
+        a.activity_type,
+        a.description,
+    ]
 }

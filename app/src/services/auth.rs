@@ -8,7 +8,7 @@ use chrono::Duration;
 use crate::auth::{password, tokens, totp, Caller, Principal, Via};
 use crate::db::{accounts, api_keys, audit, sessions, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{Role, TokenPair};
+use crate::model::{Me, Role, TokenPair};
 use crate::services::audit::record;
 use crate::state::AppState;
 
@@ -202,13 +202,13 @@ async fn record_login(
 /// failures elsewhere.
 async fn throttle(state: &AppState, email: &str, ip: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     let since = Ts::from(now - Duration::minutes(THROTTLE_WINDOW_MINUTES));
-    let (pair, _, per_ip) = audit::failed_logins(&state.db, email, ip, since).await?;
+    let (pair, per_ip, last) = audit::failed_logins(&state.db, email, ip, since).await?;
     if per_ip >= MAX_FAILURES_PER_IP {
         return Err(AppError::RateLimited { retry_after_secs: (THROTTLE_WINDOW_MINUTES * 60) as u64 });
     }
     if pair >= FREE_ATTEMPTS {
         let delay = 2i64.saturating_pow((pair - FREE_ATTEMPTS + 1).min(20) as u32).min(MAX_DELAY_SECS);
-        if let Some(last) = audit::last_failed_login(&state.db, email, ip, since).await? {
+        if let Some(last) = last {
             let wait = last.secs() + delay - now.timestamp();
             if wait > 0 {
                 return Err(AppError::RateLimited { retry_after_secs: wait as u64 });
@@ -309,6 +309,17 @@ pub async fn logout(state: &AppState, caller: &Caller) -> Result<()> {
     sessions::revoke(&state.db, id, Ts::from(state.clock.now())).await?;
     forget_principals(state).await?;
     record(state, caller, "auth.logout", Some(&format!("session:{id}")), true, None).await
+}
+
+/// Who the caller is: their principal and, for a person, their account as it
+/// is now (API keys have no account to show).
+pub async fn describe(state: &AppState, caller: &Caller) -> Result<Me> {
+    let principal = caller.principal()?;
+    let account = match (principal.account_id, &principal.via) {
+        (_, Via::ApiKey { .. }) | (None, _) => None,
+        (Some(id), _) => accounts::by_id(&state.db, id).await?.map(|a| a.to_model()),
+    };
+    Ok(principal.me(account))
 }
 
 /// The principal behind a browser session token, if the session is live: not

@@ -5,8 +5,8 @@
 //! formula are defused.
 
 use std::future::Future;
-use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
 use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::db::select::{After, KeyValue};
@@ -32,16 +32,9 @@ impl std::fmt::Debug for CsvExport {
     }
 }
 
-/// One page of an export: its records and where the next page starts (None
-/// after the last).
-pub type Chunk = (Vec<Vec<String>>, Option<After>);
-
-/// Fetches the page after a position.
-pub type FetchChunk = Box<dyn Fn(Option<After>) -> Pin<Box<dyn Future<Output = Result<Chunk>> + Send>> + Send + Sync>;
-
 /// Where the export continues after `rows`: past the last row when the page
 /// was full (a shorter page was the last).
-pub fn next_after<T>(rows: &[T], key: impl Fn(&T) -> (Option<KeyValue>, i64)) -> Option<After> {
+fn next_after<T>(rows: &[T], key: impl Fn(&T) -> (Option<KeyValue>, i64)) -> Option<After> {
     if rows.len() as i64 != CHUNK {
         return None;
     }
@@ -51,24 +44,38 @@ pub fn next_after<T>(rows: &[T], key: impl Fn(&T) -> (Option<KeyValue>, i64)) ->
     })
 }
 
-/// Streams `header` and then every page `fetch` returns, until one has no successor.
-pub fn csv_stream(
-    resource: &'static str,
+/// The export `name` (also its file name, dated `now`): `header`, then every
+/// page of [`CHUNK`] rows that `page` returns after the position before it
+/// (`key` says where a row stands in the list's order), each row written by
+/// `record`, until a page comes back short.
+pub fn csv<T, P, Fut, K>(
+    name: &'static str,
     header: &'static [&'static str],
-    fetch: FetchChunk,
-) -> BoxStream<'static, Result<Vec<u8>>> {
+    now: DateTime<Utc>,
+    page: P,
+    key: K,
+    record: fn(T) -> Vec<String>,
+) -> CsvExport
+where
+    T: Send + 'static,
+    P: Fn(Option<After>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>>> + Send,
+    K: Fn(&T) -> (Option<KeyValue>, i64) + Send + 'static,
+{
     let first = encode(Some(BOM), std::iter::once(header.iter().map(|h| (*h).to_owned()).collect()));
-    let pages = stream::try_unfold((fetch, Some(None::<After>), 0_u64), move |(fetch, next, rows)| async move {
+    let start = (page, key, Some(None::<After>), 0_u64);
+    let pages = stream::try_unfold(start, move |(page, key, next, written)| async move {
         let Some(after) = next else {
-            tracing::info!(export = resource, rows, "export completed");
+            tracing::info!(export = name, rows = written, "export completed");
             return Ok(None);
         };
-        let (records, next) = fetch(after).await?;
-        let rows = rows + records.len() as u64;
-        let bytes = encode(None, records.into_iter())?;
-        Ok(Some((bytes, (fetch, next.map(Some), rows))))
+        let rows = page(after).await?;
+        let next = next_after(&rows, &key);
+        let written = written + rows.len() as u64;
+        let bytes = encode(None, rows.into_iter().map(record))?;
+        Ok(Some((bytes, (page, key, next.map(Some), written))))
     });
-    stream::once(async move { first }).chain(pages).boxed()
+    CsvExport { filename: filename(name, now), body: stream::once(async move { first }).chain(pages).boxed() }
 }
 
 /// The CSV text of `records`, each cell defused, after `prefix`.
@@ -101,7 +108,7 @@ pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `name-YYYY-MM-DD.csv`.
-pub fn filename(name: &str, today: chrono::DateTime<chrono::Utc>) -> String {
+fn filename(name: &str, today: DateTime<Utc>) -> String {
     format!("{name}-{}.csv", today.format("%Y-%m-%d"))
 }
 

@@ -276,41 +276,31 @@ const HEADER: &[&str] = &[
 /// Every problem matching `query` as CSV, in the list's order (viewers and above).
 pub async fn export(state: &AppState, caller: &Caller, query: &ProblemQuery) -> Result<CsvExport> {
     caller.require(Role::Viewer)?;
-    let parsed = parse(&ProblemQuery { cursor: None, ..query.clone() })?;
+    let Parsed { filter, sort, descending, .. } = parse(&ProblemQuery { cursor: None, ..query.clone() })?;
     let db = state.db.clone();
-    let fetch: export::FetchChunk = Box::new(move |after| {
-        let db = db.clone();
-        let filter = parsed.filter.clone();
-        let (sort, descending) = (parsed.sort, parsed.descending);
-        Box::pin(async move {
-            let rows = problems::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await?;
-            let next = export::next_after(&rows, |p| key(sort, p));
-            let records = rows
-                .into_iter()
-                .map(|p| {
-                    vec![
-                        p.id.to_string(),
-                        p.title,
-                        p.subject.unwrap_or_default(),
-                        p.difficulty.unwrap_or_default(),
-                        p.status,
-                        p.archived_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                        p.stats.views.to_string(),
-                        p.stats.attempts.to_string(),
-                        p.stats.solves.to_string(),
-                        p.stats.solve_rate.map(|r| format!("{r:.4}")).unwrap_or_default(),
-                        p.created_at.to_rfc3339(),
-                        p.updated_at.to_rfc3339(),
-                        p.content,
-                        p.answer.unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            Ok((records, next))
-        })
-    });
-    Ok(CsvExport {
-        filename: export::filename("problems", state.clock.now()),
-        body: export::csv_stream("problems", HEADER, fetch),
-    })
+    let page = move |after: Option<After>| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { problems::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await }
+    };
+    Ok(export::csv("problems", HEADER, state.clock.now(), page, move |p| key(sort, p), record))
+}
+
+/// A problem as a CSV record, in [`HEADER`]'s order.
+fn record(p: Problem) -> Vec<String> {
+    vec![
+        p.id.to_string(),
+        p.title,
+        p.subject.unwrap_or_default(),
+        p.difficulty.unwrap_or_default(),
+        p.status,
+        p.archived_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        p.stats.views.to_string(),
+        p.stats.attempts.to_string(),
+        p.stats.solves.to_string(),
+        p.stats.solve_rate.map(|r| format!("{r:.4}")).unwrap_or_default(),
+        p.created_at.to_rfc3339(),
+        p.updated_at.to_rfc3339(),
+        p.content,
+        p.answer.unwrap_or_default(),
+    ]
 }

@@ -2,7 +2,7 @@
 //! implementation behind the REST routes and the server functions.
 
 use crate::auth::Caller;
-use crate::db::select::KeyValue;
+use crate::db::select::{After, KeyValue};
 use crate::db::{users, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{PageMeta, Role, UserDetail, UserPage, UserQuery, UserSummary, UserTypeChange};
@@ -31,7 +31,7 @@ struct Parsed {
     sort: users::Sort,
     sort_name: &'static str,
     descending: bool,
-    after: Option<crate::db::select::After>,
+    after: Option<After>,
 }
 
 fn parse(query: &UserQuery) -> Result<Parsed> {
@@ -141,35 +141,25 @@ const HEADER: &[&str] =
 /// Every user matching `query` as CSV, in the list's order (viewers and above).
 pub async fn export(state: &AppState, caller: &Caller, query: &UserQuery) -> Result<CsvExport> {
     caller.require(Role::Viewer)?;
-    let parsed = parse(&UserQuery { cursor: None, ..query.clone() })?;
+    let Parsed { filter, sort, descending, .. } = parse(&UserQuery { cursor: None, ..query.clone() })?;
     let db = state.db.clone();
-    let fetch: export::FetchChunk = Box::new(move |after| {
-        let db = db.clone();
-        let filter = parsed.filter.clone();
-        let (sort, descending) = (parsed.sort, parsed.descending);
-        Box::pin(async move {
-            let rows = users::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await?;
-            let next = export::next_after(&rows, |u| key(sort, u));
-            let records = rows
-                .into_iter()
-                .map(|u| {
-                    vec![
-                        u.id.to_string(),
-                        u.email,
-                        u.username,
-                        u.user_type,
-                        u.country.unwrap_or_default(),
-                        u.created_at.to_rfc3339(),
-                        u.last_activity.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                        u.is_online.to_string(),
-                    ]
-                })
-                .collect();
-            Ok((records, next))
-        })
-    });
-    Ok(CsvExport {
-        filename: export::filename("users", state.clock.now()),
-        body: export::csv_stream("users", HEADER, fetch),
-    })
+    let page = move |after: Option<After>| {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { users::page(&db, &filter, sort, descending, after.as_ref(), export::CHUNK).await }
+    };
+    Ok(export::csv("users", HEADER, state.clock.now(), page, move |u| key(sort, u), record))
+}
+
+/// A user as a CSV record, in [`HEADER`]'s order.
+fn record(u: UserSummary) -> Vec<String> {
+    vec![
+        u.id.to_string(),
+        u.email,
+        u.username,
+        u.user_type,
+        u.country.unwrap_or_default(),
+        u.created_at.to_rfc3339(),
+        u.last_activity.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        u.is_online.to_string(),
+    ]
 }

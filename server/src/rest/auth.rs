@@ -2,7 +2,6 @@
 //! `/refresh`, `/logout`, and `GET /api/v1/auth/me`.
 
 use app::auth::{Caller, Via};
-use app::db::accounts;
 use app::error::{Envelope, Result};
 use app::model::{Me, TokenPair};
 use app::services::auth::{self as service, LoginKind};
@@ -112,10 +111,5 @@ async fn logout(caller: Caller, State(state): State<AppState>) -> Result<Respons
     security(("bearer" = []))
 )]
 async fn me(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Me>> {
-    let principal = caller.principal()?;
-    let account = match (principal.account_id, &principal.via) {
-        (_, Via::ApiKey { .. }) | (None, _) => None,
-        (Some(id), _) => accounts::by_id(&state.db, id).await?.map(|a| a.to_model()),
-    };
-    Ok(axum::Json(principal.me(account)))
+    Ok(axum::Json(service::describe(&state, &caller).await?))
 }
