@@ -28,6 +28,20 @@ pub(crate) fn caller() -> crate::auth::Caller {
         .unwrap_or_default()
 }
 
+/// A response header that says "this response carries a secret shown once"
+/// (a new API key, a TOTP secret). The idempotency layer never stores such a
+/// response for replays and removes the header before the response leaves.
+pub const SECRET_RESPONSE: &str = "x-dreamseed-secret";
+
+/// Marks the response of the server function being answered as carrying a
+/// secret (see [`SECRET_RESPONSE`]).
+#[cfg(feature = "ssr")]
+pub(crate) fn mark_secret_response() {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(http::HeaderName::from_static(SECRET_RESPONSE), http::HeaderValue::from_static("1"));
+    }
+}
+
 /// Whether the request being answered is a plain HTML form post (no WASM yet):
 /// its browser expects a redirect back to a page, not a status or JSON.
 #[cfg(feature = "ssr")]

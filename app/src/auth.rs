@@ -8,6 +8,7 @@ pub mod rate_limit;
 pub mod tokens;
 pub mod totp;
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::extract::FromRequestParts;
@@ -61,11 +62,35 @@ impl Principal {
         }
     }
 
+    /// The account of the person calling: `Some` only for a browser session or
+    /// an access token. An API key carries its creator's `account_id` (for the
+    /// audit trail and its role ceiling) but is not that person, so every "the
+    /// caller is this account" decision must go through here, never `account_id`.
+    pub fn person_id(&self) -> Option<i64> {
+        match self.via {
+            Via::Session { .. } | Via::Token { .. } => self.account_id,
+            Via::ApiKey { .. } => None,
+        }
+    }
+
+    /// The person's own session (browser) or token family, if a person is calling.
+    pub fn session_id(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { id } | Via::Token { session_id: id } => Some(id),
+            Via::ApiKey { .. } => None,
+        }
+    }
+
+    /// Whether the caller is the person who owns account `id` (keys never are).
+    pub fn is_person(&self, id: i64) -> bool {
+        self.person_id() == Some(id)
+    }
+
     /// Allows only people (a session or an access token) whose role is at least
     /// `role`: managing accounts, keys and one's own login is not for API keys.
     pub fn require_person(&self, role: Role) -> Result<i64> {
-        match (&self.via, self.account_id) {
-            (Via::Session { .. } | Via::Token { .. }, Some(id)) if self.role >= role => Ok(id),
+        match self.person_id() {
+            Some(id) if self.role >= role => Ok(id),
             _ => Err(AppError::Forbidden),
         }
     }
@@ -153,9 +178,13 @@ pub struct SecuritySettings {
     pub session_idle: Duration,
     /// ... and after this long in any case.
     pub session_absolute: Duration,
-    /// Take the client address from `X-Forwarded-For` (`TRUST_PROXY_HEADERS`),
-    /// for deployments behind a load balancer.
+    /// Believe `X-Forwarded-For` and `X-Forwarded-Host` (`TRUST_PROXY_HEADERS`),
+    /// for deployments behind a load balancer; only from [`Self::trusted_proxies`].
     pub trust_forwarded_for: bool,
+    /// The proxies whose forwarding headers are believed (`TRUSTED_PROXIES`;
+    /// loopback by default): the request's socket peer must be one, and their
+    /// own hops are skipped in `X-Forwarded-For`.
+    pub trusted_proxies: Vec<Cidr>,
     /// Origins besides our own that may send state-changing requests
     /// (`ALLOWED_ORIGINS`).
     pub allowed_origins: Vec<String>,
@@ -168,6 +197,7 @@ impl std::fmt::Debug for SecuritySettings {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("session_idle", &self.session_idle)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -182,8 +212,15 @@ impl SecuritySettings {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             trust_forwarded_for: false,
+            trusted_proxies: Cidr::loopback().to_vec(),
             allowed_origins: Vec::new(),
         }
+    }
+
+    /// Whether `peer` is a proxy whose forwarding headers we believe: only when
+    /// `TRUST_PROXY_HEADERS` is on and it is in `TRUSTED_PROXIES`.
+    pub fn is_trusted_proxy(&self, peer: IpAddr) -> bool {
+        self.trust_forwarded_for && self.trusted_proxies.iter().any(|net| net.contains(peer))
     }
 
     /// Development defaults with a random signing key (tokens end with the process).
@@ -220,6 +257,79 @@ impl SecuritySettings {
     }
 }
 
+/// An IP network in CIDR notation (`10.0.0.0/8`, `2001:db8::/32`; a bare
+/// address is the network of just itself). Written here because no crate in the
+/// tree parses them, and matching is a few shifts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    /// The network's first address (host bits cleared).
+    network: IpAddr,
+    /// How many leading bits must match.
+    prefix: u8,
+}
+
+impl Cidr {
+    /// `127.0.0.0/8` and `::1/128`: the default trusted proxies (one on this machine).
+    pub fn loopback() -> [Self; 2] {
+        [
+            Self { network: IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 0)), prefix: 8 },
+            Self { network: IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), prefix: 128 },
+        ]
+    }
+
+    /// Whether `ip` is in the network. An IPv4 address seen through an IPv6
+    /// socket (`::ffff:10.0.0.1`) counts as the IPv4 address it is.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => u32::from(ip) & mask_v4(self.prefix) == u32::from(net),
+            (IpAddr::V6(net), IpAddr::V6(ip)) => u128::from(ip) & mask_v6(self.prefix) == u128::from(net),
+            _ => false,
+        }
+    }
+}
+
+fn mask_v4(prefix: u8) -> u32 {
+    u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)
+}
+
+fn mask_v6(prefix: u8) -> u128 {
+    u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0)
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = ();
+
+    /// Parses `address/prefix` or a bare address; host bits are cleared.
+    fn from_str(s: &str) -> std::result::Result<Self, ()> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (s, None),
+        };
+        let addr = addr.parse::<IpAddr>().map_err(|_| ())?.to_canonical();
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            // Digits only: `u8::from_str` would take `+8`.
+            Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p.parse::<u8>().map_err(|_| ())?,
+            Some(_) => return Err(()),
+            None => max,
+        };
+        if prefix > max {
+            return Err(());
+        }
+        let network = match addr {
+            IpAddr::V4(a) => IpAddr::V4((u32::from(a) & mask_v4(prefix)).into()),
+            IpAddr::V6(a) => IpAddr::V6((u128::from(a) & mask_v6(prefix)).into()),
+        };
+        Ok(Self { network, prefix })
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +350,17 @@ mod tests {
     }
 
     #[test]
+    fn an_api_key_is_never_its_creator() {
+        let key = principal(Role::Admin, Via::ApiKey { id: 3 });
+        assert_eq!(key.account_id, Some(1), "the key remembers its creator");
+        assert_eq!((key.person_id(), key.session_id(), key.is_person(1)), (None, None, false));
+        let session = principal(Role::Viewer, Via::Session { id: "s".into() });
+        assert_eq!((session.person_id(), session.session_id(), session.is_person(1)), (Some(1), Some("s"), true));
+        let token = principal(Role::Viewer, Via::Token { session_id: "t".into() });
+        assert_eq!((token.person_id(), token.session_id()), (Some(1), Some("t")));
+    }
+
+    #[test]
     fn cookies_follow_the_environment() {
         let mut s = SecuritySettings::ephemeral();
         assert_eq!(s.session_cookie("t"), "ds_session=t; Path=/; HttpOnly; SameSite=Lax");
@@ -247,5 +368,46 @@ mod tests {
         assert_eq!(s.session_cookie("t"), "__Host-ds_session=t; Path=/; HttpOnly; SameSite=Lax; Secure");
         assert_eq!(s.session_from_cookies("a=1; __Host-ds_session=xyz; b=2").as_deref(), Some("xyz"));
         assert_eq!(s.session_from_cookies("ds_session=xyz"), None);
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cidrs_parse_strictly_and_match_by_prefix() {
+        let net: Cidr = "10.1.2.3/8".parse().unwrap();
+        assert_eq!(net.to_string(), "10.0.0.0/8");
+        assert!(net.contains(ip("10.255.0.1")) && !net.contains(ip("11.0.0.1")));
+        assert!(net.contains(ip("::ffff:10.0.0.1")), "IPv4 through an IPv6 socket");
+        assert!(!net.contains(ip("::1")));
+        let v6: Cidr = "2001:db8::/32".parse().unwrap();
+        assert!(v6.contains(ip("2001:db8:ffff::1")) && !v6.contains(ip("2001:db9::1")));
+        let one: Cidr = "192.0.2.7".parse().unwrap();
+        assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains(ip("203.0.113.1")) && !all.contains(ip("2001:db8::1")));
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0/8",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0.0/8/8",
+            "localhost",
+            "10.0.0.0 /8",
+        ] {
+            assert!(bad.parse::<Cidr>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_configured_proxies_are_trusted_and_only_when_asked() {
+        let mut s = SecuritySettings::ephemeral();
+        assert!(!s.is_trusted_proxy(ip("127.0.0.1")), "TRUST_PROXY_HEADERS is off");
+        s.trust_forwarded_for = true;
+        assert!(s.is_trusted_proxy(ip("127.0.0.1")) && s.is_trusted_proxy(ip("::1")));
+        assert!(!s.is_trusted_proxy(ip("192.0.2.1")));
     }
 }

@@ -3,6 +3,14 @@
 //! of data has its own time to live; writes invalidate by pattern, on every
 //! replica (Redis pub/sub). A Redis that is down or hung is skipped within one
 //! bounded wait, reported as degraded, and used again once it answers.
+//!
+//! Keys live in namespaces. Cached data is under `data:`, the only namespace
+//! that invalidation patterns reach (`stats*` means `data:stats*`, `*` all cached
+//! data); the rate limiter's shared counters (`ratelimit:…`, Redis only) and the
+//! entries kept in this process (`local:…`, such as checked credentials) live
+//! beside it, so no pattern sent to `POST /api/cache/invalidate` can reset a
+//! limit or touch who is signed in. Process-local entries have their own
+//! invalidation, [`Cache::forget_local`], for internal callers.
 
 mod redis_layer;
 
@@ -20,6 +28,18 @@ use crate::error::{AppError, Result};
 
 /// Prefix of every key this service writes to Redis.
 pub const KEY_PREFIX: &str = "dreamseed:";
+
+/// The namespace of cached data (after [`KEY_PREFIX`] in Redis): everything
+/// [`Cache::get_or_load`] stores, and all that [`Cache::invalidate`] reaches.
+const DATA: &str = "data:";
+
+/// The namespace of entries kept in this process only ([`Cache::local_put`]).
+const LOCAL: &str = "local:";
+
+/// Beginnings of patterns that name a namespace outside the cached data, or
+/// the data namespace itself: refused, since a caller writing one expects to
+/// reach keys that invalidation never touches.
+const RESERVED: [&str; 4] = ["ratelimit:", "auth:", "local:", "data:"];
 
 /// How long an entry may live in the process when Redis is the shared layer: it
 /// bounds how stale a replica can be if it missed an invalidation message.
@@ -151,6 +171,7 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let key = &format!("{DATA}{key}");
         if let Some(entry) = self.inner.memory.get(key).await {
             if let Some(value) = entry.value.downcast_ref::<T>() {
                 self.hit("memory");
@@ -191,15 +212,17 @@ impl Cache {
 
     /// A value kept in this process only (never sent to Redis), if present: for
     /// data that must not leave the process, such as who a credential belongs to.
-    /// [`Cache::invalidate`] reaches it here and, through Redis, on every replica.
+    /// [`Cache::forget_local`] reaches it here and, through Redis, on every
+    /// replica; [`Cache::invalidate`] never does.
     pub async fn local_get<T: Clone + Send + Sync + 'static>(&self, key: &str) -> Option<T> {
-        self.inner.memory.get(key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
+        let key = format!("{LOCAL}{key}");
+        self.inner.memory.get(&key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
     }
 
     /// Keeps `value` under `key` in this process only, for `ttl` (see [`Cache::local_get`]).
     pub async fn local_put<T: Send + Sync + 'static>(&self, key: &str, value: T, ttl: Duration) {
         let entry = Entry { json: Arc::from(&[][..]), value: Arc::new(value), ttl };
-        self.inner.memory.insert(key.to_owned(), entry).await;
+        self.inner.memory.insert(format!("{LOCAL}{key}"), entry).await;
     }
 
     fn hit(&self, layer: &'static str) {
@@ -207,17 +230,42 @@ impl Cache {
         metrics::counter!("cache_hits_total", "layer" => layer).increment(1);
     }
 
-    /// Removes the entries whose key (without the `dreamseed:` prefix) matches the
-    /// glob `pattern` (`*` and `?`; everything when `None`), here, in Redis, and
-    /// on every other replica. Returns how many entries this process and Redis held.
+    /// Removes the cached data whose key matches the glob `pattern` (`*` and
+    /// `?`; all cached data when `None`), here, in Redis, and on every other
+    /// replica. Returns how many entries this process and Redis held. The
+    /// pattern is confined to the data namespace, so it never reaches the rate
+    /// limiter's counters or process-local entries; one that names them
+    /// (`ratelimit:*`, `auth:*`) is refused.
     pub async fn invalidate(&self, pattern: Option<&str>) -> Result<u64> {
         let pattern = pattern.unwrap_or("*");
         validate_pattern(pattern)?;
-        let mut removed = invalidate_memory(&self.inner.memory, pattern).await;
+        if RESERVED.iter().any(|reserved| pattern.starts_with(reserved)) {
+            return Err(AppError::invalid_field(
+                "pattern",
+                "rate-limit counters and sign-in checks are not cached data; give a pattern such as stats*",
+            ));
+        }
+        let full = format!("{DATA}{pattern}");
+        let mut removed = invalidate_memory(&self.inner.memory, &full).await;
         if let Some(redis) = &self.inner.redis {
-            removed += redis.invalidate(pattern).await;
+            removed += redis.invalidate(&full).await;
         }
         tracing::debug!(cache.pattern = pattern, cache.removed = removed, "cache invalidated");
+        Ok(removed)
+    }
+
+    /// Removes the process-local entries (see [`Cache::local_put`]) whose key
+    /// matches `pattern`, here and on every other replica: for internal callers
+    /// such as the credential checks after a logout or a role change. Cached
+    /// data and the rate limiter's counters are out of its reach.
+    pub async fn forget_local(&self, pattern: &str) -> Result<u64> {
+        validate_pattern(pattern)?;
+        let full = format!("{LOCAL}{pattern}");
+        let removed = invalidate_memory(&self.inner.memory, &full).await;
+        if let Some(redis) = &self.inner.redis {
+            redis.publish(&full).await;
+        }
+        tracing::debug!(cache.pattern = pattern, cache.removed = removed, "process-local entries forgotten");
         Ok(removed)
     }
 
@@ -226,7 +274,8 @@ impl Cache {
         self.inner.memory.run_pending_tasks().await;
         let hits = self.inner.hits.load(Ordering::Relaxed);
         let misses = self.inner.misses.load(Ordering::Relaxed);
-        let mut keys = self.inner.memory.entry_count();
+        // Cached data only: process-local entries are not what the status describes.
+        let mut keys = self.inner.memory.iter().filter(|(key, _)| key.starts_with(DATA)).count() as u64;
         let (backend, connected) = match &self.inner.redis {
             None => ("memory", true),
             Some(redis) => {
@@ -250,7 +299,10 @@ impl Cache {
 
     /// Counts one event in the shared (Redis) counter `key`, kept for `ttl`, and
     /// reads the counter `previous`; `None` without Redis or while it is down.
+    /// Counters must live outside the data namespace (the rate limiter uses
+    /// `ratelimit:…`), so that no invalidation pattern can reset them.
     pub async fn shared_count(&self, key: &str, previous: &str, ttl: Duration) -> Option<(i64, i64)> {
+        debug_assert!(!key.starts_with(DATA) && !previous.starts_with(DATA), "counters are not cached data");
         self.inner.redis.as_ref()?.count(key, previous, ttl).await
     }
 
@@ -261,11 +313,12 @@ impl Cache {
 
     /// The JSON stored under `key` in this process, if any (for tests and diagnostics).
     pub async fn peek_json(&self, key: &str) -> Option<Vec<u8>> {
-        self.inner.memory.get(key).await.map(|e| e.json.to_vec())
+        self.inner.memory.get(&format!("{DATA}{key}")).await.map(|e| e.json.to_vec())
     }
 }
 
-/// Removes memory entries matching `pattern`; returns how many.
+/// Removes memory entries whose full key (namespace included) matches
+/// `pattern`; returns how many.
 async fn invalidate_memory(memory: &moka::future::Cache<String, Entry>, pattern: &str) -> u64 {
     let keys: Vec<Arc<String>> = memory.iter().map(|(k, _)| k).filter(|k| glob_match(pattern, k)).collect();
     for key in &keys {
@@ -275,7 +328,8 @@ async fn invalidate_memory(memory: &moka::future::Cache<String, Entry>, pattern:
 }
 
 /// A pattern may hold key characters and the wildcards `*` and `?` (as Redis
-/// `SCAN MATCH` reads them), nothing that could reach outside our prefix.
+/// `SCAN MATCH` reads them), nothing that could reach outside its namespace
+/// (no `[…]` classes, no `\` escapes).
 fn validate_pattern(pattern: &str) -> Result<()> {
     let ok = !pattern.is_empty()
         && pattern.len() <= 100
@@ -366,6 +420,31 @@ mod tests {
         assert!(cache.peek_json("countries:kst").await.is_some());
         let reloaded: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(2) }).await.unwrap();
         assert_eq!(reloaded, 2);
+    }
+
+    #[tokio::test]
+    async fn patterns_reach_cached_data_only() {
+        let cache = Cache::memory_only();
+        let _: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        cache.local_put("auth:session:abc", 7u8, Duration::from_secs(30)).await;
+        // Naming another namespace is refused, naming the field.
+        for reserved in ["ratelimit:*", "auth:*", "local:*", "data:*"] {
+            match cache.invalidate(Some(reserved)).await {
+                Err(AppError::Validation { fields, .. }) => assert_eq!(fields[0].field, "pattern", "{reserved}"),
+                other => panic!("{reserved}: {other:?}"),
+            }
+        }
+        // `*` is every cached value, and nothing else.
+        assert_eq!(cache.invalidate(Some("*")).await.unwrap(), 1);
+        assert!(cache.peek_json("stats:kst").await.is_none());
+        assert_eq!(cache.local_get::<u8>("auth:session:abc").await, Some(7));
+        // Process-local entries have their own way out, which leaves data alone.
+        let _: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        assert_eq!(cache.forget_local("auth:*").await.unwrap(), 1);
+        assert_eq!(cache.local_get::<u8>("auth:session:abc").await, None);
+        assert!(cache.peek_json("stats:kst").await.is_some());
+        cache.local_put("auth:token:t", 8u8, Duration::from_secs(30)).await;
+        assert_eq!(cache.status().await.keys, 1, "the status counts cached data only");
     }
 
     #[tokio::test]

@@ -280,8 +280,9 @@ pub struct ErrorBody {
     pub code: String,
     /// A human-readable message (never internals).
     pub message: String,
-    /// Structured data about the error (`fields`, `retry_after`, …), or null.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    /// Structured data about the error (`fields`, `retry_after`, …), or null
+    /// for errors that carry none.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub details: Value,
     /// The request's trace id, also in the `X-Trace-Id` header and the logs.
     pub trace_id: Option<String>,

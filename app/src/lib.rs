@@ -104,8 +104,6 @@ pub fn App() -> impl IntoView {
     provide_context(user.clone());
     let account = user.as_ref().map(|u| u.email.clone());
     let role = user.as_ref().map(|u| u.role.as_str());
-    #[cfg(feature = "ssr")]
-    security_headers::set_page_policy();
     provide_context(RwSignal::new(prefs.lang));
     provide_context(RwSignal::new(prefs.theme));
     let lang = prefs.lang;

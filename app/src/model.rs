@@ -5,6 +5,8 @@ mod auth;
 mod dashboard;
 mod events;
 mod paging;
+#[cfg(feature = "ssr")]
+pub mod params;
 mod problems;
 pub mod range;
 mod system;

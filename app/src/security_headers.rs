@@ -1,8 +1,9 @@
 //! The Content-Security-Policy (SPEC §5.7): scripts only from our own origin or
 //! carrying this response's nonce (Leptos puts it on its hydration scripts), no
 //! inline script otherwise; WebAssembly compilation allowed; images from the tile
-//! server when one is configured; never framed. The other security headers are
-//! set on every response by the server's middleware.
+//! server when one is configured; never framed. The server's middleware makes
+//! each request's nonce and sets the header; [`provide_request_nonce`] hands the
+//! same nonce to the render, so the policy and the scripts cannot disagree.
 
 /// The policy of a page whose inline scripts carry `nonce` (none: no inline
 /// script may run). `tiles` is the map tile server's origin, if any.
@@ -32,16 +33,19 @@ pub fn origin_of(url: &str) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
-/// Sets the policy of the page being rendered, with its nonce.
-pub fn set_page_policy() {
-    use leptos::prelude::use_context;
-    let nonce = leptos::nonce::use_nonce();
-    let tiles = use_context::<crate::state::AppState>().and_then(|s| s.map_tile_url.as_deref().and_then(origin_of));
-    let policy = page_policy(nonce.as_deref(), tiles.as_deref());
-    if let (Some(response), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy))
-    {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+/// Makes the nonce the middleware chose for this request (a
+/// [`leptos::nonce::Nonce`] in the request's extensions) the one Leptos puts on
+/// the page's inline scripts. Must run in the render's root owner before the
+/// app is built — `leptos_routes_with_context`'s additional context does — so
+/// it replaces the integration's own nonce before any script reads it. Without
+/// a middleware nonce the integration's stays, and the page's scripts will not
+/// run: a visible failure rather than a silent weakening of the policy.
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
     }
 }
 

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
+use crate::auth::password::Hasher;
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::SecuritySettings;
 use crate::cache::Cache;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub security: Arc<SecuritySettings>,
     /// Requests per minute per caller.
     pub rate_limiter: RateLimiter,
+    /// Password hashing, a few at a time in reused memory.
+    pub passwords: Hasher,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             map_tile_url: None,
             security: Arc::new(SecuritySettings::ephemeral()),
             rate_limiter: RateLimiter::new(),
+            passwords: Hasher::default(),
         }
     }
 }

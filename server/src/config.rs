@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
+use app::auth::Cidr;
+
 /// Development (pretty logs, relaxed secrets) or production.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -68,6 +70,9 @@ pub struct Config {
     pub session_idle_minutes: u32,
     /// `TRUST_PROXY_HEADERS`: take the client address from `X-Forwarded-For`.
     pub trust_proxy_headers: bool,
+    /// `TRUSTED_PROXIES`: the proxies (comma-separated CIDRs) whose forwarding
+    /// headers are believed; loopback only by default.
+    pub trusted_proxies: Vec<Cidr>,
     /// `ALLOWED_ORIGINS`: other origins (comma-separated) that may send writes.
     pub allowed_origins: Vec<String>,
 }
@@ -92,20 +97,23 @@ impl std::fmt::Debug for Config {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("allowed_origins", &self.allowed_origins)
             .finish()
     }
 }
 
 /// A database URL without its password (in the user info or a `password=`
-/// query parameter), for messages and logs.
+/// query parameter), for messages and logs. User info is found with or
+/// without a `scheme://` in front, so a malformed URL is hidden too.
 pub fn redact(url: &str) -> String {
-    let mut out = match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
-            Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+    let start = url.find("://").map_or(0, |scheme| scheme + 3);
+    let mut out = match url[start..].rfind('@').map(|at| start + at) {
+        Some(at) => match url[start..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..start], &url[at..]),
             None => url.to_owned(),
         },
-        _ => url.to_owned(),
+        None => url.to_owned(),
     };
     if let Some(start) = out.find("password=") {
         let value_start = start + "password=".len();
@@ -169,7 +177,8 @@ impl Config {
             (Some(url), _) => {
                 let known = ["sqlite:", "postgres://", "postgresql://"];
                 if !known.iter().any(|prefix| url.starts_with(prefix)) {
-                    return Err(invalid("DATABASE_URL", Some(url), "a sqlite:// or postgres:// URL"));
+                    // A wrong scheme may still carry a real password.
+                    return Err(invalid("DATABASE_URL", Some(&redact(url)), "a sqlite:// or postgres:// URL"));
                 }
                 url.to_owned()
             }
@@ -261,6 +270,14 @@ impl Config {
                 .ok_or_else(|| invalid("SESSION_IDLE_MINUTES", Some(v), "minutes from 1 to 1440"))?,
         };
         let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Cidr::loopback().to_vec(),
+            Some(v) => {
+                v.split(',').map(|net| net.trim().parse::<Cidr>()).collect::<Result<Vec<_>, _>>().map_err(|()| {
+                    invalid("TRUSTED_PROXIES", Some(v), "comma-separated CIDRs such as 10.0.0.0/8,fd00::/8")
+                })?
+            }
+        };
         let allowed_origins = match get("ALLOWED_ORIGINS") {
             None => Vec::new(),
             Some(v) => {
@@ -307,6 +324,16 @@ impl Config {
             ),
         };
 
+        // Without either, /metrics answers loopback callers, and so anyone a
+        // reverse proxy on this host lets through: not for production.
+        if environment == Environment::Production && metrics_token.is_none() && metrics_addr.is_none() {
+            return Err(ConfigError {
+                var: "METRICS_TOKEN",
+                value: String::new(),
+                expected: "a token of at least 16 characters, or METRICS_ADDR (one is required in production)".into(),
+            });
+        }
+
         let map_tile_url = match get("MAP_TILE_URL") {
             None => None,
             Some(url)
@@ -340,6 +367,7 @@ impl Config {
             rate_limit_per_minute,
             session_idle_minutes,
             trust_proxy_headers,
+            trusted_proxies,
             allowed_origins,
         })
     }
@@ -421,17 +449,55 @@ mod tests {
         assert_eq!(err.var, "SECRET_KEY");
         let err = Config::from_vars(&vars(&[("SECRET_KEY", "short-secret")])).unwrap_err();
         assert!(!err.to_string().contains("short-secret"));
-        let ok = Config::from_vars(&vars(&[("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))])).unwrap();
+        let ok = Config::from_vars(&vars(&production(&[]))).unwrap();
         assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    /// The least a production configuration needs, and `extra`.
+    fn production<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        const SECRET: &str = "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk";
+        let mut pairs =
+            vec![("ENVIRONMENT", "production"), ("SECRET_KEY", SECRET), ("METRICS_TOKEN", "metrics-token-0123")];
+        pairs.extend_from_slice(extra);
+        pairs
+    }
+
+    #[test]
+    fn production_refuses_to_start_with_metrics_open_to_loopback() {
+        let bare = [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))];
+        let err = Config::from_vars(&vars(&bare)).unwrap_err();
+        assert_eq!(err.var, "METRICS_TOKEN");
+        assert!(err.to_string().contains("METRICS_ADDR"), "{err}");
+        let with_addr =
+            [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32)), ("METRICS_ADDR", "127.0.0.1:9102")];
+        assert!(Config::from_vars(&vars(&with_addr)).is_ok());
+        assert!(Config::from_vars(&vars(&production(&[]))).is_ok());
+        // Development keeps the loopback convenience.
+        assert!(Config::from_vars(&vars(&[])).unwrap().metrics_token.is_none());
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_loopback_and_a_bad_cidr_refuses_to_start() {
+        let config = Config::from_vars(&vars(&[("TRUST_PROXY_HEADERS", "true")])).unwrap();
+        let shown: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.0/8", "::1/128"]);
+        let config = Config::from_vars(&vars(&[("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32,192.0.2.7")])).unwrap();
+        let shown: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7/32"]);
+        for bad in ["10.0.0.0/33", "10.0.0.0/8,,", "proxy.internal", "10.0.0.0/8 192.0.2.1"] {
+            let err = Config::from_vars(&vars(&[("TRUSTED_PROXIES", bad)])).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("invalid TRUSTED_PROXIES={bad:?}: expected comma-separated CIDRs such as 10.0.0.0/8,fd00::/8")
+            );
+        }
     }
 
     #[test]
     fn demo_data_is_on_in_development_only_unless_asked() {
         assert!(Config::from_vars(&vars(&[])).unwrap().demo_data);
-        let production = [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32))];
-        assert!(!Config::from_vars(&vars(&production)).unwrap().demo_data);
-        let asked = [("ENVIRONMENT", "production"), ("SECRET_KEY", &"k".repeat(32)), ("DEMO_DATA", "true")];
-        assert!(Config::from_vars(&vars(&asked)).unwrap().demo_data);
+        assert!(!Config::from_vars(&vars(&production(&[]))).unwrap().demo_data);
+        assert!(Config::from_vars(&vars(&production(&[("DEMO_DATA", "true")]))).unwrap().demo_data);
     }
 
     #[test]
@@ -445,6 +511,17 @@ mod tests {
         assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
         let config = Config::from_vars(&vars(&[("DATABASE_URL", "postgres://app:s3cret@db/x")])).unwrap();
         assert!(!format!("{config:?}").contains("s3cret"));
+        assert_eq!(redact("app:s3cret@db:5432/x"), "app:***@db:5432/x", "no scheme");
+        assert_eq!(redact("postgres://app:p@ss:w0rd@db/x"), "postgres://app:***@db/x");
+    }
+
+    #[test]
+    fn a_refused_database_url_is_not_echoed_with_its_password() {
+        for url in ["mysql://app:s3cret@db/x", "postgres:app:s3cret@db/x", "db?password=s3cret"] {
+            let err = Config::from_vars(&vars(&[("DATABASE_URL", url)])).unwrap_err();
+            assert_eq!(err.var, "DATABASE_URL");
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+        }
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The middleware every request passes through, outermost first: trace id and
 //! timing headers with metrics and the access log; security headers;
-//! compression; the error envelope for any bare error response; CSRF,
-//! authentication and rate limiting; Idempotency-Key (scoped to the caller);
-//! and, innermost, panics and timeouts turned into envelope responses.
+//! `Cache-Control: no-store` on everything but static files; compression; the
+//! error envelope for any bare error response; unknown methods refused (405);
+//! CSRF, authentication and rate limiting; Idempotency-Key (scoped to the
+//! caller); and, innermost, panics and timeouts turned into envelope responses.
 
 pub mod auth;
+pub mod cache_control;
 pub mod envelope;
 pub mod idempotency;
+pub mod methods;
 pub mod security_headers;
 pub mod trace;
 
@@ -46,8 +49,11 @@ pub fn apply(router: Router<AppState>, state: &AppState, limits: Limits) -> Rout
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state((state.clone(), limits), idempotency::layer))
         .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
+        // Unknown methods get 405 before authentication (issue #11, item 7).
+        .layer(middleware::from_fn(methods::layer))
         .layer(middleware::from_fn_with_state(limits, envelope::layer))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(cache_control::layer))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers::layer))
         .layer(middleware::from_fn_with_state(state.clone(), trace::layer))
         .layer(DefaultBodyLimit::max(limits.body_bytes))

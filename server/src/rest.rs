@@ -21,12 +21,12 @@ pub mod users;
 
 use app::state::AppState;
 use axum::Router;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every REST route, and the OpenAPI document describing them.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(health::router())
         .merge(dashboard::router())
         .merge(cache::router())
@@ -40,5 +40,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(activities::router())
         .merge(problems::router())
-        .split_for_parts()
+        .split_for_parts();
+    // After the merge: the shared responses go on every route's operations.
+    openapi::CommonResponses.modify(&mut document);
+    (router, document)
 }

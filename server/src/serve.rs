@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use app::cache::Cache;
 use app::countries::CountryIndex;
 use app::db::{bulk, Db};
-use app::observability::{MetricsAccess, Ops};
+use app::observability::{mask, MetricsAccess, Ops};
 use app::state::{AppState, Clock};
 use tokio::net::TcpListener;
 
@@ -58,16 +58,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
     match app::services::accounts::bootstrap_admin(&db, &config.admin_email, config.admin_password.as_deref()).await {
         Ok(Some(password)) if config.admin_password.is_none() => {
-            // Printed once, on purpose: the operator's only way to the first login.
             tracing::warn!(
-                admin.email = %config.admin_email,
-                "first start: created the admin account {} with the one-time password {password} (change it on the Settings page)",
-                config.admin_email
+                admin.email = %mask::email(&config.admin_email),
+                "first start: created the admin account with a one-time password, printed on stderr"
             );
+            // The operator's only way to the first login, so it is shown once,
+            // on the terminal only: never in the log lines a collector keeps.
+            eprintln!("{}", one_time_password_notice(&config.admin_email, &password));
         }
-        Ok(Some(_)) => {
-            tracing::info!(admin.email = %config.admin_email, "first start: created the admin account from ADMIN_EMAIL/ADMIN_PASSWORD")
-        }
+        Ok(Some(_)) => tracing::info!(
+            admin.email = %mask::email(&config.admin_email),
+            "first start: created the admin account from ADMIN_EMAIL/ADMIN_PASSWORD"
+        ),
         Ok(None) => {}
         Err(err) => anyhow::bail!("cannot create the first admin account: {err}"),
     }
@@ -140,8 +142,17 @@ pub fn security_settings(config: &Config) -> SecuritySettings {
     settings.rate_limit_per_minute = config.rate_limit_per_minute;
     settings.session_idle = std::time::Duration::from_secs(u64::from(config.session_idle_minutes) * 60);
     settings.trust_forwarded_for = config.trust_proxy_headers;
+    settings.trusted_proxies = config.trusted_proxies.clone();
     settings.allowed_origins = config.allowed_origins.clone();
     settings
+}
+
+/// What the operator reads on stderr when the first admin gets a generated password.
+fn one_time_password_notice(email: &str, password: &str) -> String {
+    format!(
+        "dreamseed: created the first admin account {email} with the one-time password {password}\n\
+         dreamseed: sign in with it and choose a new password; it is not shown again"
+    )
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what orchestrators send).
@@ -163,5 +174,18 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_time_password_is_told_on_stderr_with_what_to_do() {
+        let notice = one_time_password_notice("admin@dreamseed.local", "pw-123");
+        assert!(notice.contains("admin@dreamseed.local") && notice.contains("pw-123"), "{notice}");
+        assert!(notice.contains("choose a new password"), "{notice}");
+        assert!(notice.lines().all(|line| line.starts_with("dreamseed: ")), "{notice}");
     }
 }

@@ -187,7 +187,7 @@ fn served_routes() -> BTreeSet<(String, String)> {
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         routes.insert((method.as_str().to_owned(), path.to_owned()));
     }
-    for listing in leptos_axum::generate_route_list(app::App) {
+    for listing in server::page_routes() {
         routes.insert(("GET".into(), listing.path().to_owned()));
     }
     routes

@@ -75,7 +75,7 @@ fn fields(error: &Value) -> Vec<String> {
 }
 
 async fn a_mixed_batch_writes_the_valid_items_and_reports_the_rest(db: &Db) {
-    let key = common::api_key(db, Role::Viewer, "ingest").await;
+    let key = common::api_key(db, Role::Editor, "ingest").await;
     // One router for reads (as the harness admin) and writes (as the key), so
     // the dashboard's cache is the one the batch invalidates.
     let app = common::router(db);
@@ -183,7 +183,7 @@ async fn a_mixed_batch_writes_the_valid_items_and_reports_the_rest(db: &Db) {
 on_both_databases!(mixed_batch, a_mixed_batch_writes_the_valid_items_and_reports_the_rest);
 
 async fn a_batch_without_a_valid_item_is_refused_whole(db: &Db) {
-    let key = common::api_key(db, Role::Viewer, "ingest").await;
+    let key = common::api_key(db, Role::Editor, "ingest").await;
     let app = server::app(common::state(db));
     let batch = json!({ "events": [
         { "type": "user_upsert", "email": "nope", "username": "x" },
@@ -205,7 +205,7 @@ async fn a_batch_without_a_valid_item_is_refused_whole(db: &Db) {
 on_both_databases!(all_bad, a_batch_without_a_valid_item_is_refused_whole);
 
 async fn batches_hold_one_to_a_thousand_events(db: &Db) {
-    let key = common::api_key(db, Role::Viewer, "ingest").await;
+    let key = common::api_key(db, Role::Editor, "ingest").await;
     let app = server::app(common::state(db));
     let many = |n: usize| json!({ "events": (0..n).map(|i| user(&format!("u{i}@example.com"), &format!("user {i}"))).collect::<Vec<_>>() });
 
@@ -247,14 +247,14 @@ async fn only_keys_with_the_ingest_scope_may_post(db: &Db) {
     common::post_json(&app, "/api/v1/events", &batch.to_string(), &[]).await.assert_envelope(401, "UNAUTHORIZED");
     assert_eq!(all_users(db).await, 0);
 
-    let key = common::api_key(db, Role::Viewer, "ingest").await;
+    let key = common::api_key(db, Role::Editor, "ingest").await;
     assert_eq!(post_events(&app, &key, &batch, &[]).await.status, StatusCode::OK);
     assert_eq!(all_users(db).await, 1);
 }
 on_both_databases!(scope, only_keys_with_the_ingest_scope_may_post);
 
 async fn a_retried_batch_with_the_same_idempotency_key_is_written_once(db: &Db) {
-    let key = common::api_key(db, Role::Viewer, "ingest").await;
+    let key = common::api_key(db, Role::Editor, "ingest").await;
     let app = server::app(common::state(db));
     let batch = json!({ "events": [user("kim@example.com", "kim"), activity("kim@example.com", "login")] });
     let retry = [("idempotency-key", "batch-2026-11-21-001")];
@@ -280,3 +280,31 @@ async fn a_retried_batch_with_the_same_idempotency_key_is_written_once(db: &Db) 
     assert_eq!(users_named(db, "lee@example.com").await, 0);
 }
 on_both_databases!(idempotent_replay, a_retried_batch_with_the_same_idempotency_key_is_written_once);
+
+async fn ingestion_needs_an_editor_and_keeps_what_an_event_omits(db: &Db) {
+    let app = server::app(common::state(db));
+    let batch = json!({ "events": [user("kim@example.com", "kim")] });
+    // A viewer's key cannot ingest, whatever scope it was given (an older key
+    // could have been made before the rule), and no such key can be made now.
+    let viewer = common::api_key(db, Role::Viewer, "ingest").await;
+    post_events(&app, &viewer, &batch, &[]).await.assert_envelope(403, "FORBIDDEN");
+    assert_eq!(all_users(db).await, 0);
+
+    let editor = common::api_key(db, Role::Editor, "ingest").await;
+    let paid = json!({ "events": [{ "type": "user_upsert", "email": "kim@example.com", "username": "kim",
+        "user_type": "premium", "country": "KR" }] });
+    assert_eq!(post_events(&app, &editor, &paid, &[]).await.status, StatusCode::OK);
+    // A later event without the type (or the country) changes the name only.
+    let renamed = json!({ "events": [user("kim@example.com", "kim min")] });
+    let reply = post_events(&app, &editor, &renamed, &[]).await;
+    assert_eq!(reply.json()["users_updated"], 1, "{}", reply.text());
+    assert_eq!(
+        user_row(db, "kim@example.com").await,
+        ("kim min".to_owned(), "premium".to_owned(), Some("KR".to_owned())),
+        "omitted fields stay as they were"
+    );
+    // A new user without a type is free.
+    post_events(&app, &editor, &json!({ "events": [user("lee@example.com", "lee")] }), &[]).await;
+    assert_eq!(user_row(db, "lee@example.com").await.1, "free");
+}
+on_both_databases!(editor_only_and_partial_upserts, ingestion_needs_an_editor_and_keeps_what_an_event_omits);

@@ -43,6 +43,7 @@ pub async fn create_api_key(
     /// Name, role, scopes, lifetime.
     key: NewApiKey,
 ) -> Result<CreatedApiKey, AppError> {
+    super::mark_secret_response();
     crate::services::api_keys::create(&super::state()?, &super::caller(), &key).await
 }
 

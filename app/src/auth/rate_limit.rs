@@ -12,7 +12,12 @@ use std::time::Duration;
 use crate::cache::Cache;
 
 const WINDOW_SECS: i64 = 60;
-
+/// The most windows counted in memory at once. Every key an anonymous caller
+/// can choose (its address, an e-mail) lands here, so the map must not grow
+/// with what an attacker sends: past this, the least used windows go first.
+const MAX_WINDOWS: u64 = 100_000;
+/// The most per-e-mail login locks kept (idle ones are dropped first).
+const MAX_LOGIN_LOCKS: u64 = 10_000;
 /// The limiter's in-memory counters. Cheap to clone.
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -51,9 +56,15 @@ impl RateLimiter {
     /// Empty counters. Windows are kept two minutes (the current and the previous).
     pub fn new() -> Self {
         Self {
-            local: moka::sync::Cache::builder().time_to_live(Duration::from_secs(2 * WINDOW_SECS as u64)).build(),
+            local: moka::sync::Cache::builder()
+                .max_capacity(MAX_WINDOWS)
+                .time_to_live(Duration::from_secs(2 * WINDOW_SECS as u64))
+                .build(),
             // Held for one login (well under a second); idle ones go after ten minutes.
-            login_locks: moka::sync::Cache::builder().time_to_idle(Duration::from_secs(600)).build(),
+            login_locks: moka::sync::Cache::builder()
+                .max_capacity(MAX_LOGIN_LOCKS)
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
         }
     }
 

@@ -8,13 +8,17 @@ use crate::error::{AppError, Result};
 use crate::model::TotpEnrollment;
 
 const ISSUER: &str = "DreamSeed Admin";
+/// The length of one code's step, in seconds (RFC 6238's default, what apps use).
+const STEP_SECS: i64 = 30;
 
 fn totp(secret_base32: &str, account: &str) -> Result<TOTP> {
     let bytes = Secret::Encoded(secret_base32.to_owned()).to_bytes().map_err(|_| AppError::Internal)?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some(ISSUER.to_owned()), account.to_owned()).map_err(|e| {
-        tracing::error!(error = %e, "invalid TOTP parameters");
-        AppError::Internal
-    })
+    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECS as u64, bytes, Some(ISSUER.to_owned()), account.to_owned()).map_err(
+        |e| {
+            tracing::error!(error = %e, "invalid TOTP parameters");
+            AppError::Internal
+        },
+    )
 }
 
 /// A fresh 160-bit secret, base32.
@@ -37,11 +41,24 @@ pub fn enrollment(secret: &str, account: &str) -> Result<TotpEnrollment> {
 
 /// Whether `code` is valid for `secret` at Unix time `now`.
 pub fn check(secret: &str, code: &str, now: i64) -> bool {
+    matched_step(secret, code, now).is_some()
+}
+
+/// The 30-second step (Unix time / 30) whose code `code` is, if it is the code
+/// of the current step or one of its neighbours (clock drift). A sign-in takes
+/// the step with [`crate::db::accounts::use_totp_step`], so each code works once.
+pub fn matched_step(secret: &str, code: &str, now: i64) -> Option<i64> {
     let code = code.trim().replace(' ', "");
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    totp(secret, "x").is_ok_and(|t| t.check(&code, now.max(0) as u64))
+    let totp = totp(secret, "x").ok()?;
+    let current = now.max(0) / STEP_SECS;
+    (current - 1..=current + 1).filter(|s| *s >= 0).find(|step| {
+        let expected = totp.generate((step * STEP_SECS) as u64);
+        // Compare every byte, so the time taken says nothing about the code.
+        expected.len() == code.len() && expected.bytes().zip(code.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    })
 }
 
 /// The current code (tests and the CLI use it).
@@ -65,5 +82,15 @@ mod tests {
         let e = enrollment(&secret, "a@b.c").unwrap();
         assert!(e.uri.starts_with("otpauth://totp/"), "{}", e.uri);
         assert!(e.qr_svg.contains("<svg"));
+    }
+
+    #[test]
+    fn the_matched_step_is_the_codes_own_step() {
+        let secret = new_secret();
+        let now = 1_700_000_010; // step 56_666_667
+        let code = current_code(&secret, now).unwrap();
+        assert_eq!(matched_step(&secret, &code, now), Some(now / 30));
+        assert_eq!(matched_step(&secret, &code, now + 30), Some(now / 30), "a late code keeps its step");
+        assert_eq!(matched_step(&secret, "000000x", now), None);
     }
 }

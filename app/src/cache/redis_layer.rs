@@ -1,8 +1,10 @@
 //! The shared cache layer: Redis, used only while it answers. Every operation is
 //! bounded in time; a probe each second marks Redis up or down (requests skip it
 //! while down, so a hung Redis costs at most one bounded wait); on recovery our
-//! keys are flushed, since invalidations made while it was away never reached
-//! it; invalidations fan out to every replica over pub/sub.
+//! cached data is flushed, since invalidations made while it was away never
+//! reached it (the rate limiter's counters missed nothing and stay); invalidations
+//! fan out to every replica over pub/sub. Keys and patterns given here carry
+//! their namespace (`data:…`, `ratelimit:…`); this layer adds `dreamseed:`.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -14,7 +16,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::AsyncCommands;
 use tokio::sync::watch;
 
-use super::{glob_match, LayerHealth, KEY_PREFIX};
+use super::{glob_match, LayerHealth, DATA, KEY_PREFIX};
 
 /// The longest a request waits on Redis for one operation.
 const OP_TIMEOUT: Duration = Duration::from_millis(100);
@@ -123,21 +125,32 @@ impl RedisLayer {
             return 0;
         }
         let deleted = delete_matching(&self.shared.manager, pattern).await;
-        let mut conn = self.shared.manager.clone();
-        let published = tokio::time::timeout(OP_TIMEOUT, conn.publish::<_, _, ()>(CHANNEL, pattern)).await;
-        self.settle(published);
+        self.publish(pattern).await;
         deleted.unwrap_or(0)
     }
 
-    /// How many keys carry our prefix (bounded by the operation timeout).
+    /// Tells every replica (this one included) to drop the memory entries
+    /// matching `pattern`, without touching Redis's own keys.
+    pub(super) async fn publish(&self, pattern: &str) {
+        if !self.shared.up.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut conn = self.shared.manager.clone();
+        let published = tokio::time::timeout(OP_TIMEOUT, conn.publish::<_, _, ()>(CHANNEL, pattern)).await;
+        self.settle(published);
+    }
+
+    /// How many cached data keys Redis holds (bounded by the operation timeout).
     pub(super) async fn count_keys(&self) -> Option<u64> {
-        let keys = tokio::time::timeout(OP_TIMEOUT * 5, scan(&self.shared.manager, "*")).await.ok()?.ok()?;
+        let all_data = format!("{DATA}*");
+        let keys = tokio::time::timeout(OP_TIMEOUT * 5, scan(&self.shared.manager, &all_data)).await.ok()?.ok()?;
         Some(keys.len() as u64)
     }
 
     /// Calls `on_pattern` with every invalidation pattern another replica (or this
     /// one) publishes, and with `*` after each (re)connection, since messages sent
-    /// while disconnected are lost.
+    /// while disconnected are lost (process-local entries included: a missed
+    /// message may have been a logout).
     pub(super) fn on_invalidation<F, Fut>(&self, on_pattern: F)
     where
         F: Fn(String) -> Fut + Send + Sync + 'static,
@@ -199,7 +212,8 @@ impl RedisLayer {
 }
 
 /// Pings Redis each second while the layer exists, keeping `up` current. On
-/// recovery it first flushes our keys: invalidations made meanwhile missed them.
+/// recovery it first flushes our cached data: invalidations made meanwhile
+/// missed it. The rate limiter's counters stay (no invalidation concerns them).
 async fn probe(weak: Weak<Shared>) {
     let mut shutdown = match weak.upgrade() {
         Some(shared) => shared.shutdown.subscribe(),
@@ -214,7 +228,7 @@ async fn probe(weak: Weak<Shared>) {
         shared.response_ms.store(elapsed_ms, Ordering::Relaxed);
         match pong {
             Ok(Ok(_)) if !shared.up.load(Ordering::Relaxed) => {
-                if delete_matching(&shared.manager, "*").await.is_some() {
+                if delete_matching(&shared.manager, &format!("{DATA}*")).await.is_some() {
                     shared.up.store(true, Ordering::Relaxed);
                     tracing::info!(cache.response_ms = elapsed_ms, "redis available");
                 }

@@ -11,17 +11,15 @@ use leptos_router::params::ParamsMap;
 use crate::i18n::{t, Msg};
 use crate::use_lang;
 
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+pub const NOT_UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// `value` with everything but RFC 3986's unreserved characters percent-encoded.
-/// Written here (not the router's escape) because the router encodes
-/// differently on the server and in the browser, and a link must be the same.
+/// Not the router's escape: the router encodes differently on the server and in
+/// the browser, and a link must be the same.
 pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
 /// A query value, if it says anything (a GET form sends empty fields too).

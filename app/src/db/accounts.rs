@@ -25,6 +25,8 @@ pub struct AccountRow {
     pub created_at: Ts,
     /// Its last successful login.
     pub last_login_at: Option<Ts>,
+    /// Whether its password was generated and must be replaced at sign-in.
+    pub must_change_password: bool,
 }
 
 impl AccountRow {
@@ -52,7 +54,8 @@ impl AccountRow {
     }
 }
 
-const COLUMNS: &str = "id, email, password_hash, role, status, totp_secret, totp_enabled, created_at, last_login_at";
+const COLUMNS: &str =
+    "id, email, password_hash, role, status, totp_secret, totp_enabled, created_at, last_login_at, must_change_password";
 
 /// The account with this (lower-case) e-mail.
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<AccountRow>> {
@@ -109,7 +112,9 @@ pub async fn update(db: &Db, id: i64, role: Option<Role>, status: Option<Account
 
 /// Replaces the password hash.
 pub async fn set_password(db: &Db, id: i64, password_hash: &str, now: Ts) -> Result<()> {
-    const SQL: &str = "update accounts set password_hash = $2, updated_at = $3 where id = $1";
+    // A password the person chose ends any "must change" requirement.
+    const SQL: &str =
+        "update accounts set password_hash = $2, must_change_password = false, updated_at = $3 where id = $1";
     on_db!(db, pool => sqlx::query(SQL).bind(id).bind(password_hash).bind(now).execute(pool).await.map(|_| ())?);
     Ok(())
 }
@@ -118,6 +123,22 @@ pub async fn set_password(db: &Db, id: i64, password_hash: &str, now: Ts) -> Res
 pub async fn set_totp(db: &Db, id: i64, secret: Option<&str>, enabled: bool, now: Ts) -> Result<()> {
     const SQL: &str = "update accounts set totp_secret = $2, totp_enabled = $3, updated_at = $4 where id = $1";
     on_db!(db, pool => sqlx::query(SQL).bind(id).bind(secret).bind(enabled).bind(now).execute(pool).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Takes TOTP time step `step` for the account: true only for the first use
+/// of a step newer than every step used before. One statement, so two
+/// requests racing with the same code cannot both win.
+pub async fn use_totp_step(db: &Db, id: i64, step: i64) -> Result<bool> {
+    const SQL: &str = "update accounts set totp_last_step = $2 \
+        where id = $1 and (totp_last_step is null or totp_last_step < $2)";
+    Ok(on_db!(db, pool => sqlx::query(SQL).bind(id).bind(step).execute(pool).await?.rows_affected()) == 1)
+}
+
+/// Marks the account's password as one that must be replaced at sign-in.
+pub async fn require_password_change(db: &Db, id: i64) -> Result<()> {
+    const SQL: &str = "update accounts set must_change_password = true where id = $1";
+    on_db!(db, pool => sqlx::query(SQL).bind(id).execute(pool).await.map(|_| ())?);
     Ok(())
 }
 

@@ -120,16 +120,63 @@ pub async fn page(db: &Db, filter: &Filter<'_>, limit: i64) -> Result<Vec<AuditE
         .collect())
 }
 
-/// Failed logins since `since`, in one round trip: how many for this e-mail
-/// from this address, how many from this address for any e-mail, and when the
-/// newest of the first kind was.
-pub async fn failed_logins(db: &Db, email: &str, ip: &str, since: Ts) -> Result<(i64, i64, Option<Ts>)> {
+/// What the audit log says about recent sign-in attempts, for throttling.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoginFailures {
+    /// Failures for this e-mail from this address.
+    pub pair: i64,
+    /// The newest of those.
+    pub pair_last: Option<Ts>,
+    /// Failures from this address, any e-mail.
+    pub address: i64,
+    /// Failures for this e-mail, from any address.
+    pub account: i64,
+    /// The newest of those.
+    pub account_last: Option<Ts>,
+    /// Whether this e-mail signed in successfully from this address since `known_since`.
+    pub known_address: bool,
+}
+
+/// Failed logins since `since` (for `email`, from `ip`, and both), and whether
+/// `email` signed in from `ip` since `known_since`; one round trip.
+pub async fn failed_logins(db: &Db, email: &str, ip: &str, since: Ts, known_since: Ts) -> Result<LoginFailures> {
     const SQL: &str = "select \
         (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
-            and target = $1 and at >= $3 and ip = $2), \
-        (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
-            and ip = $2 and at >= $3), \
+            and target = $1 and at >= $3 and ip = $2) as pair, \
         (select max(at) from audit_log where action = 'auth.login' and outcome = 'failure' \
-            and target = $1 and at >= $3 and ip = $2)";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(email).bind(ip).bind(since).fetch_one(pool).await?))
+            and target = $1 and at >= $3 and ip = $2) as pair_last, \
+        (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
+            and ip = $2 and at >= $3) as address, \
+        (select count(*) from audit_log where action = 'auth.login' and outcome = 'failure' \
+            and target = $1 and at >= $3) as account, \
+        (select max(at) from audit_log where action = 'auth.login' and outcome = 'failure' \
+            and target = $1 and at >= $3) as account_last, \
+        exists (select 1 from audit_log where actor = $1 and at >= $4 and action = 'auth.login' \
+            and outcome = 'success' and ip = $2) as known_address";
+    Ok(
+        on_db!(db, pool => sqlx::query_as(SQL).bind(email).bind(ip).bind(since).bind(known_since).fetch_one(pool).await?),
+    )
+}
+
+/// Appends `entry` at `at` and returns its id (to [`settle`] it later).
+pub async fn insert_returning_id(db: &Db, at: Ts, entry: &NewEntry<'_>) -> Result<i64> {
+    const SQL: &str = "insert into audit_log (at, account_id, actor, action, target, outcome, ip, trace_id, details) \
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
+    Ok(on_db!(db, pool => bind_entry!(sqlx::query_scalar(SQL), at, entry).fetch_one(pool).await?))
+}
+
+/// Rewrites record `id`, written before its outcome was known, with the outcome.
+pub async fn settle(
+    db: &Db,
+    id: i64,
+    action: &str,
+    account_id: Option<i64>,
+    success: bool,
+    details: Option<String>,
+) -> Result<()> {
+    const SQL: &str = "update audit_log set action = $2, account_id = $3, outcome = $4, details = $5 where id = $1";
+    let outcome = if success { "success" } else { "failure" };
+    on_db!(db, pool => sqlx::query(SQL).bind(id).bind(action).bind(account_id).bind(outcome).bind(details)
+        .execute(pool).await.map(|_| ())?);
+    Ok(())
 }

@@ -15,8 +15,8 @@ pub struct UserUpsert {
     pub email: String,
     /// Display name.
     pub username: String,
-    /// free, paid or premium.
-    pub user_type: String,
+    /// free, paid or premium; `None` keeps an existing user's type (a new user is free).
+    pub user_type: Option<String>,
     /// Alpha-2 country.
     pub country: Option<String>,
     /// Signup time, for a new user.
@@ -201,8 +201,8 @@ fn insert_activities_sql(rows: usize, json: &impl Fn(usize) -> String) -> String
 fn upsert_user_sql(json: &str) -> String {
     format!(
         "insert into users (email, username, user_type, country, created_at, metadata) \
-         values ($1, $2, $3, $4, $5, {json}) \
-         on conflict (email) do update set username = excluded.username, user_type = excluded.user_type, \
+         values ($1, $2, coalesce($3, 'free'), $4, $5, {json}) \
+         on conflict (email) do update set username = excluded.username, user_type = coalesce($3, users.user_type), \
          country = coalesce(excluded.country, users.country), metadata = coalesce(excluded.metadata, users.metadata) \
          returning id"
     )

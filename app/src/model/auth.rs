@@ -150,14 +150,18 @@ pub struct CreatedApiKey {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewApiKey {
     /// What it is for (1–100 characters).
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// `viewer`, `editor`, `owner` or `admin`; at most the creator's own role.
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::role))]
     pub role: String,
-    /// Extra permissions: `ingest` lets it post events.
+    /// Extra permissions: `ingest` lets it post events (editors and above).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::scopes))]
     pub scopes: Vec<String>,
     /// Days until it expires (1–365; default 90).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 365))]
     pub expires_in_days: Option<u32>,
 }
 
@@ -170,6 +174,7 @@ pub struct NewAccount {
     /// Its first password (at least 8 characters, not a common one).
     pub password: String,
     /// `viewer`, `editor`, `owner` or `admin`.
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::role))]
     pub role: String,
 }
 
@@ -179,9 +184,11 @@ pub struct NewAccount {
 pub struct AccountUpdate {
     /// A new role.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::role_or_null))]
     pub role: Option<String>,
     /// `active` or `disabled`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::account_status_or_null))]
     pub status: Option<String>,
 }
 
@@ -238,6 +245,7 @@ pub struct AuditPage {
 /// Which audit records to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct AuditQuery {
     /// Only this action, or actions starting with it when it ends in `.` (`auth.`).
     #[serde(default)]
@@ -247,12 +255,14 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// `success` or `failure`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::outcome))]
     pub outcome: Option<String>,
     /// Only records older than this id (paging).
     #[serde(default)]
     pub before: Option<i64>,
     /// How many (1–200; default 50).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
 }
 

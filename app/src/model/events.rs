@@ -23,7 +23,7 @@ pub const MAX_BATCH: usize = 1000;
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventBatch {
     /// 1 to 1,000 events.
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>, min_items = 1, max_items = 1000))]
     pub events: Vec<serde_json::Value>,
 }
 

@@ -94,21 +94,27 @@ pub struct ProblemEnvelope {
 pub struct ProblemInput {
     /// 1–200 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, min_length = 1, max_length = 200))]
     pub title: String,
     /// Required, up to 20,000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true, min_length = 1, max_length = 20_000))]
     pub content: String,
     /// Up to 5,000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 5_000))]
     pub answer: Option<String>,
     /// Up to 50 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 50))]
     pub subject: Option<String>,
     /// `easy`, `medium` or `hard`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::difficulty_or_empty))]
     pub difficulty: Option<String>,
     /// `active`, `inactive` or `draft` (new problems: `draft` when absent).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::problem_status_or_empty))]
     pub status: Option<String>,
 }
 
@@ -119,21 +125,27 @@ pub struct ProblemInput {
 pub struct ProblemPatch {
     /// 1–200 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 200))]
     pub title: Option<String>,
     /// Non-empty, up to 20,000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 20_000))]
     pub content: Option<String>,
     /// Up to 5,000 characters; empty clears it.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 5_000))]
     pub answer: Option<String>,
     /// Up to 50 characters; empty clears it.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 50))]
     pub subject: Option<String>,
     /// `easy`, `medium` or `hard`; empty clears it.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::difficulty_or_empty))]
     pub difficulty: Option<String>,
-    /// `active`, `inactive` or `draft`.
+    /// `active`, `inactive` or `draft`; empty keeps the current one.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::problem_status_or_empty))]
     pub status: Option<String>,
 }
 
@@ -154,9 +166,11 @@ impl From<ProblemInput> for ProblemPatch {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BulkStatus {
-    /// The problems, 1–500 ids.
+    /// The problems, 1–500 distinct ids.
+    #[cfg_attr(feature = "ssr", schema(min_items = 1))]
     pub ids: Vec<i64>,
     /// `active`, `inactive` or `draft`.
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::params::problem_status))]
     pub status: String,
 }
 
@@ -168,28 +182,37 @@ pub struct BulkResult {
     pub updated: i64,
 }
 
-/// Which problems to list. Like the users query, all text.
+/// Which problems to list. Like the users query, all text; the document
+/// declares the values the service accepts (an empty value is as if absent).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ProblemQuery {
-    /// Words in the title, any case.
+    /// Words in the title, any case (at most 100 characters).
+    #[cfg_attr(feature = "ssr", param(max_length = 100))]
     pub q: Option<String>,
-    /// One subject.
+    /// One subject (at most 50 characters).
+    #[cfg_attr(feature = "ssr", param(max_length = 50))]
     pub subject: Option<String>,
     /// `easy`, `medium` or `hard`.
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::difficulty))]
     pub difficulty: Option<String>,
     /// `active`, `inactive` or `draft`.
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::problem_status))]
     pub status: Option<String>,
     /// `false` (default) for the bank, `true` for the archive.
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::flag))]
     pub archived: Option<String>,
     /// `updated_at` (default), `created_at`, `title` or `id`.
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::problem_sort))]
     pub sort: Option<String>,
     /// `desc` (default) or `asc`.
+    #[cfg_attr(feature = "ssr", param(schema_with = super::params::order))]
     pub order: Option<String>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page, for the same `sort` and `order`.
     pub cursor: Option<String>,
     /// Rows per page, 1–100 (default 50).
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
     pub per_page: Option<i64>,
 }
 

@@ -200,12 +200,17 @@ impl RangeQuery {
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ViewQuery {
     /// `today`, `7d`, `30d` (default), `90d`, `12m` or `custom`.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<Preset>, inline))]
     pub range: Option<String>,
-    /// First day of a custom range, `YYYY-MM-DD`.
+    /// First day of a custom range, `YYYY-MM-DD` (ignored by the other ranges).
+    #[cfg_attr(feature = "ssr", param(format = Date))]
     pub from: Option<String>,
-    /// Last day of a custom range (included), `YYYY-MM-DD`.
+    /// Last day of a custom range (included), `YYYY-MM-DD`: not before `from`,
+    /// not after today, at most 730 days after `from`.
+    #[cfg_attr(feature = "ssr", param(format = Date))]
     pub to: Option<String>,
     /// `kst` (default) or `utc`: the zone days, weekdays and hours are counted in.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<Zone>, inline))]
     pub tz: Option<String>,
 }
 

@@ -12,6 +12,16 @@ pub fn email(address: &str) -> String {
     }
 }
 
+/// A principal's name for a log line: an e-mail address masked (see
+/// [`email`]); an API key's name (`api_key:ds_xxxxxxxx`, its public prefix) as is.
+pub fn name(name: &str) -> String {
+    if name.contains('@') {
+        email(name)
+    } else {
+        name.to_owned()
+    }
+}
+
 /// A secret's first four characters (a key's visible prefix), the rest hidden.
 pub fn secret(value: &str) -> String {
     let shown: String = value.chars().take(4).collect();
@@ -24,6 +34,12 @@ mod tests {
     fn emails_keep_only_the_first_letter_and_the_domain() {
         assert_eq!(super::email("kim.minjun@example.com"), "k***@example.com");
         assert_eq!(super::email("not-an-address"), "***");
+    }
+
+    #[test]
+    fn principal_names_hide_addresses_but_keep_key_prefixes() {
+        assert_eq!(super::name("Kim.Minjun@Example.com"), "K***@Example.com");
+        assert_eq!(super::name("api_key:ds_abcdefgh"), "api_key:ds_abcdefgh");
     }
 
     #[test]

@@ -14,6 +14,14 @@ use crate::model::RouteStat;
 /// significant figures: a few kilobytes per route.
 const MAX_MICROS: u64 = 600_000_000;
 
+/// The most (method, route) rows kept: several times the API's routes times
+/// its methods, and a few megabytes at most. Whatever arrives once the map is
+/// full is counted in one [`OVERFLOW`] row, so no client can grow it.
+pub const MAX_ROUTES: usize = 512;
+
+/// The method and route of the row that counts requests past [`MAX_ROUTES`].
+pub const OVERFLOW: &str = "other";
+
 #[derive(Debug)]
 struct Entry {
     latency: Histogram<u64>,
@@ -21,8 +29,9 @@ struct Entry {
     client_errors: u64,
 }
 
-/// Statistics per (method, route pattern). Routes are patterns from the router,
-/// so the map stays as small as the API.
+/// Statistics per (method, route pattern). Callers pass bounded labels (route
+/// patterns from the router, known methods), and the map is capped at
+/// [`MAX_ROUTES`] rows besides, so it stays as small as the API.
 #[derive(Debug, Default)]
 pub struct RouteStats {
     routes: Mutex<HashMap<(String, String), Entry>>,
@@ -33,7 +42,12 @@ impl RouteStats {
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let micros = (elapsed.as_micros() as u64).clamp(1, MAX_MICROS);
         let mut routes = self.routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = routes.entry((method.to_owned(), route.to_owned())).or_insert_with(|| Entry {
+        let mut key = (method.to_owned(), route.to_owned());
+        // The overflow row itself is the one allowed past the cap.
+        if routes.len() >= MAX_ROUTES && !routes.contains_key(&key) {
+            key = (OVERFLOW.to_owned(), OVERFLOW.to_owned());
+        }
+        let entry = routes.entry(key).or_insert_with(|| Entry {
             latency: Histogram::new_with_bounds(1, MAX_MICROS, 2).expect("valid histogram bounds"),
             errors: 0,
             client_errors: 0,
@@ -98,5 +112,20 @@ mod tests {
         assert!((98.0..=101.0).contains(&x.p99_ms), "{x:?}");
         assert!((x.error_rate - 0.05).abs() < 1e-9);
         assert_eq!(x.client_errors, 10);
+    }
+
+    #[test]
+    fn rows_past_the_cap_fold_into_one() {
+        let stats = RouteStats::default();
+        for i in 0..MAX_ROUTES + 100 {
+            stats.record("GET", &format!("/r/{i}"), 200, Duration::from_millis(1));
+        }
+        // Known rows still count once the map is full.
+        stats.record("GET", "/r/0", 200, Duration::from_millis(1));
+        let snapshot = stats.snapshot();
+        assert_eq!(snapshot.len(), MAX_ROUTES + 1);
+        let overflow = snapshot.iter().find(|s| s.route == OVERFLOW).expect("an overflow row");
+        assert_eq!((overflow.method.as_str(), overflow.count), (OVERFLOW, 100));
+        assert_eq!(snapshot.iter().find(|s| s.route == "/r/0").map(|s| s.count), Some(2));
     }
 }

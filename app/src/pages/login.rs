@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::Login;
+use crate::api::auth::{safe_next, Login};
 use crate::components::error_card::ErrorCard;
 use crate::error::AppError;
 use crate::i18n::{t, too_many_attempts, Lang, Msg};
@@ -61,7 +61,9 @@ fn failure(lang: Lang, error: &AppError) -> AnyView {
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+    // Only a path on this site goes back into the form: the page never carries
+    // someone else's address (the server checks again; see `safe_next`).
+    let next = query.with_untracked(|q| q.get("next")).map(|n| safe_next(Some(&n))).unwrap_or_default();
     let login = ServerAction::<Login>::new();
     let value = login.value();
     // The code field stays once asked for, so a mistyped code can be retried.

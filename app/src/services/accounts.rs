@@ -64,10 +64,10 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<Account>> {
     Ok(accounts::list(&state.db).await?.iter().map(accounts::AccountRow::to_model).collect())
 }
 
-/// One account: admins see any, others only their own.
+/// One account: admins see any, people only their own. An API key is not its
+/// creator: it sees no account (keys are not persons).
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<Account> {
-    let principal = caller.principal()?;
-    if principal.account_id != Some(id) {
+    if !caller.principal()?.is_person(id) {
         caller.require_person(Role::Admin)?;
     }
     let row = accounts::by_id(&state.db, id).await?.ok_or(AppError::NotFound { what: "account".into() })?;
@@ -146,10 +146,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, change: &Account
 pub async fn change_password(state: &AppState, caller: &Caller, current: &str, new: &str) -> Result<()> {
     let id = caller.require_person(Role::Viewer)?;
     let account = accounts::by_id(&state.db, id).await?.ok_or(AppError::Unauthorized)?;
-    let stored = account.password_hash.clone();
-    let given = current.to_owned();
-    let ok =
-        tokio::task::spawn_blocking(move || password::verify(&given, &stored)).await.map_err(|_| AppError::Internal)?;
+    let ok = state.passwords.verify(current, Some(account.password_hash.clone())).await?;
     if !ok {
         record(state, caller, "account.password_change", Some(&format!("account:{id}")), false, None).await?;
         return Err(AppError::invalid_field("current_password", "is not your current password"));
@@ -157,11 +154,9 @@ pub async fn change_password(state: &AppState, caller: &Caller, current: &str, n
     password::check_new(new, &account.email)?;
     let now = Ts::from(state.clock.now());
     accounts::set_password(&state.db, id, &hash(new).await?, now).await?;
-    let keep = match &caller.principal()?.via {
-        crate::auth::Via::Session { id } | crate::auth::Via::Token { session_id: id } => Some(id.as_str()),
-        crate::auth::Via::ApiKey { .. } => None,
-    };
-    sessions::revoke_others(&state.db, id, keep.unwrap_or_default(), now).await?;
+    // The session that made the change stays; every other one of the account ends.
+    let keep = caller.principal()?.session_id().unwrap_or_default();
+    sessions::revoke_others(&state.db, id, keep, now).await?;
     crate::services::auth::forget_principals(state).await?;
     record(state, caller, "account.password_change", Some(&format!("account:{id}")), true, None).await
 }
@@ -185,11 +180,20 @@ pub async fn totp_confirm(state: &AppState, caller: &Caller, code: &str) -> Resu
     let Some(secret) = account.totp_secret.as_deref().filter(|_| !account.totp_enabled) else {
         return Err(AppError::BusinessRule { message: "start two-factor enrolment first".into() });
     };
-    if !totp::check(secret, code, state.clock.now().timestamp()) {
+    if !take_totp_code(state, id, secret, code).await? {
         return Err(AppError::invalid_field("code", "is not the current code of your authenticator app"));
     }
     accounts::set_totp(&state.db, id, Some(secret), true, Ts::from(state.clock.now())).await?;
     record(state, caller, "account.totp_enable", Some(&format!("account:{id}")), true, None).await
+}
+
+/// Whether `code` is a current code for `secret` that account `id` has not
+/// used before; using it takes its step (so each code works once).
+pub async fn take_totp_code(state: &AppState, id: i64, secret: &str, code: &str) -> Result<bool> {
+    match totp::matched_step(secret, code, state.clock.now().timestamp()) {
+        Some(step) => accounts::use_totp_step(&state.db, id, step).await,
+        None => Ok(false),
+    }
 }
 
 /// Turns TOTP off (with a current code, so a borrowed session cannot).
@@ -197,7 +201,7 @@ pub async fn totp_disable(state: &AppState, caller: &Caller, code: &str) -> Resu
     let id = caller.require_person(Role::Viewer)?;
     let account = accounts::by_id(&state.db, id).await?.ok_or(AppError::Unauthorized)?;
     let secret = account.totp_secret.as_deref().filter(|_| account.totp_enabled).unwrap_or_default();
-    if secret.is_empty() || !totp::check(secret, code, state.clock.now().timestamp()) {
+    if secret.is_empty() || !take_totp_code(state, id, secret, code).await? {
         return Err(AppError::invalid_field("code", "is not the current code of your authenticator app"));
     }
     accounts::set_totp(&state.db, id, None, false, Ts::from(state.clock.now())).await?;

@@ -45,6 +45,11 @@ pub async fn create(state: &AppState, caller: &Caller, new: &NewApiKey) -> Resul
             scopes.push(scope);
         }
     }
+    // Ingestion writes users and activities: an editor's work (the service
+    // checks the key's role too, so an older viewer key cannot ingest either).
+    if scopes.contains(&"ingest") && role < Role::Editor {
+        return Err(AppError::invalid_field("scopes", "the ingest scope needs the editor role or above"));
+    }
     let days = new.expires_in_days.unwrap_or(DEFAULT_DAYS);
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(AppError::invalid_field("expires_in_days", format!("must be between 1 and {MAX_DAYS}")));

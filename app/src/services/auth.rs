@@ -5,7 +5,8 @@
 
 use chrono::Duration;
 
-use crate::auth::{password, tokens, totp, Caller, Principal, Via};
+use crate::auth::rate_limit::Decision;
+use crate::auth::{tokens, Caller, Principal, Via};
 use crate::db::{accounts, api_keys, audit, sessions, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{Me, Role, TokenPair};
@@ -20,6 +21,11 @@ const FREE_ATTEMPTS: i64 = 5;
 const MAX_DELAY_SECS: i64 = 15 * 60;
 /// Failures from one address (any e-mail) before it must wait the window out.
 const MAX_FAILURES_PER_IP: i64 = 50;
+/// Failures for one e-mail from all addresses together before tries from
+/// unknown addresses must wait.
+const FREE_ACCOUNT_ATTEMPTS: i64 = 20;
+/// An address the account signed in from within this many days is its owner's.
+const KNOWN_ADDRESS_DAYS: i64 = 30;
 /// A session's last-seen time is written at most this often.
 const TOUCH_EVERY_SECS: i64 = 60;
 /// How long a checked credential is trusted in this process without asking the
@@ -102,9 +108,21 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The longest e-mail address accepted (RFC 5321's limit on a path).
+pub const MAX_EMAIL_LEN: usize = 254;
+/// The longest password accepted, in bytes. Anything longer is refused before
+/// any work: hashing, lookups and the audit log never see it.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// Checks e-mail, password and (when enabled) TOTP code; on success starts a
 /// session of `kind`. Wrong e-mail, wrong password and a disabled account give
 /// the same error after the same work.
+///
+/// Cheap refusals come first, so an anonymous flood costs little: sizes, then
+/// the caller's address's attempts per minute, then the throttle on recent
+/// failures. The attempt is written to the audit log before the password is
+/// checked (parallel guesses count at once), and the check waits its turn for
+/// one of a few hashing slots.
 pub async fn login(
     state: &AppState,
     caller: &Caller,
@@ -113,41 +131,44 @@ pub async fn login(
     totp_code: Option<&str>,
     kind: LoginKind,
 ) -> Result<LoginSuccess> {
+    check_credentials_shape(email, secret)?;
     let email = normalize_email(email);
-    if email.is_empty() || secret.is_empty() {
-        return Err(AppError::Validation {
-            message: "enter your e-mail address and password".into(),
-            fields: [("email", email.is_empty()), ("password", secret.is_empty())]
-                .into_iter()
-                .filter(|(_, missing)| *missing)
-                .map(|(f, _)| crate::error::FieldError { field: f.into(), message: "is required".into() })
-                .collect(),
-        });
-    }
     let now = state.clock.now();
     let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());
+    let limit = state.security.rate_limit_per_minute;
+    if let Decision::Deny { retry_after_secs } =
+        state.rate_limiter.check(&state.cache, &format!("login:{ip}"), limit, now.timestamp_millis()).await
+    {
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
     // One attempt per e-mail at a time on this replica: a burst of parallel
     // guesses would otherwise all pass the throttle before any failure is recorded.
     let _one_at_a_time = state.rate_limiter.login_lock(&email).lock_owned().await;
     throttle(state, &email, &ip, now).await?;
 
+    let attempt = audit::insert_returning_id(
+        &state.db,
+        Ts::from(now),
+        &audit::NewEntry {
+            account_id: None,
+            actor: &email,
+            action: LOGIN,
+            target: Some(&email),
+            success: false,
+            ip: Some(&ip),
+            trace_id: caller.trace_id.as_deref(),
+            details: Some(reason("checking")),
+        },
+    )
+    .await?;
     let account = accounts::by_email(&state.db, &email).await?;
-    let password_ok = {
-        let stored = account.as_ref().map(|a| a.password_hash.clone());
-        let given = secret.to_owned();
-        tokio::task::spawn_blocking(move || match stored {
-            Some(stored) => password::verify(&given, &stored),
-            None => password::verify_dummy(&given),
-        })
-        .await
-        .map_err(|_| AppError::Internal)?
+    let password_ok = state.passwords.verify(secret, account.as_ref().map(|a| a.password_hash.clone())).await?;
+    let settle = |success: bool, why: Option<&'static str>, account_id: Option<i64>| {
+        audit::settle(&state.db, attempt, LOGIN, account_id, success, why.map(reason))
     };
-    let fail = |reason: &'static str, account_id: Option<i64>| {
-        let email = email.clone();
-        async move {
-            record_login(state, caller, account_id, &email, false, Some(reason)).await?;
-            Err::<LoginSuccess, _>(AppError::InvalidCredentials)
-        }
+    let fail = |why: &'static str, account_id: Option<i64>| async move {
+        settle(false, Some(why), account_id).await?;
+        Err::<LoginSuccess, _>(AppError::InvalidCredentials)
     };
     let account = match account {
         Some(a) if password_ok && a.is_active() => a,
@@ -157,65 +178,93 @@ pub async fn login(
     };
     if account.totp_enabled {
         let secret = account.totp_secret.as_deref().unwrap_or_default();
-        match totp_code.map(str::trim).filter(|c| !c.is_empty()) {
-            None => return Err(AppError::TotpRequired),
-            Some(code) if !totp::check(secret, code, now.timestamp()) => {
-                return fail("wrong TOTP code", Some(account.id)).await
-            }
-            Some(_) => {}
+        let Some(code) = totp_code.map(str::trim).filter(|c| !c.is_empty()) else {
+            // The password was right: not a failure to count, but still a record.
+            audit::settle(&state.db, attempt, "auth.totp_challenge", Some(account.id), true, None).await?;
+            return Err(AppError::TotpRequired);
+        };
+        if !crate::services::accounts::take_totp_code(state, account.id, secret, code).await? {
+            return fail("wrong or already used TOTP code", Some(account.id)).await;
         }
     }
 
     let success = start_session(state, caller, account.id, kind).await?;
     accounts::touch_login(&state.db, account.id, Ts::from(now)).await?;
-    record_login(state, caller, Some(account.id), &email, true, None).await?;
+    settle(true, None, Some(account.id)).await?;
     Ok(success)
 }
 
-async fn record_login(
-    state: &AppState,
-    caller: &Caller,
-    account_id: Option<i64>,
-    email: &str,
-    success: bool,
-    reason: Option<&str>,
-) -> Result<()> {
-    let details = reason.map(|r| serde_json::json!({ "reason": r }).to_string());
-    let entry = audit::NewEntry {
-        account_id,
-        actor: email,
-        action: "auth.login",
-        target: Some(email),
-        success,
-        ip: Some(caller.ip.as_deref().unwrap_or("unknown")),
-        trace_id: caller.trace_id.as_deref(),
-        details,
-    };
-    audit::insert(&state.db, Ts::from(state.clock.now()), &entry).await
+/// The audit action of a sign-in attempt.
+const LOGIN: &str = "auth.login";
+
+/// An attempt's `details`.
+fn reason(why: &str) -> String {
+    serde_json::json!({ "reason": why }).to_string()
 }
 
-/// Refuses a login attempt that comes too soon after failures: for one e-mail
-/// from one address, the first 5 failures in 15 minutes are free and each
-/// later try waits twice as long as the one before (2 s, 4 s, … up to 15 min);
-/// one address failing 50 times (any e-mail) waits out the window. The owner
-/// signing in from their own address is never held back by an attacker's
-/// failures elsewhere.
+/// Refuses credentials that are missing or too long to be real, naming each
+/// bad field (before any other work).
+fn check_credentials_shape(email: &str, secret: &str) -> Result<()> {
+    let mut fields = Vec::new();
+    let mut bad = |field: &str, message: String| {
+        fields.push(crate::error::FieldError { field: field.into(), message });
+    };
+    if email.trim().is_empty() {
+        bad("email", "is required".into());
+    } else if email.len() > MAX_EMAIL_LEN {
+        bad("email", format!("must be at most {MAX_EMAIL_LEN} characters"));
+    }
+    if secret.is_empty() {
+        bad("password", "is required".into());
+    } else if secret.len() > MAX_PASSWORD_BYTES {
+        bad("password", format!("must be at most {MAX_PASSWORD_BYTES} bytes"));
+    }
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let message = if fields.iter().all(|f| f.message == "is required") {
+        "enter your e-mail address and password".to_owned()
+    } else {
+        "the e-mail address or password is too long".to_owned()
+    };
+    Err(AppError::Validation { message, fields })
+}
+
+/// Refuses a login attempt that comes too soon after failures:
+/// - for one e-mail from one address, the first 5 failures in 15 minutes are
+///   free and each later try waits twice as long as the one before (2 s, 4 s, …
+///   up to 15 min);
+/// - for one e-mail from anywhere (a guesser spreading over many addresses),
+///   the same after 20 failures, except from an address the account signed in
+///   from in the last 30 days, so the owner is not locked out by an attacker;
+/// - one address failing 50 times (any e-mail) waits out the window.
 async fn throttle(state: &AppState, email: &str, ip: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     let since = Ts::from(now - Duration::minutes(THROTTLE_WINDOW_MINUTES));
-    let (pair, per_ip, last) = audit::failed_logins(&state.db, email, ip, since).await?;
-    if per_ip >= MAX_FAILURES_PER_IP {
+    let known_since = Ts::from(now - Duration::days(KNOWN_ADDRESS_DAYS));
+    let seen = audit::failed_logins(&state.db, email, ip, since, known_since).await?;
+    if seen.address >= MAX_FAILURES_PER_IP {
         return Err(AppError::RateLimited { retry_after_secs: (THROTTLE_WINDOW_MINUTES * 60) as u64 });
     }
-    if pair >= FREE_ATTEMPTS {
-        let delay = 2i64.saturating_pow((pair - FREE_ATTEMPTS + 1).min(20) as u32).min(MAX_DELAY_SECS);
-        if let Some(last) = last {
-            let wait = last.secs() + delay - now.timestamp();
-            if wait > 0 {
-                return Err(AppError::RateLimited { retry_after_secs: wait as u64 });
-            }
-        }
+    let waits = [
+        backoff(seen.pair, FREE_ATTEMPTS, seen.pair_last, now),
+        if seen.known_address { None } else { backoff(seen.account, FREE_ACCOUNT_ATTEMPTS, seen.account_last, now) },
+    ];
+    match waits.into_iter().flatten().max() {
+        Some(wait) => Err(AppError::RateLimited { retry_after_secs: wait }),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// How long to wait after `failures` (the newest at `last`) when `free` are
+/// allowed: twice as long for each failure past them, up to 15 minutes; `None`
+/// when no wait is left.
+fn backoff(failures: i64, free: i64, last: Option<Ts>, now: chrono::DateTime<chrono::Utc>) -> Option<u64> {
+    if failures < free {
+        return None;
+    }
+    let delay = 2i64.saturating_pow((failures - free + 1).min(20) as u32).min(MAX_DELAY_SECS);
+    let wait = last?.secs() + delay - now.timestamp();
+    (wait > 0).then_some(wait as u64)
 }
 
 /// Starts a session of `kind` for `account_id`: a fresh id and secret (so a

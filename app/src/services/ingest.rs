@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::db::events::{self, ActivityEvent, Event, Outcome, UserRef, UserUpsert};
 use crate::db::Ts;
 use crate::error::{AppError, FieldError, Result};
-use crate::model::{EventBatch, EventError, IngestResult, MAX_BATCH};
+use crate::model::{EventBatch, EventError, IngestResult, Role, MAX_BATCH};
 use crate::services::accounts::check_email;
 use crate::services::audit::entry;
 use crate::state::AppState;
@@ -27,6 +27,9 @@ pub async fn ingest(state: &AppState, caller: &Caller, batch: &EventBatch) -> Re
     if !principal.has_scope("ingest") {
         return Err(AppError::Forbidden);
     }
+    // Ingestion changes users (their type, country, metadata): an editor's
+    // right, whatever scope a viewer's key was given.
+    caller.require(Role::Editor)?;
     if batch.events.is_empty() || batch.events.len() > MAX_BATCH {
         return Err(AppError::invalid_field("events", format!("must hold 1 to {MAX_BATCH} events")));
     }
@@ -202,8 +205,9 @@ fn parse_user(o: &Map<String, Value>, now: DateTime<Utc>, errors: &mut Vec<Field
         Some(u) if u.chars().count() > 100 => errors.push(field("username", "must be at most 100 characters")),
         Some(_) => {}
     }
-    let user_type = text(o, "user_type", errors).unwrap_or("free");
-    if !matches!(user_type, "free" | "paid" | "premium") {
+    // Omitted: a new user is `free`, an existing one keeps their type.
+    let user_type = text(o, "user_type", errors);
+    if user_type.is_some_and(|t| !matches!(t, "free" | "paid" | "premium")) {
         errors.push(field("user_type", "must be free, paid or premium"));
     }
     let country = text(o, "country", errors).map(|c| c.trim().to_ascii_uppercase());
@@ -215,7 +219,7 @@ fn parse_user(o: &Map<String, Value>, now: DateTime<Utc>, errors: &mut Vec<Field
     Some(UserUpsert {
         email: email?,
         username: username?.to_owned(),
-        user_type: user_type.to_owned(),
+        user_type: user_type.map(str::to_owned),
         country,
         created_at,
         metadata,
@@ -289,8 +293,9 @@ mod tests {
         let user = json!({"type": "user_upsert", "email": " Kim@Example.com ", "username": "kim", "country": "kr"});
         let Ok(Event::UserUpsert(u)) = parse(&user, now()) else { panic!("user_upsert refused") };
         assert_eq!(
-            (u.email.as_str(), u.country.as_deref(), u.user_type.as_str()),
-            ("kim@example.com", Some("KR"), "free")
+            (u.email.as_str(), u.country.as_deref(), u.user_type.as_deref()),
+            ("kim@example.com", Some("KR"), None),
+            "an omitted type is left to the database: free when new, unchanged otherwise"
         );
 
         let bad = json!({"type": "user_upsert", "email": "nope", "user_type": "gold", "country": "KOR", "metadata": 3});

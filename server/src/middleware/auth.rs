@@ -13,20 +13,27 @@
 //!    pages redirect to `/login?next=…`, everything else answers 401.
 //! 4. **Rate limit** per account or API key: 429 with `Retry-After`.
 //!
+//! Forwarding headers (`X-Forwarded-For`, `X-Forwarded-Host`) count only when
+//! `TRUST_PROXY_HEADERS` is on and the socket peer is one of `TRUSTED_PROXIES`.
+//!
 //! The result is a [`Caller`] in the request's extensions, which handlers and
 //! server functions use for role checks and the audit log.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use app::auth::rate_limit::Decision;
-use app::auth::{Caller, Principal};
+use app::auth::{Caller, Principal, SecuritySettings};
+use app::components::list_pager::NOT_UNRESERVED;
 use app::error::AppError;
+use app::observability::mask;
 use app::services::auth::{bearer_principal, session_principal};
 use app::state::AppState;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use percent_encoding::utf8_percent_encode;
 
 /// Routes anonymous callers may use (method, exact path).
 const PUBLIC: [(&str, &str); 8] = [
@@ -41,7 +48,7 @@ const PUBLIC: [(&str, &str); 8] = [
 ];
 
 /// Static files: public, and never worth a database lookup.
-fn is_static(path: &str) -> bool {
+pub fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/vendor/")
         || matches!(path, "/favicon.svg" | "/favicon.ico" | "/api-docs.js" | "/api-docs.css" | "/robots.txt")
@@ -60,7 +67,8 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     }
     let method = request.method().clone();
     let headers = request.headers();
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(headers, &state) {
+    let via_proxy = peer(&request).is_some_and(|peer| state.security.is_trusted_proxy(peer));
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(headers, &state, via_proxy) {
         tracing::warn!(http.method = %method, http.path = %path, "cross-site request refused");
         return AppError::Forbidden.into_response();
     }
@@ -86,7 +94,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let remaining = match state.rate_limiter.check(&state.cache, &principal.rate_key(), limit, now_ms).await {
         Decision::Allow { remaining } => remaining,
         Decision::Deny { retry_after_secs } => {
-            tracing::warn!(caller = %principal.name, retry_after_secs, "rate limit reached");
+            tracing::warn!(caller = %mask::name(&principal.name), retry_after_secs, "rate limit reached");
             return AppError::RateLimited { retry_after_secs }.into_response();
         }
     };
@@ -122,8 +130,9 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Pr
 }
 
 /// Whether a state-changing request comes from our own origin (or from a
-/// client that is not a browser).
-fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
+/// client that is not a browser). `via_proxy`: the request came from a trusted
+/// proxy, whose `X-Forwarded-Host` names the host the browser used.
+fn same_origin(headers: &HeaderMap, state: &AppState, via_proxy: bool) -> bool {
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(fetch_site, Some("cross-site" | "same-site")) {
         return false;
@@ -133,8 +142,9 @@ fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
         // Sec-Fetch-Site already vouched for the request.
         return true;
     };
-    // Behind a trusted proxy the browser's host is the forwarded one.
-    let forwarded = state.security.trust_forwarded_for.then(|| headers.get("x-forwarded-host")).flatten();
+    // Behind a trusted proxy the browser's host is the forwarded one; from
+    // anyone else the header is the client's own claim and means nothing.
+    let forwarded = via_proxy.then(|| headers.get("x-forwarded-host")).flatten();
     let host = forwarded.or_else(|| headers.get(header::HOST)).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let ours = origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host));
     ours || state.security.allowed_origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
@@ -143,7 +153,7 @@ fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
 fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> Caller {
     Caller {
         principal,
-        ip: client_ip(request, state.security.trust_forwarded_for),
+        ip: client_ip(peer(request), request.headers(), &state.security).map(|ip| ip.to_string()),
         trace_id: app::trace::current(),
         user_agent: request
             .headers()
@@ -153,28 +163,51 @@ fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> 
     }
 }
 
-/// The client's address: the peer, or behind a trusted proxy the first
-/// `X-Forwarded-For` entry.
-fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<String> {
-    if trust_forwarded_for {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
-        if let Some(ip) = forwarded {
-            return Some(ip.to_owned());
+/// The socket peer's address. `dreamseed serve` always provides it; a router
+/// driven in-process may give it with `MockConnectInfo`; without either there
+/// is none, and no forwarding header is believed.
+fn peer(request: &Request) -> Option<IpAddr> {
+    let extensions = request.extensions();
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .or_else(|| extensions.get::<MockConnectInfo<SocketAddr>>().map(|MockConnectInfo(addr)| addr.ip()))
+        .map(|ip| ip.to_canonical())
+}
+
+/// The client's address. Without a trusted proxy in front (the peer is not
+/// one), the peer itself: anyone can write `X-Forwarded-For`. From a trusted
+/// proxy, the header is walked from the right (each proxy appends the address
+/// it saw) past our own proxies; the first address that is not one of them is
+/// the client, as far as anyone we trust can tell. The hops left of it are the
+/// client's own claims. If every hop is a trusted proxy, the left-most; a hop
+/// that is not a plain IP address ends the walk at the last good one.
+fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, security: &SecuritySettings) -> Option<IpAddr> {
+    let peer = peer?;
+    if !security.is_trusted_proxy(peer) {
+        return Some(peer);
+    }
+    // Several headers are one list, in order (RFC 9110 §5.3).
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(value) = value.to_str() else { return Some(peer) };
+        hops.extend(value.split(','));
+    }
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !security.is_trusted_proxy(client) {
+            break;
         }
     }
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+    Some(client)
 }
 
 /// 303 to the login page, coming back here afterwards.
 fn to_login(request: &Request) -> Response {
     let here = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let next: String = url_encode(here);
+    let next = utf8_percent_encode(here, NOT_UNRESERVED);
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/login?next={next}")) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -187,17 +220,6 @@ fn with_challenge(mut response: Response) -> Response {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -213,6 +235,71 @@ mod tests {
         assert!(!is_public(&Method::GET, "/"));
         assert!(!is_public(&Method::GET, "/api/dashboard/stats"));
         assert!(is_static("/pkg/dreamseed.wasm") && !is_static("/pkgx"));
-        assert_eq!(url_encode("/users?country=KR"), "%2Fusers%3Fcountry%3DKR");
+    }
+
+    #[test]
+    fn the_way_back_after_login_is_encoded_whole() {
+        let request = Request::get("/users?country=KR&q=%ED%95%9C").body(axum::body::Body::empty()).unwrap();
+        let response = to_login(&request);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[header::LOCATION], "/login?next=%2Fusers%3Fcountry%3DKR%26q%3D%25ED%2595%259C");
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        headers
+    }
+
+    /// Behind proxies in 10.0.0.0/8 (and loopback), with TRUST_PROXY_HEADERS on.
+    fn behind_proxies() -> SecuritySettings {
+        let mut security = SecuritySettings::ephemeral();
+        security.trust_forwarded_for = true;
+        security.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1".parse().unwrap()];
+        security
+    }
+
+    fn walk(peer: &str, values: &[&str]) -> Option<String> {
+        client_ip(Some(ip(peer)), &forwarded(values), &behind_proxies()).map(|ip| ip.to_string())
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_address_that_is_not_our_proxy() {
+        // The client wrote the first hop itself; our proxies appended the rest.
+        assert_eq!(walk("10.0.0.2", &["203.0.113.9, 198.51.100.7, 10.0.0.1"]).as_deref(), Some("198.51.100.7"));
+        assert_eq!(walk("10.0.0.2", &["198.51.100.7"]).as_deref(), Some("198.51.100.7"));
+        // Several headers are one list.
+        assert_eq!(walk("10.0.0.2", &["203.0.113.9", "198.51.100.7, 10.0.0.1"]).as_deref(), Some("198.51.100.7"));
+        // Only proxies: the left-most.
+        assert_eq!(walk("10.0.0.2", &["10.0.0.5, 10.0.0.1"]).as_deref(), Some("10.0.0.5"));
+        // IPv6, and IPv4 seen through an IPv6 socket.
+        assert_eq!(walk("::ffff:10.0.0.2", &["2001:db8::7"]).as_deref(), Some("2001:db8::7"));
+        assert_eq!(walk("10.0.0.2", &["::ffff:198.51.100.7"]).as_deref(), Some("198.51.100.7"));
+    }
+
+    #[test]
+    fn a_peer_that_is_not_a_trusted_proxy_is_the_client_whatever_it_claims() {
+        assert_eq!(walk("198.51.100.7", &["203.0.113.9"]).as_deref(), Some("198.51.100.7"));
+        let mut off = behind_proxies();
+        off.trust_forwarded_for = false;
+        assert_eq!(client_ip(Some(ip("10.0.0.2")), &forwarded(&["203.0.113.9"]), &off), Some(ip("10.0.0.2")));
+        assert_eq!(client_ip(None, &forwarded(&["203.0.113.9"]), &behind_proxies()), None, "no peer, no guess");
+    }
+
+    #[test]
+    fn an_unparsable_hop_ends_the_walk_at_the_last_good_address() {
+        assert_eq!(walk("10.0.0.2", &["198.51.100.7, bogus, 10.0.0.1"]).as_deref(), Some("10.0.0.1"));
+        assert_eq!(walk("10.0.0.2", &["198.51.100.7, 203.0.113.9:443"]).as_deref(), Some("10.0.0.2"));
+        assert_eq!(walk("10.0.0.2", &["198.51.100.7,"]).as_deref(), Some("10.0.0.2"));
+        assert_eq!(walk("10.0.0.2", &[]).as_deref(), Some("10.0.0.2"));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_bytes(b"198.51.100.7, \xff").unwrap());
+        assert_eq!(client_ip(Some(ip("10.0.0.2")), &headers, &behind_proxies()), Some(ip("10.0.0.2")));
     }
 }

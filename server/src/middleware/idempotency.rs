@@ -3,8 +3,12 @@
 //! the database (so restarts and other replicas see it). A repeat gets the stored
 //! response (201 becoming 200) with `Idempotent-Replayed: true`; the same key with
 //! a different request gets 422; a repeat while the first still runs gets 409.
-//! Keys are scoped to the caller. A server-side failure (5xx) forgets the key, so
-//! a retry may run again.
+//! Keys are scoped to the caller; anonymous requests (sign-in, token refresh)
+//! are never deduplicated, so strangers cannot share or probe one scope. A
+//! server-side failure (5xx) forgets the key, so a retry may run again. A
+//! response that carries a secret ([`app::api::SECRET_RESPONSE`]: a new API key,
+//! a TOTP secret) is never stored: its key is kept as done, and a repeat is told
+//! so (409) instead of being shown the secret again.
 
 use std::time::Duration;
 
@@ -24,6 +28,8 @@ use super::Limits;
 pub static KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// `Idempotent-Replayed`, on replayed responses.
 pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// The mark of a response that carries a secret.
+static SECRET: HeaderName = HeaderName::from_static(app::api::SECRET_RESPONSE);
 
 /// How long a key and its response are kept.
 const KEEP: Duration = Duration::from_secs(3600);
@@ -37,13 +43,16 @@ pub async fn layer(State((state, limits)): State<(AppState, Limits)>, request: R
     if !matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH) {
         return next.run(request).await;
     }
-    let Some(raw_key) = request.headers().get(&KEY) else {
-        return next.run(request).await;
+    let signed_in = request.extensions().get::<app::auth::Caller>().is_some_and(|caller| caller.principal.is_some());
+    let mut response = match request.headers().get(&KEY) {
+        Some(raw_key) if signed_in => match handle(&state, limits, raw_key.clone(), request, next).await {
+            Ok(response) => response,
+            Err(error) => error.into_response(),
+        },
+        _ => next.run(request).await,
     };
-    match handle(&state, limits, raw_key.clone(), request, next).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
-    }
+    response.headers_mut().remove(&SECRET);
+    response
 }
 
 async fn handle(
@@ -86,6 +95,12 @@ async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> 
         idempotency::release(&state.db, scope, key).await?;
         return Ok(response);
     }
+    if response.headers().contains_key(&SECRET) {
+        // Done, but the secret is shown once: keep the status, never the body.
+        let marker = serde_json::json!({ app::api::SECRET_RESPONSE: "1" }).to_string();
+        idempotency::complete(&state.db, scope, key, status.as_u16(), &marker, &[]).await?;
+        return Ok(response);
+    }
     let (parts, body) = response.into_parts();
     // Our own responses to writes are small JSON documents; the size cap only
     // decides whether this one is kept for replays, never what the caller gets.
@@ -110,8 +125,19 @@ async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> 
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
-/// The stored response again, marked as a replay.
+/// The stored response again, marked as a replay; for a response that held a
+/// secret, a 409 saying the request was done.
 fn replay(record: &idempotency::Record) -> Response {
+    if record.response_headers.as_deref().is_some_and(|h| h.contains(app::api::SECRET_RESPONSE)) {
+        let mut response = AppError::Conflict {
+            message: "a request with this Idempotency-Key already succeeded; its response held a secret, \
+                which is shown only once"
+                .into(),
+        }
+        .into_response();
+        response.headers_mut().insert(&REPLAYED, HeaderValue::from_static("true"));
+        return response;
+    }
     let status = match record.response_status.and_then(|s| StatusCode::from_u16(s as u16).ok()) {
         // The seed's rule: the resource was created the first time, not now.
         Some(StatusCode::CREATED) => StatusCode::OK,
@@ -143,7 +169,8 @@ fn validate_key(value: &HeaderValue) -> Result<&str> {
 }
 
 /// Whose key it is: the account or API key the authentication middleware
-/// found, so two callers' keys never collide; `anonymous` for public routes.
+/// found, so two callers' keys never collide (`anonymous` is never stored:
+/// the layer skips callers without a principal).
 fn caller_scope(caller: Option<&app::auth::Caller>) -> String {
     caller.and_then(|c| c.principal.as_ref()).map_or_else(|| "anonymous".to_owned(), |p| p.rate_key())
 }

@@ -1,7 +1,12 @@
 //! Security headers on every response (SPEC §5.7): nosniff, no framing, a
 //! strict referrer policy, HSTS in production, and a Content-Security-Policy —
-//! the page's own (with its nonce, set while rendering) or, for anything else,
-//! one that lets nothing load.
+//! for pages, one naming this request's nonce; for anything else, one that lets
+//! nothing load.
+//!
+//! The nonce is made here, before the request reaches any handler, and put in
+//! the request's extensions, where the page render takes it
+//! ([`app::security_headers::provide_request_nonce`]). The header is then
+//! written from the same value, so it never depends on what the render did.
 
 use app::security_headers::{origin_of, page_policy, NON_PAGE_POLICY};
 use app::state::AppState;
@@ -9,18 +14,23 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use leptos::nonce::Nonce;
 
 /// See the module documentation.
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // 128 random bits per request: a nonce known in advance protects nothing.
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let headers = response.headers_mut();
+    // A handler that chose its own policy keeps it; nothing here sets one today.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        // Pages that Leptos did not render (the API docs page, error pages)
-        // get the page policy without a nonce: no inline script runs.
+        // Every HTML response names the nonce; only pages Leptos rendered put
+        // it on their scripts, so other HTML (the API docs) runs no inline script.
         let policy = if is_html {
             let tiles = state.map_tile_url.as_deref().and_then(origin_of);
-            HeaderValue::from_str(&page_policy(None, tiles.as_deref())).ok()
+            HeaderValue::from_str(&page_policy(Some(&*nonce), tiles.as_deref())).ok()
         } else {
             Some(HeaderValue::from_static(NON_PAGE_POLICY))
         };

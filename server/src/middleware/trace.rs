@@ -30,7 +30,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .and_then(|v| v.to_str().ok())
         .and_then(app::trace::accept)
         .map_or_else(app::trace::generate, str::to_owned);
-    let method = request.method().clone();
+    // Both labels take few values whatever the client sends: methods outside
+    // the known seven are `other`, paths are the router's patterns.
+    let method = super::methods::label(request.method());
     let route = route_label(&request);
     let span = tracing::info_span!("request", trace_id = %trace_id, http.method = %method, http.route = %route);
 
@@ -47,10 +49,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     headers.insert(&SERVICE_HEADER, HeaderValue::from_static(SERVICE));
 
-    let labels = [("method", method.to_string()), ("route", route.clone()), ("status", status.to_string())];
+    let labels = [("method", method.to_owned()), ("route", route.clone()), ("status", status.to_string())];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels[..2]).record(elapsed.as_secs_f64());
-    state.ops.route_stats.record(method.as_str(), &route, status, elapsed);
+    state.ops.route_stats.record(method, &route, status, elapsed);
 
     let duration_ms = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
@@ -68,7 +70,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 
 /// The route pattern for labels: the router's match (`/api/dashboard/stats`,
 /// never a raw path with ids in it), the asset folder for static files, or
-/// `unmatched`, so metric labels stay few.
+/// `unmatched` for every other path (the fallback: unknown pages, unknown API
+/// paths, other static files), so metric labels stay as few as the routes.
 fn route_label(request: &Request) -> String {
     if let Some(matched) = request.extensions().get::<MatchedPath>() {
         return matched.as_str().to_owned();

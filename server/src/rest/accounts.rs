@@ -22,7 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     get,
     path = "/api/v1/accounts",
     tag = "accounts",
-    responses((status = 200, body = Vec<Account>), (status = 401, body = Envelope), (status = 403, body = Envelope)),
+    responses((status = 200, description = "Every account", body = Vec<Account>),
+        (status = 403, description = "The caller is not an admin", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn list_accounts(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<Account>>> {
@@ -36,10 +37,9 @@ async fn list_accounts(caller: Caller, State(state): State<AppState>) -> Result<
     tag = "accounts",
     request_body = NewAccount,
     responses(
-        (status = 201, body = Account),
-        (status = 400, body = Envelope),
-        (status = 403, body = Envelope),
-        (status = 409, body = Envelope)
+        (status = 201, description = "The account created", body = Account),
+        (status = 409, description = "An account with this e-mail exists (`CONFLICT`), or a request with this \
+                                      `Idempotency-Key` is still being processed", body = Envelope)
     ),
     security(("bearer" = []))
 )]
@@ -57,7 +57,8 @@ async fn create_account(
     path = "/api/v1/accounts/{id}",
     tag = "accounts",
     params(("id" = i64, Path, description = "The account's id")),
-    responses((status = 200, body = Account), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The account", body = Account),
+        (status = 403, description = "Neither an admin nor the account itself", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn get_account(
@@ -76,11 +77,9 @@ async fn get_account(
     params(("id" = i64, Path, description = "The account's id")),
     request_body = AccountUpdate,
     responses(
-        (status = 200, body = Account),
-        (status = 400, body = Envelope),
-        (status = 403, body = Envelope),
-        (status = 404, body = Envelope),
-        (status = 422, description = "the last active admin", body = Envelope)
+        (status = 200, description = "The account as changed", body = Account),
+        (status = 422, description = "It would leave no active admin (`BUSINESS_RULE_VIOLATION`), or this \
+                                      `Idempotency-Key` was used with a different request", body = Envelope)
     ),
     security(("bearer" = []))
 )]

@@ -2,7 +2,7 @@
 //! `GET /api/v1/activities/export.csv`, `GET /api/v1/activity-types`.
 
 use app::auth::Caller;
-use app::error::{Envelope, Result};
+use app::error::Result;
 use app::model::{ActivityPage, ActivityQuery};
 use app::services::activities;
 use app::state::AppState;
@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/activities",
     tag = "activities",
     params(ActivityQuery),
-    responses((status = 200, body = ActivityPage), (status = 400, body = Envelope), (status = 401, body = Envelope)),
+    responses((status = 200, description = "A page of activities", body = ActivityPage)),
     security(("bearer" = []))
 )]
 async fn list_activities(
@@ -47,9 +47,7 @@ async fn list_activities(
     tag = "activities",
     params(ActivityQuery),
     responses(
-        (status = 200, content_type = "text/csv", body = String),
-        (status = 400, body = Envelope),
-        (status = 401, body = Envelope)
+        (status = 200, description = "The CSV file, streamed as an attachment", content_type = "text/csv", body = String)
     ),
     security(("bearer" = []))
 )]
@@ -73,7 +71,7 @@ struct ActivityTypes {
     get,
     path = "/api/v1/activity-types",
     tag = "activities",
-    responses((status = 200, body = ActivityTypes), (status = 401, body = Envelope)),
+    responses((status = 200, description = "The activity types", body = ActivityTypes)),
     security(("bearer" = []))
 )]
 async fn list_activity_types(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<ActivityTypes>> {

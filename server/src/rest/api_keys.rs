@@ -22,7 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     get,
     path = "/api/v1/api-keys",
     tag = "api-keys",
-    responses((status = 200, body = Vec<ApiKey>), (status = 401, body = Envelope), (status = 403, body = Envelope)),
+    responses((status = 200, description = "Every key", body = Vec<ApiKey>),
+        (status = 403, description = "The caller is neither an owner nor an admin", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn list_api_keys(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<ApiKey>>> {
@@ -35,15 +36,17 @@ async fn list_api_keys(caller: Caller, State(state): State<AppState>) -> Result<
     path = "/api/v1/api-keys",
     tag = "api-keys",
     request_body = NewApiKey,
-    responses((status = 201, body = CreatedApiKey), (status = 400, body = Envelope), (status = 403, body = Envelope)),
+    responses((status = 201, description = "The key created, with its secret", body = CreatedApiKey)),
     security(("bearer" = []))
 )]
 async fn create_api_key(
     caller: Caller,
     State(state): State<AppState>,
     Json(new): Json<NewApiKey>,
-) -> Result<(StatusCode, axum::Json<CreatedApiKey>)> {
-    Ok((StatusCode::CREATED, axum::Json(api_keys::create(&state, &caller, &new).await?)))
+) -> Result<(StatusCode, [(&'static str, &'static str); 1], axum::Json<CreatedApiKey>)> {
+    let created = api_keys::create(&state, &caller, &new).await?;
+    // The key is in this answer only: never kept for an idempotent replay.
+    Ok((StatusCode::CREATED, [(app::api::SECRET_RESPONSE, "1")], axum::Json(created)))
 }
 
 /// Revokes a key: requests with it get 401 from now on.
@@ -52,7 +55,7 @@ async fn create_api_key(
     path = "/api/v1/api-keys/{id}",
     tag = "api-keys",
     params(("id" = i64, Path, description = "The key's id")),
-    responses((status = 200, body = ApiKey), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The key, revoked", body = ApiKey)),
     security(("bearer" = []))
 )]
 async fn revoke_api_key(

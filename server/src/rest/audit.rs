@@ -22,7 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/audit-log",
     tag = "audit",
     params(AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 400, body = Envelope), (status = 403, body = Envelope)),
+    responses((status = 200, description = "A page of records", body = AuditPage),
+        (status = 403, description = "The caller is not an admin", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn list_audit_log(

@@ -48,10 +48,10 @@ struct RefreshRequest {
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, body = TokenPair),
-        (status = 400, body = Envelope),
+        (status = 200, description = "Signed in: a token pair", body = TokenPair),
         (status = 401, description = "INVALID_CREDENTIALS or TOTP_REQUIRED", body = Envelope),
-        (status = 429, body = Envelope)
+        (status = 429, description = "Too many failed attempts for this e-mail or address (`RATE_LIMITED`); \
+                                      retry after `Retry-After` seconds", body = Envelope)
     )
 )]
 async fn login(
@@ -71,7 +71,10 @@ async fn login(
     path = "/api/v1/auth/refresh",
     tag = "auth",
     request_body = RefreshRequest,
-    responses((status = 200, body = TokenPair), (status = 401, body = Envelope))
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 401, description = "The refresh token is unknown, expired or used (`UNAUTHORIZED`)", body = Envelope)
+    )
 )]
 async fn refresh(
     caller: Caller,
@@ -87,7 +90,7 @@ async fn refresh(
     post,
     path = "/api/v1/auth/logout",
     tag = "auth",
-    responses((status = 204), (status = 401, body = Envelope), (status = 403, description = "API keys are revoked, not logged out", body = Envelope)),
+    responses((status = 204, description = "Signed out"), (status = 403, description = "API keys are revoked, not logged out", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn logout(caller: Caller, State(state): State<AppState>) -> Result<Response> {
@@ -107,7 +110,7 @@ async fn logout(caller: Caller, State(state): State<AppState>) -> Result<Respons
     get,
     path = "/api/v1/auth/me",
     tag = "auth",
-    responses((status = 200, body = Me), (status = 401, body = Envelope)),
+    responses((status = 200, description = "The caller", body = Me)),
     security(("bearer" = []))
 )]
 async fn me(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Me>> {

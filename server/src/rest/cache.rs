@@ -29,7 +29,9 @@ async fn get_cache_status(caller: Caller, State(state): State<AppState>) -> Resu
 /// Body of `POST /api/cache/invalidate` (may be empty).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 struct InvalidateRequest {
-    /// A glob over keys without the `dreamseed:` prefix (`stats*`); all keys if absent.
+    /// A glob over cached data keys (`stats*`); all cached data if absent or `*`.
+    /// Rate-limit counters and sign-in checks are not cached data: patterns
+    /// naming them (`ratelimit:*`, `auth:*`) are refused.
     pattern: Option<String>,
 }
 

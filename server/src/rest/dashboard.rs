@@ -4,8 +4,8 @@
 //! and calls the same service.
 
 use app::auth::Caller;
-use app::error::{Envelope, Result};
-use app::model::range::{ViewQuery, Zone};
+use app::error::Result;
+use app::model::range::{Preset, ViewQuery, Zone};
 use app::model::Role;
 use app::model::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct ZoneQuery {
     /// `kst` (default) or `utc`: when "today" starts.
+    #[param(value_type = Option<Zone>, inline)]
     tz: Option<String>,
 }
 
@@ -55,7 +56,7 @@ impl ZoneQuery {
     path = "/api/dashboard/stats",
     tag = "dashboard",
     params(ZoneQuery),
-    responses((status = 200, body = DashboardStats), (status = 400, body = Envelope), (status = 503, body = Envelope))
+    responses((status = 200, description = "The stat cards' figures", body = DashboardStats))
 )]
 async fn get_stats(
     caller: Caller,
@@ -71,14 +72,20 @@ async fn get_stats(
 #[into_params(parameter_in = Query)]
 struct GrowthQuery {
     /// `today`, `7d`, `30d` (default), `90d`, `12m` or `custom`.
+    #[param(value_type = Option<Preset>, inline)]
     range: Option<String>,
-    /// First day of a custom range, `YYYY-MM-DD`.
+    /// First day of a custom range, `YYYY-MM-DD` (ignored by the other ranges).
+    #[param(format = Date)]
     from: Option<String>,
-    /// Last day of a custom range (included), `YYYY-MM-DD`.
+    /// Last day of a custom range (included), `YYYY-MM-DD`: not before `from`,
+    /// not after today, at most 730 days after `from`.
+    #[param(format = Date)]
     to: Option<String>,
     /// `kst` (default) or `utc`.
+    #[param(value_type = Option<Zone>, inline)]
     tz: Option<String>,
     /// The seed's form: the last N days, today included (1–730). Overrides `range`.
+    #[param(minimum = 1, maximum = 730)]
     days: Option<u32>,
 }
 
@@ -88,7 +95,7 @@ struct GrowthQuery {
     path = "/api/dashboard/user-growth",
     tag = "dashboard",
     params(GrowthQuery),
-    responses((status = 200, body = UserGrowth), (status = 400, body = Envelope))
+    responses((status = 200, description = "The user-growth series", body = UserGrowth))
 )]
 async fn get_user_growth(
     caller: Caller,
@@ -108,7 +115,7 @@ async fn get_user_growth(
     get,
     path = "/api/dashboard/users-by-type",
     tag = "dashboard",
-    responses((status = 200, body = UsersByType), (status = 503, body = Envelope))
+    responses((status = 200, description = "Users per tier", body = UsersByType))
 )]
 async fn get_users_by_type(caller: Caller, State(state): State<AppState>) -> Result<Json<UsersByType>> {
     caller.require(Role::Viewer)?;
@@ -121,7 +128,7 @@ async fn get_users_by_type(caller: Caller, State(state): State<AppState>) -> Res
     path = "/api/dashboard/activity",
     tag = "dashboard",
     params(ViewQuery),
-    responses((status = 200, body = ActivitySeries), (status = 400, body = Envelope))
+    responses((status = 200, description = "Activities per type and bucket", body = ActivitySeries))
 )]
 async fn get_activity(
     caller: Caller,
@@ -139,7 +146,7 @@ async fn get_activity(
     path = "/api/dashboard/activity-heatmap",
     tag = "dashboard",
     params(ViewQuery),
-    responses((status = 200, body = ActivityHeatmap), (status = 400, body = Envelope))
+    responses((status = 200, description = "Activities per weekday and hour", body = ActivityHeatmap))
 )]
 async fn get_activity_heatmap(
     caller: Caller,
@@ -156,7 +163,7 @@ async fn get_activity_heatmap(
     get,
     path = "/api/dashboard/problems",
     tag = "dashboard",
-    responses((status = 200, body = ProblemMatrix), (status = 503, body = Envelope))
+    responses((status = 200, description = "Problems per subject and difficulty", body = ProblemMatrix))
 )]
 async fn get_problems(caller: Caller, State(state): State<AppState>) -> Result<Json<ProblemMatrix>> {
     caller.require(Role::Viewer)?;
@@ -176,7 +183,7 @@ struct CountriesBody {
     path = "/api/dashboard/countries",
     tag = "dashboard",
     params(ZoneQuery),
-    responses((status = 200, body = CountriesBody), (status = 400, body = Envelope), (status = 503, body = Envelope))
+    responses((status = 200, description = "Users per country", body = CountriesBody))
 )]
 async fn list_countries(
     caller: Caller,
@@ -192,6 +199,7 @@ async fn list_countries(
 #[into_params(parameter_in = Query)]
 struct FeedQuery {
     /// How many (1–100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
 }
 
@@ -208,7 +216,7 @@ struct FeedBody {
     path = "/api/dashboard/recent-activity",
     tag = "dashboard",
     params(FeedQuery),
-    responses((status = 200, body = FeedBody), (status = 400, body = Envelope))
+    responses((status = 200, description = "The newest activities", body = FeedBody))
 )]
 async fn list_recent_activity(
     caller: Caller,

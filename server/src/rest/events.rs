@@ -26,14 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/events",
     tag = "events",
     request_body = EventBatch,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried batch safe")),
     responses(
-        (status = 200, body = IngestResult),
-        (status = 400, body = Envelope),
-        (status = 401, body = Envelope),
-        (status = 403, description = "the key lacks the ingest scope", body = Envelope),
-        (status = 413, body = Envelope),
-        (status = 429, body = Envelope)
+        (status = 200, description = "What was written and what was refused", body = IngestResult),
+        (status = 403, description = "Not a key with the `ingest` scope, or a cross-site write", body = Envelope)
     ),
     security(("bearer" = []))
 )]

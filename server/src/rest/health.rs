@@ -29,7 +29,7 @@ pub struct Status {
 
 /// Liveness: the process is up and serving. Touches nothing else, so a slow
 /// database never makes an orchestrator restart a healthy process.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Status)))]
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Status)))]
 async fn healthz() -> Json<Status> {
     Json(Status { status: "healthy" })
 }
@@ -39,7 +39,7 @@ async fn healthz() -> Json<Status> {
     get,
     path = "/ready",
     tag = "operations",
-    responses((status = 200, body = Status), (status = 503, body = app::error::Envelope))
+    responses((status = 200, description = "Ready", body = Status), (status = 503, description = "The database does not answer", body = app::error::Envelope))
 )]
 async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> {
     if health::ready(&state).await {
@@ -56,7 +56,7 @@ async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> 
     get,
     path = "/health",
     tag = "operations",
-    responses((status = 200, body = HealthReport), (status = 503, body = HealthReport))
+    responses((status = 200, description = "Healthy, or degraded (the shared cache is down)", body = HealthReport), (status = 503, description = "Unhealthy: the database is down", body = HealthReport))
 )]
 async fn get_health(caller: Caller, State(state): State<AppState>) -> Response {
     let report = health::report(&state, state.ops.health_details || caller.principal.is_some()).await;

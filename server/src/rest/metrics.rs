@@ -1,6 +1,8 @@
 //! `GET /metrics` in the Prometheus text format (SPEC §5.9): requests by method,
 //! route and status, duration histograms, cache hits and misses, users online.
-//! Guarded by a token, an internal address, or loopback (see `MetricsAccess`).
+//! Guarded by a token, an internal address, or, in development only (the
+//! configuration requires one of the others in production), loopback callers
+//! that did not come through a proxy (see `MetricsAccess`).
 
 use std::net::SocketAddr;
 
@@ -45,13 +47,23 @@ async fn get_metrics(State(state): State<AppState>, request: Request) -> Respons
         MetricsAccess::Token(token) if bearer_matches(request.headers(), token) => render(),
         MetricsAccess::Token(_) => AppError::Unauthorized.into_response(),
         MetricsAccess::InternalListener => AppError::NotFound { what: "route".into() }.into_response(),
-        MetricsAccess::Loopback if peer.is_some_and(|p| p.ip().is_loopback()) => render(),
+        MetricsAccess::Loopback if peer.is_some_and(|p| p.ip().is_loopback()) && !proxied(request.headers()) => {
+            render()
+        }
         MetricsAccess::Loopback => AppError::Forbidden.into_response(),
     }
 }
 
 fn render() -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::telemetry::metrics().render()).into_response()
+}
+
+/// Whether a proxy on this host forwarded the request: then the loopback peer
+/// is the proxy, and the caller may be anyone it serves.
+fn proxied(headers: &HeaderMap) -> bool {
+    ["x-forwarded-for", "x-forwarded-host", "x-real-ip", "forwarded", "via"]
+        .iter()
+        .any(|name| headers.contains_key(*name))
 }
 
 /// Whether the request carries `Authorization: Bearer <token>`. Compares digests,

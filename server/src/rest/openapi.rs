@@ -1,6 +1,6 @@
-//! The OpenAPI 3 document (`/api/openapi.json`), generated from the handlers'
-//! annotations as the router is built, and the interactive docs page
-//! (`/api/docs`, Scalar from npm, served locally).
+//! The OpenAPI 3.1 document (`/api/openapi.json`), generated from the handlers'
+//! annotations as the router is built and completed by [`CommonResponses`],
+//! and the interactive docs page (`/api/docs`, Scalar from npm, served locally).
 
 use std::sync::Arc;
 
@@ -13,6 +13,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
+mod responses;
+
+pub use responses::CommonResponses;
+
 /// The document's fixed part; the paths come from the routers.
 #[derive(OpenApi)]
 #[openapi(
@@ -20,8 +24,9 @@ use utoipa::{Modify, OpenApi};
         title = "DreamSeed Admin API",
         description = "Operations and analytics of the DreamSeed education platform. Every error is the envelope \
                        `{\"success\": false, \"error\": {\"code\", \"message\", \"details\", \"trace_id\", \"timestamp\"}}`. \
-                       POST, PUT and PATCH accept an `Idempotency-Key` header. Every route but login, refresh and \
-                       the health probes needs a credential: `Authorization: Bearer` with an API key (`ds_…`) or \
+                       POST, PUT and PATCH accept an `Idempotency-Key` header. A query parameter with an empty \
+                       value (`?tz=`) is as if absent; a JSON body is an object wherever the schema says so. Every \
+                       route but login, refresh and the health probes needs a credential: `Authorization: Bearer` with an API key (`ds_…`) or \
                        a JWT access token, or the browser's session cookie. Limit: 100 requests a minute per \
                        account or key (429 with `Retry-After`).",
     ),

@@ -4,7 +4,7 @@
 //! `GET /api/v1/problem-subjects`.
 
 use app::auth::Caller;
-use app::error::{Envelope, Result};
+use app::error::Result;
 use app::model::{BulkResult, BulkStatus, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery};
 use app::services::problems;
 use app::state::AppState;
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/problems",
     tag = "problems",
     params(ProblemQuery),
-    responses((status = 200, body = ProblemPage), (status = 400, body = Envelope), (status = 401, body = Envelope)),
+    responses((status = 200, description = "A page of problems", body = ProblemPage)),
     security(("bearer" = []))
 )]
 async fn list_problems(
@@ -54,9 +54,7 @@ async fn list_problems(
     tag = "problems",
     request_body = ProblemInput,
     responses(
-        (status = 201, body = ProblemEnvelope),
-        (status = 400, body = Envelope),
-        (status = 403, body = Envelope)
+        (status = 201, description = "The problem created", body = ProblemEnvelope)
     ),
     security(("bearer" = []))
 )]
@@ -76,9 +74,7 @@ async fn create_problem(
     tag = "problems",
     params(ProblemQuery),
     responses(
-        (status = 200, content_type = "text/csv", body = String),
-        (status = 400, body = Envelope),
-        (status = 401, body = Envelope)
+        (status = 200, description = "The CSV file, streamed as an attachment", content_type = "text/csv", body = String)
     ),
     security(("bearer" = []))
 )]
@@ -96,7 +92,7 @@ async fn export_problems(
     path = "/api/v1/problems/bulk-status",
     tag = "problems",
     request_body = BulkStatus,
-    responses((status = 200, body = BulkResult), (status = 400, body = Envelope), (status = 403, body = Envelope)),
+    responses((status = 200, description = "How many problems changed", body = BulkResult)),
     security(("bearer" = []))
 )]
 async fn bulk_problem_status(
@@ -119,7 +115,7 @@ struct Subjects {
     get,
     path = "/api/v1/problem-subjects",
     tag = "problems",
-    responses((status = 200, body = Subjects), (status = 401, body = Envelope)),
+    responses((status = 200, description = "The subjects", body = Subjects)),
     security(("bearer" = []))
 )]
 async fn list_problem_subjects(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Subjects>> {
@@ -132,7 +128,7 @@ async fn list_problem_subjects(caller: Caller, State(state): State<AppState>) ->
     path = "/api/v1/problems/{id}",
     tag = "problems",
     params(("id" = i64, Path, description = "The problem's id")),
-    responses((status = 200, body = ProblemEnvelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The problem with its stats", body = ProblemEnvelope)),
     security(("bearer" = []))
 )]
 async fn get_problem(
@@ -152,10 +148,7 @@ async fn get_problem(
     params(("id" = i64, Path, description = "The problem's id")),
     request_body = ProblemPatch,
     responses(
-        (status = 200, body = ProblemEnvelope),
-        (status = 400, body = Envelope),
-        (status = 403, body = Envelope),
-        (status = 404, body = Envelope)
+        (status = 200, description = "The problem as changed", body = ProblemEnvelope)
     ),
     security(("bearer" = []))
 )]
@@ -175,7 +168,7 @@ async fn update_problem(
     path = "/api/v1/problems/{id}/archive",
     tag = "problems",
     params(("id" = i64, Path, description = "The problem's id")),
-    responses((status = 200, body = ProblemEnvelope), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The problem, archived", body = ProblemEnvelope)),
     security(("bearer" = []))
 )]
 async fn archive_problem(
@@ -192,7 +185,7 @@ async fn archive_problem(
     path = "/api/v1/problems/{id}/restore",
     tag = "problems",
     params(("id" = i64, Path, description = "The problem's id")),
-    responses((status = 200, body = ProblemEnvelope), (status = 403, body = Envelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The problem, restored", body = ProblemEnvelope)),
     security(("bearer" = []))
 )]
 async fn restore_problem(

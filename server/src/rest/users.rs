@@ -2,7 +2,7 @@
 //! `GET/PATCH /api/v1/users/{id}`.
 
 use app::auth::Caller;
-use app::error::{Envelope, Result};
+use app::error::Result;
 use app::model::{UserEnvelope, UserPage, UserQuery, UserTypeChange};
 use app::services::users;
 use app::state::AppState;
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/users",
     tag = "users",
     params(UserQuery),
-    responses((status = 200, body = UserPage), (status = 400, body = Envelope), (status = 401, body = Envelope)),
+    responses((status = 200, description = "A page of users", body = UserPage)),
     security(("bearer" = []))
 )]
 async fn list_users(
@@ -46,9 +46,7 @@ async fn list_users(
     tag = "users",
     params(UserQuery),
     responses(
-        (status = 200, content_type = "text/csv", body = String),
-        (status = 400, body = Envelope),
-        (status = 401, body = Envelope)
+        (status = 200, description = "The CSV file, streamed as an attachment", content_type = "text/csv", body = String)
     ),
     security(("bearer" = []))
 )]
@@ -66,7 +64,7 @@ async fn export_users(
     path = "/api/v1/users/{id}",
     tag = "users",
     params(("id" = i64, Path, description = "The user's id")),
-    responses((status = 200, body = UserEnvelope), (status = 404, body = Envelope)),
+    responses((status = 200, description = "The user", body = UserEnvelope)),
     security(("bearer" = []))
 )]
 async fn get_user(
@@ -85,10 +83,7 @@ async fn get_user(
     params(("id" = i64, Path, description = "The user's id")),
     request_body = UserTypeChange,
     responses(
-        (status = 200, body = UserEnvelope),
-        (status = 400, body = Envelope),
-        (status = 403, body = Envelope),
-        (status = 404, body = Envelope)
+        (status = 200, description = "The user with the new tier", body = UserEnvelope)
     ),
     security(("bearer" = []))
 )]

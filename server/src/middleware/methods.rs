@@ -1,0 +1,46 @@
+//! The HTTP methods this service speaks. Any other (`FOOBAR`, `QUERY`, `TRACE`,
+//! `CONNECT`) answers 405 before authentication runs, and is counted under the
+//! one label `other`: a client inventing methods must not grow the metrics, the
+//! route statistics or the log's vocabulary, nor be told 401 for a request no
+//! credential could make valid.
+
+use app::error::AppError;
+use axum::extract::Request;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Every method some route answers (HEAD and OPTIONS come with GET and CORS).
+const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// The label of methods outside [`KNOWN`].
+pub const OTHER: &str = "other";
+
+/// `method` as a metric label: itself when known, else [`OTHER`], so the label
+/// takes at most eight values whatever clients send.
+pub fn label(method: &Method) -> &'static str {
+    KNOWN.iter().copied().find(|known| *known == method.as_str()).unwrap_or(OTHER)
+}
+
+/// Refuses unknown methods with the 405 envelope before anything else looks
+/// at the request (authentication, rate limiting, handlers).
+pub async fn layer(request: Request, next: Next) -> Response {
+    if label(request.method()) == OTHER {
+        return AppError::MethodNotAllowed.into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(label(&Method::GET), "GET");
+        assert_eq!(label(&Method::OPTIONS), "OPTIONS");
+        for raw in ["FOOBAR", "QUERY", "get", "TRACE", "CONNECT"] {
+            assert_eq!(label(&Method::from_bytes(raw.as_bytes()).unwrap()), OTHER, "{raw}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Issue #11 item 10, production defaults: `/metrics` is never open to
+//! loopback in production (the configuration refuses to start) and never to a
+//! proxy on the same host; what the server computes is `Cache-Control:
+//! no-store`, static files keep their own caching; a database password is
+//! never echoed.
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::observability::{MetricsAccess, Ops};
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use server::config::Config;
+
+fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn production_will_not_start_with_metrics_open_to_loopback() {
+    let secret = "s".repeat(32);
+    let base = [("ENVIRONMENT", "production"), ("SECRET_KEY", secret.as_str())];
+    let err = Config::from_vars(&vars(&base)).err().expect("refused");
+    assert_eq!(err.var, "METRICS_TOKEN");
+    assert!(!err.to_string().contains('\n'), "one line: {err}");
+    for (var, value) in [("METRICS_TOKEN", "a-metrics-token-0123"), ("METRICS_ADDR", "127.0.0.1:9102")] {
+        let config = Config::from_vars(&vars(&[base[0], base[1], (var, value)]));
+        assert!(config.is_ok(), "{var}");
+    }
+}
+
+#[test]
+fn a_database_password_is_never_echoed() {
+    let err = Config::from_vars(&vars(&[("DATABASE_URL", "mysql://app:s3cret@db/x")])).err().expect("refused");
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    let config = Config::from_vars(&vars(&[("DATABASE_URL", "postgres://app:s3cret@db/x")])).unwrap();
+    assert!(!format!("{config:?}").contains("s3cret"));
+}
+
+fn cache_control(reply: &common::Reply) -> Option<&str> {
+    reply.headers.get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn computed_responses_are_not_stored_by_any_cache() {
+    let db = common::TestDb::sqlite().await;
+    let app = common::router(&db.db);
+    for uri in ["/api/v1/auth/me", "/api/v1/users?per_page=1", "/api/v1/nothing-here", "/login", "/"] {
+        let reply = common::get(&app, uri).await;
+        assert_eq!(cache_control(&reply), Some("no-store"), "{uri}: {}", reply.status);
+    }
+    // Answers to anonymous callers too: a 401, the redirect to the login page.
+    let anonymous = common::anonymous_router(&db.db);
+    for uri in ["/api/v1/auth/me", "/users"] {
+        let reply = common::get(&anonymous, uri).await;
+        assert!(reply.status.is_client_error() || reply.status.is_redirection(), "{uri}");
+        assert_eq!(cache_control(&reply), Some("no-store"), "{uri}");
+    }
+    // Static files are left to their own caching.
+    let reply = common::get(&anonymous, "/pkg/dreamseed.js").await;
+    assert_ne!(cache_control(&reply), Some("no-store"));
+}
+
+#[tokio::test]
+async fn loopback_metrics_refuse_what_a_local_proxy_forwards() {
+    let db = common::TestDb::sqlite().await;
+    let state = AppState { ops: Arc::new(Ops::new(false, MetricsAccess::Loopback)), ..common::state(&db.db) };
+    let app = server::app(state);
+    let metrics = |forwarded: Option<&str>| {
+        let mut request = Request::get("/metrics");
+        if let Some(value) = forwarded {
+            request = request.header("x-forwarded-for", value);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        request.extensions_mut().insert(ConnectInfo("127.0.0.1:50000".parse::<SocketAddr>().unwrap()));
+        request
+    };
+    assert_eq!(common::send(&app, metrics(None)).await.status, StatusCode::OK);
+    common::send(&app, metrics(Some("203.0.113.9"))).await.assert_envelope(403, "FORBIDDEN");
+}

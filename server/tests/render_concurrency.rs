@@ -1,0 +1,106 @@
+//! The dashboard page rendered many times at once (issue #11, item 13): a
+//! signed-in browser's `GET /` must never wait on something that only another
+//! request, thread or timer could release. 64 renders start together over a
+//! cold cache, on SQLite and Postgres, on a current-thread runtime (what
+//! `#[tokio::test]` gives) and a multi-threaded one (what `dreamseed serve`
+//! runs); each must answer the full page within a short limit.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use app::db::Db;
+use app::model::Role;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use futures::future::join_all;
+use server::Limits;
+
+/// Renders started at once.
+const RENDERS: usize = 64;
+
+/// What one render may take. A render takes milliseconds; the request limit
+/// (30 s in production) is set to this too, so a hang shows as a 503 quickly.
+const LIMIT: Duration = Duration::from_secs(10);
+
+/// Signs `email` in through the browser's login form; returns the `Cookie`
+/// header value (`ds_session=…`).
+async fn sign_in(app: &Router, db: &Db, email: &str) -> String {
+    const PASSWORD: &str = "correct horse battery";
+    app::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer).await.expect("create an account");
+    let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
+    let request = Request::post("/api/fn/auth_login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "192.0.2.1")
+        .body(Body::from(form))
+        .unwrap();
+    let reply = common::send(app, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let cookie = reply.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie");
+    cookie.split(';').next().unwrap().trim().to_owned()
+}
+
+/// Starts [`RENDERS`] renders of `/` at once, each its own task, and checks
+/// that every one answers the whole page within [`LIMIT`].
+async fn many_renders_at_once_all_finish(db: &Db) {
+    let app = server::app_with_limits(common::state(db), Limits { timeout: LIMIT, ..Limits::default() });
+    let cookie = sign_in(&app, db, "kim@example.com").await;
+
+    let started = Instant::now();
+    let renders = (0..RENDERS).map(|i| {
+        let (app, cookie) = (app.clone(), cookie.clone());
+        tokio::spawn(async move {
+            let request = Request::get("/").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+            let began = Instant::now();
+            let reply = tokio::time::timeout(LIMIT, common::send(&app, request))
+                .await
+                .unwrap_or_else(|_| panic!("render {i} still waiting after {LIMIT:?}"));
+            (i, began.elapsed(), reply)
+        })
+    });
+    for joined in join_all(renders).await {
+        let (i, took, reply) = joined.expect("a render panicked");
+        assert_eq!(reply.status, StatusCode::OK, "render {i} after {took:?}: {}", reply.text());
+        let html = reply.text();
+        // The stat cards, not their skeleton or an error card: every widget's
+        // data was there when the page went out.
+        assert!(html.contains(r#"data-testid="total_users""#), "render {i}: no stat cards: {html}");
+        assert!(!html.contains("error-card"), "render {i}: a widget failed: {html}");
+    }
+    eprintln!("{RENDERS} renders in {:?}", started.elapsed());
+}
+
+mod current_thread {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        let db = common::TestDb::sqlite().await;
+        many_renders_at_once_all_finish(&db.db).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(db) = common::TestDb::postgres().await {
+            many_renders_at_once_all_finish(&db.db).await;
+        }
+    }
+}
+
+mod multi_thread {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        let db = common::TestDb::sqlite().await;
+        many_renders_at_once_all_finish(&db.db).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        if let Some(db) = common::TestDb::postgres().await {
+            many_renders_at_once_all_finish(&db.db).await;
+        }
+    }
+}
