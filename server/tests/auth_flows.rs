@@ -548,7 +548,12 @@ async fn api_keys_are_created_used_expired_and_revoked(db: &Db) {
     let app = plain(common::state(db));
     let admin = bearer(&access(&api_login(&app, "admin@example.com").await));
 
-    let body = json!({ "name": "nightly import", "role": "viewer", "scopes": ["ingest"] }).to_string();
+    // A viewer may not ingest: the ingest scope needs an editor's key.
+    let weak = json!({ "name": "nightly import", "role": "viewer", "scopes": ["ingest"] }).to_string();
+    let refused = call(&app, "POST", "/api/v1/api-keys", &[("authorization", &admin)], &weak).await;
+    let envelope = refused.assert_envelope(400, "VALIDATION_FAILED");
+    assert_eq!(envelope["error"]["details"]["fields"][0]["field"], "scopes", "{envelope}");
+    let body = json!({ "name": "nightly import", "role": "editor", "scopes": ["ingest"] }).to_string();
     let created = call(&app, "POST", "/api/v1/api-keys", &[("authorization", &admin)], &body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     let created = created.json();
@@ -557,7 +562,7 @@ async fn api_keys_are_created_used_expired_and_revoked(db: &Db) {
     let row = &created["api_key"];
     let id = row["id"].as_i64().expect("id");
     assert_eq!(row["prefix"], &key[..11]);
-    assert_eq!((row["role"].as_str(), row["scopes"].clone()), (Some("viewer"), json!(["ingest"])));
+    assert_eq!((row["role"].as_str(), row["scopes"].clone()), (Some("editor"), json!(["ingest"])));
     assert!(row["last_used_at"].is_null() && row["revoked_at"].is_null(), "{row}");
     let expires = DateTime::parse_from_rfc3339(row["expires_at"].as_str().unwrap()).unwrap().with_timezone(&Utc);
     let days = (expires - Utc::now()).num_hours() as f64 / 24.0;
@@ -570,7 +575,7 @@ async fn api_keys_are_created_used_expired_and_revoked(db: &Db) {
     let me = me.json();
     assert_eq!(me["kind"], "api_key");
     assert_eq!(me["name"], format!("api_key:{}", &key[..11]));
-    assert_eq!((me["role"].as_str(), me["scopes"].clone()), (Some("viewer"), json!(["ingest"])));
+    assert_eq!((me["role"].as_str(), me["scopes"].clone()), (Some("editor"), json!(["ingest"])));
     assert_eq!(me_bearer(&app, &key).await.status, StatusCode::OK);
     let listed = call(&app, "GET", "/api/v1/api-keys", &[("authorization", &admin)], "").await.json();
     let listed = listed.as_array().expect("a list").iter().find(|k| k["id"] == id).expect("the key is listed").clone();

@@ -131,6 +131,7 @@ const MAX_WAIT: Duration = Duration::from_secs(5);
 /// fixed ~20 MiB per core and a bounded queue, not memory per request. Cheap to clone.
 #[derive(Clone)]
 pub struct Hasher {
+    admissions: Arc<tokio::sync::Semaphore>,
     turns: Arc<tokio::sync::Semaphore>,
     waiting: Arc<AtomicUsize>,
     memories: Arc<Mutex<Vec<Memory>>>,
@@ -152,10 +153,19 @@ impl Hasher {
     /// A hasher running `parallel` checks at a time.
     pub fn new(parallel: usize) -> Self {
         Self {
+            admissions: Arc::new(tokio::sync::Semaphore::new(parallel.max(1) + MAX_WAITERS)),
             turns: Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
             waiting: Arc::default(),
             memories: Arc::default(),
         }
+    }
+
+    /// Admits one sign-in attempt, for all of its work (lookups, the audit
+    /// record, the check): as many as can run or wait for a turn, and no more.
+    /// A flood is refused here (503 with Retry-After), before it costs the
+    /// database or memory anything.
+    pub fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        self.admissions.clone().try_acquire_owned().map_err(|_| AppError::Unavailable { dependency: "sign-in".into() })
     }
 
     /// The PHC string of `password` with a fresh salt.

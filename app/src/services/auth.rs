@@ -119,8 +119,8 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// the same error after the same work.
 ///
 /// Cheap refusals come first, so an anonymous flood costs little: sizes, then
-/// the caller's address's attempts per minute, then the throttle on recent
-/// failures. The attempt is written to the audit log before the password is
+/// the number of attempts in progress on this replica, then the caller's
+/// address's attempts per minute, then the throttle on recent failures. The attempt is written to the audit log before the password is
 /// checked (parallel guesses count at once), and the check waits its turn for
 /// one of a few hashing slots.
 pub async fn login(
@@ -132,6 +132,7 @@ pub async fn login(
     kind: LoginKind,
 ) -> Result<LoginSuccess> {
     check_credentials_shape(email, secret)?;
+    let _admitted = state.passwords.admit()?;
     let email = normalize_email(email);
     let now = state.clock.now();
     let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());

@@ -64,7 +64,8 @@ test.describe('roles', () => {
     await page.goto('/settings');
     const form = page.getByTestId('create-api-key-form');
     await form.getByLabel('이름').fill(name);
-    await form.getByLabel('역할').selectOption('viewer');
+    // The ingest scope needs an editor's key.
+    await form.getByLabel('역할').selectOption('editor');
     await form.getByLabel('이벤트 수집 허용').check();
     await form.getByRole('button', { name: 'API 키 만들기' }).click();
 
