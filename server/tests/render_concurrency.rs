@@ -3,10 +3,13 @@
 //! request, thread or timer could release. 64 renders start together over a
 //! cold cache, on SQLite and Postgres, on a current-thread runtime (what
 //! `#[tokio::test]` gives) and a multi-threaded one (what `dreamseed serve`
-//! runs); each must answer the full page within a short limit.
+//! runs), while routers are built alongside; each must answer the full page
+//! within a short limit.
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::db::Db;
@@ -41,11 +44,30 @@ async fn sign_in(app: &Router, db: &Db, email: &str) -> String {
     cookie.split(';').next().unwrap().trim().to_owned()
 }
 
-/// Starts [`RENDERS`] renders of `/` at once, each its own task, and checks
-/// that every one answers the whole page within [`LIMIT`].
+/// Starts [`RENDERS`] renders of `/` at once, each its own task, while another
+/// thread keeps building routers (as the other tests of a binary do, in
+/// parallel), and checks that every render answers the whole page within
+/// [`LIMIT`].
 async fn many_renders_at_once_all_finish(db: &Db) {
-    let app = server::app_with_limits(common::state(db), Limits { timeout: LIMIT, ..Limits::default() });
+    let state = common::state(db);
+    let app = server::app_with_limits(state.clone(), Limits { timeout: LIMIT, ..Limits::default() });
     let cookie = sign_in(&app, db, "kim@example.com").await;
+
+    // Building a router once rendered the app with every resource load in the
+    // process suspended; a page rendered meanwhile never got its data.
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let (stop, runtime) = (stop.clone(), tokio::runtime::Handle::current());
+        move || {
+            let _entered = runtime.enter();
+            let mut built = 0_u32;
+            while !stop.load(Ordering::Relaxed) {
+                drop(server::app(state.clone()));
+                built += 1;
+            }
+            built
+        }
+    });
 
     let started = Instant::now();
     let renders = (0..RENDERS).map(|i| {
@@ -59,7 +81,10 @@ async fn many_renders_at_once_all_finish(db: &Db) {
             (i, began.elapsed(), reply)
         })
     });
-    for joined in join_all(renders).await {
+    let results = join_all(renders).await;
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.join().expect("the router builder panicked");
+    for joined in results {
         let (i, took, reply) = joined.expect("a render panicked");
         assert_eq!(reply.status, StatusCode::OK, "render {i} after {took:?}: {}", reply.text());
         let html = reply.text();
@@ -68,7 +93,7 @@ async fn many_renders_at_once_all_finish(db: &Db) {
         assert!(html.contains(r#"data-testid="total_users""#), "render {i}: no stat cards: {html}");
         assert!(!html.contains("error-card"), "render {i}: a widget failed: {html}");
     }
-    eprintln!("{RENDERS} renders in {:?}", started.elapsed());
+    eprintln!("{RENDERS} renders in {:?}, {built} routers built meanwhile", started.elapsed());
 }
 
 mod current_thread {
