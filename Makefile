@@ -17,7 +17,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-e2e lint fmt tools node-deps assets chromium services clean
+.PHONY: help run simulate build build-debug test test-rust test-openapi test-e2e lint fmt tools node-deps assets chromium services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -39,7 +39,7 @@ run: build
 	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
-test: tools assets chromium services lint test-rust test-e2e
+test: tools assets chromium services lint test-rust test-openapi test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -70,6 +70,13 @@ lint: node-deps
 # against real SQLite files and real Postgres databases.
 test-rust:
 	cargo test -p app -p server --features app/ssr
+
+# The API contract: the release build on its own port and a throwaway database;
+# its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then
+# every operation but logout and the live stream fuzzed by schemathesis, signed
+# in (tools pinned in scripts/openapi/requirements.txt, kept in target/openapi-venv).
+test-openapi: build
+	DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed scripts/openapi/check.sh
 
 # The release build, started on its own port and database, driven by Playwright
 # in Debian's Chromium (desktop and phone), then stopped by PID.

@@ -353,7 +353,18 @@ mod ssr {
         fn from(err: sqlx::Error) -> Self {
             match err {
                 sqlx::Error::RowNotFound => Self::NotFound { what: "record".into() },
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                // Cannot connect, connection lost, no connection free in time,
+                // or the database busy: worth a retry, so 503 + Retry-After.
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::WorkerCrashed => {
+                    tracing::error!(error = %err, "database unavailable");
+                    Self::Unavailable { dependency: "database".into() }
+                }
+                sqlx::Error::Database(ref db) if is_unavailable(db.as_ref()) => {
                     tracing::error!(error = %err, "database unavailable");
                     Self::Unavailable { dependency: "database".into() }
                 }
@@ -373,6 +384,42 @@ mod ssr {
                 }
             }
         }
+    }
+
+    /// Whether a database error says "not now" rather than "never": the
+    /// database is busy, shutting down, refusing connections or out of them.
+    fn is_unavailable(db: &dyn sqlx::error::DatabaseError) -> bool {
+        if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            // Primary result code (the low byte of the extended one): 5 BUSY
+            // (517 BUSY_SNAPSHOT, 261 BUSY_RECOVERY, …), 6 LOCKED (262 …).
+            let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+            return matches!(code & 0xff, 5 | 6);
+        }
+        if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+            return db.code().is_some_and(|state| is_unavailable_sqlstate(&state));
+        }
+        false
+    }
+
+    /// Postgres SQLSTATEs that mean the database cannot serve right now.
+    pub(super) fn is_unavailable_sqlstate(state: &str) -> bool {
+        // Class 08: connection exception; class 57: operator intervention
+        // (57014 statement timeout / canceled, 57P01 admin shutdown, 57P02
+        // crash shutdown, 57P03 cannot connect now, …).
+        state.starts_with("08")
+            || state.starts_with("57")
+            || matches!(
+                state,
+                // too many connections
+                "53300"
+                    // "database … is not currently accepting connections" (no
+                    // query here has another reason to raise the generic 55000)
+                    | "55000"
+                    // lock not available, serialization failure, deadlock: contention
+                    | "55P03"
+                    | "40001"
+                    | "40P01"
+            )
     }
 
     impl IntoResponse for AppError {

@@ -60,32 +60,46 @@ pub fn country() -> Object {
 
 /// The roles, weakest first.
 pub fn role() -> Object {
-    one_of(&["viewer", "editor", "owner", "admin"])
+    described(one_of(&["viewer", "editor", "owner", "admin"]), "What it may do")
 }
 
 /// A role, or null to keep it.
 pub fn role_or_null() -> Object {
-    nullable_one_of(&["viewer", "editor", "owner", "admin"])
+    described(nullable_one_of(&["viewer", "editor", "owner", "admin"]), "A new role; absent or null keeps it")
 }
 
 /// An account status, or null to keep it.
 pub fn account_status_or_null() -> Object {
-    nullable_one_of(&["active", "disabled"])
+    described(nullable_one_of(&["active", "disabled"]), "A new status; absent or null keeps it")
 }
 
 /// The scopes of an API key: each one it may have, at most once (repeats are ignored).
 pub fn scopes() -> Array {
-    ArrayBuilder::new().items(one_of(&["ingest"])).build()
+    ArrayBuilder::new()
+        .items(one_of(&["ingest"]))
+        .description(Some("Extra permissions: `ingest` lets it post events (editors and above)"))
+        .build()
 }
 
 /// A problem's difficulty; empty or null for none.
 pub fn difficulty_or_empty() -> Object {
-    nullable_one_of(&["", DIFFICULTIES[0], DIFFICULTIES[1], DIFFICULTIES[2]])
+    let values = ["", DIFFICULTIES[0], DIFFICULTIES[1], DIFFICULTIES[2]];
+    described(nullable_one_of(&values), "`easy`, `medium` or `hard`; empty for none")
 }
 
 /// A problem's status; empty or null for the default (new) or the current one (changes).
 pub fn problem_status_or_empty() -> Object {
-    nullable_one_of(&["", STATUSES[0], STATUSES[1], STATUSES[2]])
+    let values = ["", STATUSES[0], STATUSES[1], STATUSES[2]];
+    described(
+        nullable_one_of(&values),
+        "`active`, `inactive` or `draft`; empty or absent: `draft` for a new problem, unchanged for a change",
+    )
+}
+
+/// `schema` with a description (a field's doc comment does not reach a `schema_with` schema).
+fn described(mut schema: Object, description: &str) -> Object {
+    schema.description = Some(description.to_owned());
+    schema
 }
 
 /// A string that is one of `values`, or null.

@@ -131,11 +131,7 @@ fn complete(method: &Method, path: &str, operation: &mut Operation) {
             }
         }
     }
-    let has = |place: ParameterIn| {
-        parameters.iter().any(
-            |p| matches!(p, RefOr::T(p) if std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&place)),
-        )
-    };
+    let has = |place: ParameterIn| parameters.iter().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place));
     let (in_path, in_query) = (has(ParameterIn::Path), has(ParameterIn::Query));
     if operation.parameters.as_ref().is_some_and(Vec::is_empty) {
         operation.parameters = None;
