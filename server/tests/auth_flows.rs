@@ -44,7 +44,7 @@ fn state_with(db: &Db, change: impl FnOnce(&mut SecuritySettings)) -> AppState {
 
 /// The application as a client meets it: no credentials added.
 fn plain(state: AppState) -> Router {
-    server::app(state)
+    common::from_local_proxy(server::app(state))
 }
 
 /// The application over `db` whose clock stands at `now`.

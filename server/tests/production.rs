@@ -2,13 +2,13 @@
 //! loopback in production (the configuration refuses to start) and never to a
 //! proxy on the same host; what the server computes is `Cache-Control:
 //! no-store`, static files keep their own caching; a database password is
-//! never echoed.
+//! never echoed, nor an e-mail address in a log line.
 
 mod common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use app::observability::{MetricsAccess, Ops};
 use app::state::AppState;
@@ -25,7 +25,7 @@ fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 fn production_will_not_start_with_metrics_open_to_loopback() {
     let secret = "s".repeat(32);
     let base = [("ENVIRONMENT", "production"), ("SECRET_KEY", secret.as_str())];
-    let err = Config::from_vars(&vars(&base)).err().expect("refused");
+    let err = Config::from_vars(&vars(&base)).expect_err("refused");
     assert_eq!(err.var, "METRICS_TOKEN");
     assert!(!err.to_string().contains('\n'), "one line: {err}");
     for (var, value) in [("METRICS_TOKEN", "a-metrics-token-0123"), ("METRICS_ADDR", "127.0.0.1:9102")] {
@@ -36,7 +36,7 @@ fn production_will_not_start_with_metrics_open_to_loopback() {
 
 #[test]
 fn a_database_password_is_never_echoed() {
-    let err = Config::from_vars(&vars(&[("DATABASE_URL", "mysql://app:s3cret@db/x")])).err().expect("refused");
+    let err = Config::from_vars(&vars(&[("DATABASE_URL", "mysql://app:s3cret@db/x")])).expect_err("refused");
     assert!(!err.to_string().contains("s3cret"), "{err}");
     let config = Config::from_vars(&vars(&[("DATABASE_URL", "postgres://app:s3cret@db/x")])).unwrap();
     assert!(!format!("{config:?}").contains("s3cret"));
@@ -82,4 +82,52 @@ async fn loopback_metrics_refuse_what_a_local_proxy_forwards() {
     };
     assert_eq!(common::send(&app, metrics(None)).await.status, StatusCode::OK);
     common::send(&app, metrics(Some("203.0.113.9"))).await.assert_envelope(403, "FORBIDDEN");
+}
+
+/// A log line buffer for a subscriber of this test's thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn log_lines_name_a_person_by_a_masked_address() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().json().with_writer(move || writer.clone()).finish();
+    // The test runs on one thread, so this thread's subscriber sees every line.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let db = common::TestDb::sqlite().await;
+    app::services::accounts::create_unchecked(
+        &db.db,
+        "kim.minjun@example.com",
+        "correct horse battery",
+        app::model::Role::Viewer,
+    )
+    .await
+    .unwrap();
+    let mut state = common::state(&db.db);
+    let mut security = (*state.security).clone();
+    security.rate_limit_per_minute = 1;
+    state.security = Arc::new(security);
+    let app = server::app(state);
+    let login = r#"{"email":"kim.minjun@example.com","password":"correct horse battery"}"#;
+    let pair = common::post_json(&app, "/api/v1/auth/login", login, &[]).await.json();
+    let bearer = format!("Bearer {}", pair["access_token"].as_str().expect("access token"));
+    let me = || Request::get("/api/v1/auth/me").header(header::AUTHORIZATION, &bearer).body(Body::empty()).unwrap();
+    assert_eq!(common::send(&app, me()).await.status, StatusCode::OK);
+    assert_eq!(common::send(&app, me()).await.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("rate limit reached") && logs.contains("k***@example.com"), "{logs}");
+    assert!(!logs.contains("kim.minjun@example.com"), "{logs}");
 }

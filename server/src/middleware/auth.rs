@@ -187,15 +187,19 @@ fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, security: &SecuritySetti
     if !security.is_trusted_proxy(peer) {
         return Some(peer);
     }
-    // Several headers are one list, in order (RFC 9110 §5.3).
-    let mut hops = Vec::new();
-    for value in headers.get_all("x-forwarded-for") {
-        let Ok(value) = value.to_str() else { return Some(peer) };
-        hops.extend(value.split(','));
-    }
+    // Several headers are one list, in order (RFC 9110 §5.3); a value that is
+    // not text is one unreadable hop.
+    let hops: Vec<Option<&str>> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .flat_map(|value| match value.to_str() {
+            Ok(text) => text.split(',').map(Some).collect(),
+            Err(_) => vec![None],
+        })
+        .collect();
     let mut client = peer;
     for hop in hops.into_iter().rev() {
-        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        let Some(Ok(ip)) = hop.map(|hop| hop.trim().parse::<IpAddr>()) else { break };
         client = ip.to_canonical();
         if !security.is_trusted_proxy(client) {
             break;
@@ -299,7 +303,9 @@ mod tests {
         assert_eq!(walk("10.0.0.2", &["198.51.100.7,"]).as_deref(), Some("10.0.0.2"));
         assert_eq!(walk("10.0.0.2", &[]).as_deref(), Some("10.0.0.2"));
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", HeaderValue::from_bytes(b"198.51.100.7, \xff").unwrap());
+        headers.append("x-forwarded-for", HeaderValue::from_bytes(b"198.51.100.7, \xff").unwrap());
         assert_eq!(client_ip(Some(ip("10.0.0.2")), &headers, &behind_proxies()), Some(ip("10.0.0.2")));
+        headers.append("x-forwarded-for", HeaderValue::from_static("10.0.0.1"));
+        assert_eq!(client_ip(Some(ip("10.0.0.2")), &headers, &behind_proxies()), Some(ip("10.0.0.1")));
     }
 }

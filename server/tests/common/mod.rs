@@ -125,7 +125,14 @@ pub fn state(db: &Db) -> AppState {
 /// the harness's admin API key unless a request brings its own credentials.
 pub fn app(state: AppState) -> Router {
     let db = state.db.clone();
-    authed(server::app(state), &db)
+    authed(from_local_proxy(server::app(state)), &db)
+}
+
+/// `router` as if every request came through a proxy on this machine (a
+/// trusted one by default), so `X-Forwarded-For` names the client: tests play
+/// several clients with it. Without a peer no forwarding header is believed.
+pub fn from_local_proxy(router: Router) -> Router {
+    router.layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))))
 }
 
 /// The application router over `db`, as `dreamseed serve` builds it, with the
@@ -141,7 +148,7 @@ pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
 
 /// The application with no credentials added: what an anonymous client meets.
 pub fn anonymous_router(db: &Db) -> Router {
-    server::app(state(db))
+    from_local_proxy(server::app(state(db)))
 }
 
 /// The harness's admin account (created once per database).
