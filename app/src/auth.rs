@@ -50,6 +50,8 @@ pub struct Principal {
     pub scopes: Vec<String>,
     /// How it authenticated.
     pub via: Via,
+    /// A person whose generated password must be replaced before anything else.
+    pub must_change_password: bool,
 }
 
 impl Principal {
@@ -335,7 +337,7 @@ mod tests {
     use super::*;
 
     fn principal(role: Role, via: Via) -> Principal {
-        Principal { account_id: Some(1), name: "a@b.c".into(), role, scopes: vec![], via }
+        Principal { account_id: Some(1), name: "a@b.c".into(), role, scopes: vec![], via, must_change_password: false }
     }
 
     #[test]

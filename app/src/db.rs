@@ -23,9 +23,9 @@ use chrono::{DateTime, Utc};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
+use sqlx::{Decode, Encode, Postgres, Sqlite, Transaction, Type};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -70,13 +70,103 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// How long database waits may last, so an unreachable or stuck database costs
+/// a request a few seconds and a 503, never the whole request timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Longest wait for a pooled connection, connecting included
+    /// (`DB_ACQUIRE_TIMEOUT_MS`).
+    pub acquire_timeout: Duration,
+    /// Postgres `statement_timeout` (`DB_STATEMENT_TIMEOUT_MS`): under the 30 s
+    /// request timeout, so a stuck query ends as a 503 rather than a dropped request.
+    pub statement_timeout: Duration,
+    /// How long a SQLite writer waits for the file's write lock before giving up
+    /// with SQLITE_BUSY (then a 503).
+    pub busy_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            acquire_timeout: Duration::from_millis(2_000),
+            statement_timeout: Duration::from_millis(10_000),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl PoolSettings {
+    /// The defaults, overridden by `DB_ACQUIRE_TIMEOUT_MS` and
+    /// `DB_STATEMENT_TIMEOUT_MS` where set to a positive number of milliseconds.
+    pub fn from_env() -> Self {
+        let ms = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|ms| *ms > 0)
+                .map(Duration::from_millis)
+        };
+        let default = Self::default();
+        Self {
+            acquire_timeout: ms("DB_ACQUIRE_TIMEOUT_MS").unwrap_or(default.acquire_timeout),
+            statement_timeout: ms("DB_STATEMENT_TIMEOUT_MS").unwrap_or(default.statement_timeout),
+            ..default
+        }
+    }
+}
+
+/// Begins a transaction that will write, the way each dialect needs it. Every
+/// write transaction in `db/` starts here.
+pub(crate) trait BeginWrite {
+    /// The dialect.
+    type Database: sqlx::Database;
+
+    /// A pooled connection inside a write transaction. Dropped without commit,
+    /// sqlx rolls it back before the connection goes back to the pool.
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Database>, sqlx::Error>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = Sqlite;
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        // IMMEDIATE takes the write lock up front, waiting up to busy_timeout for
+        // it. A DEFERRED transaction that reads first and writes later gets
+        // SQLITE_BUSY_SNAPSHOT (517) at once under WAL when another connection
+        // wrote meanwhile: no busy wait can save it, the work is lost.
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = Postgres;
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        // Postgres locks rows, not the database: a plain (read committed) begin.
+        self.begin().await
+    }
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://path` or `postgres://…`), creating a SQLite file
-    /// if it does not exist yet.
+    /// if it does not exist yet, with [`PoolSettings::from_env`].
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, PoolSettings::from_env()).await
+    }
+
+    /// Connects to `url` with explicit wait bounds.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool =
-                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
+            // Server-side bound on every statement; the client-side bound on
+            // connecting (sqlx 0.8 has no connect timeout knob) is the acquire
+            // timeout, which covers the TCP connect and the handshake.
+            let options = PgConnectOptions::from_str(url)?
+                .options([("statement_timeout", format!("{}ms", settings.statement_timeout.as_millis()))]);
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(settings.acquire_timeout)
+                .connect_with(options)
+                .await?;
             Ok(Self::Postgres(pool))
         } else {
             let options = SqliteConnectOptions::from_str(url)?
@@ -85,7 +175,8 @@ impl Db {
                 // across application crashes, which is what a dashboard needs.
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
+                // Writers queue on the file lock (see `BeginWrite`) for this long.
+                .busy_timeout(settings.busy_timeout)
                 .foreign_keys(true)
                 // 8 MiB page cache per connection (the default is 2 MiB): what
                 // the dashboard's and the lists' index pages need, while eight
@@ -96,7 +187,9 @@ impl Db {
                 .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
-                .acquire_timeout(Duration::from_secs(5))
+                // Writers waiting for the lock hold their connection meanwhile:
+                // give a reader at least as long to get one as a writer may wait.
+                .acquire_timeout(settings.acquire_timeout.max(settings.busy_timeout))
                 .connect_with(options)
                 .await?;
             Ok(Self::Sqlite(pool))

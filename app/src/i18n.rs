@@ -156,6 +156,7 @@ pub enum Msg {
     ConfirmPassword,
     PasswordsDiffer,
     PasswordChanged,
+    MustChangePassword,
     TwoFactor,
     TotpIsOn,
     TotpIsOff,
@@ -533,6 +534,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, PasswordsDiffer) => "The new password and its confirmation differ.",
         (Lang::Ko, PasswordChanged) => "비밀번호를 변경했습니다. 다른 기기의 로그인은 모두 종료되었습니다.",
         (Lang::En, PasswordChanged) => "Password changed. You have been signed out everywhere else.",
+        (Lang::Ko, MustChangePassword) => {
+            "이 계정의 비밀번호는 처음 시작할 때 만들어진 임시 비밀번호입니다. 다른 화면을 쓰기 전에 새 비밀번호로 바꾸세요."
+        }
+        (Lang::En, MustChangePassword) => {
+            "This account's password was generated at first start. Replace it before using anything else."
+        }
         (Lang::Ko, TwoFactor) => "2단계 인증",
         (Lang::En, TwoFactor) => "Two-factor sign-in",
         (Lang::Ko, TotpIsOn) => "사용 중",

@@ -46,11 +46,13 @@ pub fn metrics() -> &'static PrometheusHandle {
 }
 
 fn describe() {
-    metrics::describe_counter!("http_requests_total", "HTTP requests by method, route and status");
+    // Every label takes few values whatever clients send (see `middleware::trace`):
+    // a known method or `other`, a route pattern or `unmatched`, a status code.
+    metrics::describe_counter!("http_requests_total", "HTTP requests by method (or other), route pattern and status");
     metrics::describe_histogram!(
         "http_request_duration_seconds",
         metrics::Unit::Seconds,
-        "HTTP response time by method and route"
+        "HTTP response time by method (or other) and route pattern"
     );
     metrics::describe_counter!("cache_hits_total", "Cache hits by layer (memory, redis)");
     metrics::describe_counter!("cache_misses_total", "Cache misses (loaded from the database)");

@@ -57,7 +57,7 @@ async fn requests_survive_redis_dying_hanging_and_returning() {
     let client = redis::Client::open(redis.url.as_str()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let keys: Vec<String> = conn.keys("dreamseed:stats:*").await.unwrap();
+    let keys: Vec<String> = conn.keys("dreamseed:data:stats:*").await.unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
     let status = common::get(&app, "/api/cache/status").await.json();
     assert_eq!((status["backend"].as_str(), status["connected"].as_bool()), (Some("redis"), Some(true)));

@@ -2,7 +2,7 @@
 //! the per-hour, per-type counters its triggers keep (migration 0004).
 
 use super::select::{bind_args, After, Arg, Sql};
-use super::{on_db, Db, Ts};
+use super::{on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::ActivityItem;
 
@@ -106,7 +106,7 @@ pub async fn record(db: &Db, activities: &[NewActivity]) -> Result<()> {
     const TOUCH: &str = "update users set last_activity = $2, is_online = true \
         where id = $1 and (last_activity is null or last_activity < $2)";
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for a in activities {
             sqlx::query(INSERT)
                 .bind(a.user_id)

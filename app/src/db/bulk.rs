@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::QueryBuilder;
 
-use super::{on_db, Db, Ts};
+use super::{on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 
 /// A `users` row with every column given: the generator chooses the ids, so
@@ -107,7 +107,7 @@ pub async fn truncate_platform_tables(db: &Db) -> Result<()> {
             // Row triggers would decrement the counters once per deleted row (and
             // turn off SQLite's whole-table delete): set them aside for the
             // delete, inside the same transaction, so nothing is ever half done.
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let triggers: Vec<(String, String)> = sqlx::query_as(
                 "select name, sql from sqlite_master where type = 'trigger' and tbl_name in ('users', 'activities')",
             )

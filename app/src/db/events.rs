@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{audit, Db, Ts};
+use super::{audit, BeginWrite, Db, Ts};
 use crate::error::Result;
 
 /// A user to create or update, already validated.
@@ -95,7 +95,7 @@ pub async fn write_batch(db: &Db, events: &[Event], at: Ts, audit_entry: &audit:
         where id = $1 and (last_activity is null or last_activity < $2)";
 
     super::on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut outcomes = Vec::with_capacity(events.len());
         // Users and problems already found in this batch.
         let mut by_email: HashMap<&str, i64> = HashMap::new();

@@ -2,7 +2,7 @@
 //! per-problem activity counts its triggers keep (migration 0006).
 
 use super::select::{bind_args, After, Arg, Sql};
-use super::{audit, on_db, Db, Ts};
+use super::{audit, on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::{Problem, ProblemStats};
 
@@ -188,7 +188,7 @@ pub async fn insert(db: &Db, fields: &Fields, at: Ts, entry: &audit::NewEntry<'_
         "insert into problems (title, content, answer, subject, difficulty, status, created_at, updated_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $7) returning id";
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(INSERT)
             .bind(&fields.title)
             .bind(&fields.content)
@@ -213,7 +213,7 @@ pub async fn update(db: &Db, id: i64, fields: &Fields, at: Ts, entry: &audit::Ne
     const UPDATE: &str = "update problems set title = $2, content = $3, answer = $4, subject = $5, difficulty = $6, \
         status = $7, updated_at = $8 where id = $1";
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(UPDATE)
             .bind(id)
             .bind(&fields.title)
@@ -243,7 +243,7 @@ pub async fn set_archived(db: &Db, id: i64, archived: bool, at: Ts, entry: &audi
         "update problems set archived_at = null, updated_at = $2 where id = $1 and archived_at is not null";
     let sql = if archived { ARCHIVE } else { RESTORE };
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let n = sqlx::query(sql).bind(id).bind(at).execute(&mut *tx).await?.rows_affected();
         if n > 0 {
             audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
@@ -265,7 +265,7 @@ pub async fn set_status(db: &Db, ids: &[i64], status: &str, at: Ts, entry: &audi
     sql.and(&format!("status <> {s}"));
     sql.push(" returning id");
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let mut changed: Vec<i64> = bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_all(&mut *tx).await?;
         if !changed.is_empty() {
             changed.sort_unstable();

@@ -2,7 +2,7 @@
 //! joins the account, so a disabled account or a changed role counts from the
 //! very next request.
 
-use super::{on_db, Db, Ts};
+use super::{on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 
 /// A live session with its account's current state.
@@ -22,6 +22,8 @@ pub struct SessionAuth {
     pub last_seen_at: Ts,
     /// When it ends regardless of use.
     pub expires_at: Ts,
+    /// Whether the account's password was generated and must be replaced first.
+    pub must_change_password: bool,
 }
 
 /// A new session row.
@@ -56,7 +58,8 @@ pub async fn insert(db: &Db, s: &NewSession<'_>) -> Result<()> {
     Ok(())
 }
 
-const AUTH_SELECT: &str = "select s.id, s.account_id, a.email, a.role, a.status, s.last_seen_at, s.expires_at \
+const AUTH_SELECT: &str = "select s.id, s.account_id, a.email, a.role, a.status, s.last_seen_at, s.expires_at, \
+    a.must_change_password \
     from sessions s join accounts a on a.id = s.account_id";
 
 /// The unrevoked session of `kind` whose current token hashes to `token_hash`.
@@ -86,7 +89,7 @@ pub async fn rotate(db: &Db, id: &str, old_hash: &str, new_hash: &str, now: Ts, 
         where id = $1 and token_hash = $2 and revoked_at is null";
     const RETIRE: &str = "insert into retired_tokens (token_hash, session_id, retired_at) values ($1, $2, $3)";
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let rotated = sqlx::query(ROTATE).bind(id).bind(old_hash).bind(new_hash).bind(now).bind(expires_at)
             .execute(&mut *tx).await?.rows_affected() == 1;
         if rotated {

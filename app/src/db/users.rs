@@ -4,7 +4,7 @@
 //! cost the same at 1M users as at 1,000.
 
 use super::select::{bind_args, prefix_range, After, Arg, Sql};
-use super::{audit, on_db, Backend, Db, Ts};
+use super::{audit, on_db, Backend, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::{UserDetail, UserSummary, UsersByType};
 
@@ -325,7 +325,7 @@ pub async fn set_type(
     const OLD: &str = "select user_type from users where id = $1";
     const SET: &str = "update users set user_type = $2 where id = $1";
     on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let old: Option<String> = sqlx::query_scalar(OLD).bind(id).fetch_optional(&mut *tx).await?;
         if old.is_some() {
             sqlx::query(SET).bind(id).bind(user_type).execute(&mut *tx).await?;

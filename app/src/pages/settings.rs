@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::who_am_i;
 use crate::components::accounts_panel::AccountsPanel;
@@ -22,6 +23,16 @@ use crate::use_lang;
 pub fn SettingsPage() -> impl IntoView {
     let lang = use_lang();
     let user = use_current_user();
+    // Sent here by the server until a generated password is replaced: only the
+    // password form matters (everything else is refused meanwhile).
+    let must_change = use_query_map().with_untracked(|q| q.get("must_change").is_some());
+    let notice = must_change.then(|| {
+        view! {
+            <p class="notice" role="alert" data-testid="must-change-password">
+                {t(lang, Msg::MustChangePassword)}
+            </p>
+        }
+    });
     // Whether two-factor sign-in is on is not in the page's session data.
     let account = Resource::new(|| (), |_| who_am_i());
     let facts = user.map(|user| {
@@ -48,14 +59,14 @@ pub fn SettingsPage() -> impl IntoView {
             }
         })
     };
-    let api_keys = user_can(Role::Owner).then(|| {
+    let api_keys = (!must_change && user_can(Role::Owner)).then(|| {
         view! {
             <Panel id="api-keys-title" title=t(lang, Msg::ApiKeys)>
                 <ApiKeysPanel />
             </Panel>
         }
     });
-    let accounts = user_can(Role::Admin).then(|| {
+    let accounts = (!must_change && user_can(Role::Admin)).then(|| {
         view! {
             <Panel id="accounts-title" title=t(lang, Msg::Accounts)>
                 <AccountsPanel />
@@ -66,6 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text=format!("{} · DreamSeed Admin", t(lang, Msg::SettingsTitle)) />
         <h1 class="page-title">{t(lang, Msg::SettingsTitle)}</h1>
+        {notice}
         <div class="settings">
             <Panel id="my-account-title" title=t(lang, Msg::MyAccount)>
                 {facts}

@@ -52,7 +52,11 @@ pub async fn bootstrap_admin(db: &Db, email: &str, password: Option<&str>) -> Re
         }
         let generated = password.is_none().then(crate::auth::tokens::random_token);
         let secret = password.or(generated.as_deref()).unwrap_or_default();
-        create_unchecked(db, email, secret, Role::Admin).await?;
+        let id = create_unchecked(db, email, secret, Role::Admin).await?;
+        if generated.is_some() {
+            // It was printed on the console: the admin replaces it at the first sign-in.
+            accounts::require_password_change(db, id).await?;
+        }
         Ok(Some(generated.unwrap_or_else(|| "(ADMIN_PASSWORD)".into())))
     })
     .await

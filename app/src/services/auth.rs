@@ -39,7 +39,7 @@ const PRINCIPAL_KEYS: &str = "auth:*";
 
 /// Forgets every cached credential check (after a change to who may do what).
 pub async fn forget_principals(state: &AppState) -> Result<()> {
-    state.cache.invalidate(Some(PRINCIPAL_KEYS)).await.map(|_| ())
+    state.cache.forget_local(PRINCIPAL_KEYS).await.map(|_| ())
 }
 
 /// `lookup`'s principal for the cache key `key`, from the cache when it was
@@ -322,6 +322,7 @@ pub async fn refresh(state: &AppState, caller: &Caller, refresh_token: &str) -> 
                     role: Role::Viewer,
                     scopes: Vec::new(),
                     via: Via::Token { session_id: id.clone() },
+                    must_change_password: false,
                 }),
                 ..caller.clone()
             };
@@ -365,9 +366,9 @@ pub async fn logout(state: &AppState, caller: &Caller) -> Result<()> {
 /// is now (API keys have no account to show).
 pub async fn describe(state: &AppState, caller: &Caller) -> Result<Me> {
     let principal = caller.principal()?;
-    let account = match (principal.account_id, &principal.via) {
-        (_, Via::ApiKey { .. }) | (None, _) => None,
-        (Some(id), _) => accounts::by_id(&state.db, id).await?.map(|a| a.to_model()),
+    let account = match principal.person_id() {
+        Some(id) => accounts::by_id(&state.db, id).await?.map(|a| a.to_model()),
+        None => None,
     };
     Ok(principal.me(account))
 }
@@ -401,6 +402,7 @@ async fn session_lookup(state: &AppState, hash: &str) -> Result<Option<Principal
         role: Role::parse(&s.role).unwrap_or(Role::Viewer),
         scopes: Vec::new(),
         via: Via::Session { id: s.id },
+        must_change_password: s.must_change_password,
     }))
 }
 
@@ -436,6 +438,7 @@ async fn key_lookup(state: &AppState, hash: &str) -> Result<Option<Principal>> {
         role,
         scopes: key.scopes.split_whitespace().map(str::to_owned).collect(),
         via: Via::ApiKey { id: key.id },
+        must_change_password: false,
     }))
 }
 
@@ -456,5 +459,6 @@ async fn token_lookup(state: &AppState, claims: tokens::Claims) -> Result<Option
         role: Role::parse(&session.role).unwrap_or(Role::Viewer),
         scopes: Vec::new(),
         via: Via::Token { session_id: session.id },
+        must_change_password: session.must_change_password,
     }))
 }

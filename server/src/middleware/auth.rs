@@ -98,6 +98,9 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
             return AppError::RateLimited { retry_after_secs }.into_response();
         }
     };
+    if principal.must_change_password && !open_before_password_change(&method, &path) {
+        return password_change_first(&method, &path);
+    }
     let caller = caller(&request, &state, Some(principal));
     request.extensions_mut().insert(caller);
     let mut response = next.run(request).await;
@@ -217,6 +220,27 @@ fn to_login(request: &Request) -> Response {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
+}
+
+/// What a person whose password was generated (the first admin's, printed on
+/// the console) may reach before replacing it: the settings page, signing
+/// out, and their own account's calls.
+fn open_before_password_change(method: &Method, path: &str) -> bool {
+    (*method == Method::GET && matches!(path, "/settings" | "/login"))
+        || path.starts_with("/api/fn/auth_")
+        || path.starts_with("/api/fn/account_")
+        || matches!(path, "/api/v1/auth/me" | "/api/v1/auth/logout")
+}
+
+/// Pages lead to the password form; API calls are refused with the reason.
+fn password_change_first(method: &Method, path: &str) -> Response {
+    if *method == Method::GET && !path.starts_with("/api/") {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/settings?must_change=1"));
+        return response;
+    }
+    AppError::BusinessRule { message: "replace the generated password first (Settings, Password)".into() }
+        .into_response()
 }
 
 fn with_challenge(mut response: Response) -> Response {

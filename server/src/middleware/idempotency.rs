@@ -209,6 +209,7 @@ mod tests {
                 role: Role::Admin,
                 scopes: vec![],
                 via,
+                must_change_password: false,
             }),
             ..Caller::default()
         };

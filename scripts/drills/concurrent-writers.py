@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Concurrent writers drill (issue #12, item 2): N writer threads for S seconds
+against a running `dreamseed serve`, a quarter each doing ingestion batches
+(POST /api/v1/events), problem creates, problem edits (PATCH) and sign-ins.
+Prints the requests made, the answers by status, p50/p99 latency per kind and
+overall; exits 1 when any answer is a 5xx (a 503 too, unless --max-503 allows
+some) or no answer at all. Target: 8 writers x 60 s -> 0 errors, on SQLite
+and on Postgres.
+
+Usage: concurrent-writers.py --url http://127.0.0.1:18500 [--writers 8]
+                             [--seconds 60] [--max-503 0] [--forwarded]
+Environment: DRILL_API_KEY  an editor API key with the `ingest` scope (used for
+                            ingestion and problem edits);
+             DRILL_EMAIL, DRILL_PASSWORD  an account to sign in as (without
+                            them the sign-in threads edit problems instead).
+--forwarded sends a random X-Forwarded-For per sign-in (for a server started
+with TRUST_PROXY_HEADERS=true), so the per-address login limit is not what
+the drill measures. Only 127.0.0.1 is a valid target.
+"""
+
+import argparse
+import collections
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def request(host, port, method, path, body=None, headers=None, timeout=60):
+    """(status, parsed JSON or None); a refused or dropped connection is an answer too."""
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        try:
+            return response.status, json.loads(data) if data else None
+        except ValueError:
+            return response.status, None
+    except Exception as error:
+        return type(error).__name__, None
+    finally:
+        conn.close()
+
+
+def percentile(values, p):
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, round((len(values) - 1) * p))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-503", type=int, default=0)
+    parser.add_argument("--forwarded", action="store_true")
+    args = parser.parse_args()
+    url = urllib.parse.urlparse(args.url)
+    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("only loopback targets")
+    host, port = url.hostname, url.port or 80
+    key = os.environ.get("DRILL_API_KEY") or sys.exit("set DRILL_API_KEY (an editor key with the ingest scope)")
+    email, password = os.environ.get("DRILL_EMAIL"), os.environ.get("DRILL_PASSWORD")
+    authed = {"content-type": "application/json", "authorization": f"Bearer {key}"}
+    run = f"{int(time.time())}-{random.randint(0, 9999)}"
+
+    lock = threading.Lock()
+    statuses = collections.Counter()
+    by_kind = collections.defaultdict(collections.Counter)
+    latencies = collections.defaultdict(list)
+
+    def record(kind, status, started):
+        elapsed = time.monotonic() - started
+        with lock:
+            statuses[status] += 1
+            by_kind[kind][status] += 1
+            latencies[kind].append(elapsed)
+
+    def new_problem(title):
+        body = json.dumps({"title": title, "content": "drill", "status": "draft"})
+        return request(host, port, "POST", "/api/v1/problems", body, authed)
+
+    def writer(w, deadline):
+        kind = ["ingest", "create", "edit", "login"][w % 4]
+        if kind == "login" and not (email and password):
+            kind = "edit"
+        edited = None
+        if kind == "edit":
+            status, body = new_problem(f"drill {run} edited by {w}")
+            if status != 201:
+                print(f"writer {w}: could not create its problem: {status} {body}")
+                record("edit", status, time.monotonic())
+                return
+            edited = body["problem"]["id"]
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            started = time.monotonic()
+            if kind == "ingest":
+                # Upserts of new and known users (a read, then writes, in one
+                # transaction) and their activities.
+                events = []
+                for j in range(10):
+                    user = f"drill-{run}-{w}-{(i * 10 + j) % 50}@example.com"
+                    events.append({"type": "user_upsert", "email": user, "username": f"drill {w} {j}"})
+                    events.append({"type": "activity", "user_email": user, "activity_type": "login"})
+                status, _ = request(host, port, "POST", "/api/v1/events", json.dumps({"events": events}), authed)
+            elif kind == "create":
+                status, _ = new_problem(f"drill {run} {w} #{i}")
+            elif kind == "edit":
+                body = json.dumps({"title": f"drill {run} {w} edit {i}"})
+                status, _ = request(host, port, "PATCH", f"/api/v1/problems/{edited}", body, authed)
+            else:
+                headers = {"content-type": "application/json"}
+                if args.forwarded:
+                    headers["x-forwarded-for"] = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+                body = json.dumps({"email": email, "password": password})
+                status, _ = request(host, port, "POST", "/api/v1/auth/login", body, headers)
+            record(kind, status, started)
+
+    deadline = time.monotonic() + args.seconds
+    threads = [threading.Thread(target=writer, args=(w, deadline)) for w in range(args.writers)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+
+    total = sum(statuses.values())
+    every = [x for values in latencies.values() for x in values]
+    print(f"{args.writers} writers for {elapsed:.1f} s: {total} requests ({total / elapsed:.0f}/s), by status {dict(statuses)}")
+    for kind in sorted(by_kind):
+        values = latencies[kind]
+        print(
+            f"  {kind:6} {len(values):6} requests {dict(by_kind[kind])}, "
+            f"p50 {percentile(values, 0.5) * 1000:.0f} ms, p99 {percentile(values, 0.99) * 1000:.0f} ms"
+        )
+    print(f"  all    p50 {percentile(every, 0.5) * 1000:.0f} ms, p99 {percentile(every, 0.99) * 1000:.0f} ms")
+
+    failed = False
+    broken = {s: n for s, n in statuses.items() if not isinstance(s, int) or (s >= 500 and s != 503)}
+    if broken:
+        print(f"FAIL: server errors or no answer: {broken}")
+        failed = True
+    if statuses[503] > args.max_503:
+        print(f"FAIL: {statuses[503]} answers were 503 (allowed: {args.max_503})")
+        failed = True
+    if total == 0:
+        print("FAIL: no request was made")
+        failed = True
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
