@@ -30,9 +30,12 @@ USER dreamseed
 ENV HOST=0.0.0.0 \
     PORT=8002 \
     ENVIRONMENT=production \
+    METRICS_ADDR=0.0.0.0:9102 \
     DB_PATH=/app/data/dreamseed_analytics.db
 VOLUME ["/app/data"]
-EXPOSE 8002
+# 8002: the app; 9102: /metrics for the scraper (production refuses to start
+# without METRICS_ADDR or METRICS_TOKEN).
+EXPOSE 8002 9102
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${PORT}/healthz" || exit 1
 STOPSIGNAL SIGTERM

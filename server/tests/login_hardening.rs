@@ -187,3 +187,50 @@ async fn secrets_are_never_kept_for_replays(db: &Db) {
     assert_eq!(scalar(db, "select count(*) from idempotency_keys").await, 1, "only the signed-in request's key");
 }
 on_both_databases!(secrets, secrets_are_never_kept_for_replays);
+
+async fn a_generated_admin_password_must_be_replaced_first(db: &Db) {
+    let generated = app::services::accounts::bootstrap_admin(db, "first@example.com", None)
+        .await
+        .unwrap()
+        .expect("a generated password");
+    let state = common::state(db);
+    let app = common::from_local_proxy(server::app(state.clone()));
+    let signed_in =
+        login(&state, &from("192.0.2.9"), "first@example.com", &generated, None, LoginKind::Browser).await.unwrap();
+    let cookie = format!("ds_session={}", signed_in.secret);
+    let get = |uri: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move { common::send(&app, Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap()).await }
+    };
+
+    // Every page leads to the password form; the API says why it refuses.
+    let page = get("/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers["location"], "/settings?must_change=1");
+    get("/api/v1/users").await.assert_envelope(422, "BUSINESS_RULE_VIOLATION");
+    let settings = get("/settings?must_change=1").await;
+    assert_eq!(settings.status, StatusCode::OK, "{}", settings.text());
+    assert!(settings.text().contains("data-testid=\"must-change-password\""));
+
+    // Once replaced, everything opens.
+    let form = format!("current_password={generated}&new_password=a+brand+new+passphrase");
+    let changed = common::send(
+        &app,
+        Request::post("/api/fn/account_change_password")
+            .header("cookie", &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+    assert_eq!(get("/").await.status, StatusCode::OK);
+    assert_eq!(get("/api/v1/users").await.status, StatusCode::OK);
+    // An administrator-given password (ADMIN_PASSWORD) needs no change.
+    let db2 = common::TestDb::sqlite().await;
+    app::services::accounts::bootstrap_admin(&db2.db, "set@example.com", Some(PASSWORD)).await.unwrap();
+    let row = app::db::accounts::by_email(&db2.db, "set@example.com").await.unwrap().unwrap();
+    assert!(!row.must_change_password);
+}
+on_both_databases!(generated_password, a_generated_admin_password_must_be_replaced_first);
