@@ -95,26 +95,6 @@ impl Default for PoolSettings {
     }
 }
 
-impl PoolSettings {
-    /// The defaults, overridden by `DB_ACQUIRE_TIMEOUT_MS` and
-    /// `DB_STATEMENT_TIMEOUT_MS` where set to a positive number of milliseconds.
-    pub fn from_env() -> Self {
-        let ms = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .filter(|ms| *ms > 0)
-                .map(Duration::from_millis)
-        };
-        let default = Self::default();
-        Self {
-            acquire_timeout: ms("DB_ACQUIRE_TIMEOUT_MS").unwrap_or(default.acquire_timeout),
-            statement_timeout: ms("DB_STATEMENT_TIMEOUT_MS").unwrap_or(default.statement_timeout),
-            ..default
-        }
-    }
-}
-
 /// Begins a transaction that will write, the way each dialect needs it. Every
 /// write transaction in `db/` starts here.
 pub(crate) trait BeginWrite {
@@ -149,9 +129,10 @@ impl BeginWrite for PgPool {
 
 impl Db {
     /// Connects to `url` (`sqlite://path` or `postgres://…`), creating a SQLite file
-    /// if it does not exist yet, with [`PoolSettings::from_env`].
+    /// if it does not exist yet, with the default [`PoolSettings`] (the server passes
+    /// its configured ones to [`Db::connect_with`]).
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        Self::connect_with(url, PoolSettings::from_env()).await
+        Self::connect_with(url, PoolSettings::default()).await
     }
 
     /// Connects to `url` with explicit wait bounds.

@@ -402,7 +402,7 @@ mod ssr {
     }
 
     /// Postgres SQLSTATEs that mean the database cannot serve right now.
-    pub(super) fn is_unavailable_sqlstate(state: &str) -> bool {
+    fn is_unavailable_sqlstate(state: &str) -> bool {
         // Class 08: connection exception; class 57: operator intervention
         // (57014 statement timeout / canceled, 57P01 admin shutdown, 57P02
         // crash shutdown, 57P03 cannot connect now, …).

@@ -69,9 +69,10 @@ async fn ingest_rate(label: &str, db: Db) {
         principal: Some(Principal {
             account_id: None,
             name: "api_key:bench".into(),
-            role: Role::Viewer,
+            role: Role::Editor,
             scopes: vec!["ingest".into()],
             via: Via::ApiKey { id: 0 },
+            must_change_password: false,
         }),
         ..Caller::default()
     };

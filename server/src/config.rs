@@ -75,6 +75,9 @@ pub struct Config {
     pub trusted_proxies: Vec<Cidr>,
     /// `ALLOWED_ORIGINS`: other origins (comma-separated) that may send writes.
     pub allowed_origins: Vec<String>,
+    /// `DB_ACQUIRE_TIMEOUT_MS`, `DB_STATEMENT_TIMEOUT_MS`: how long a request
+    /// may wait for the database.
+    pub pool: app::db::PoolSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -95,6 +98,7 @@ impl std::fmt::Debug for Config {
             .field("admin_email", &self.admin_email)
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<hidden>"))
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("pool", &self.pool)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -269,6 +273,22 @@ impl Config {
                 .filter(|n| (1..=1440).contains(n))
                 .ok_or_else(|| invalid("SESSION_IDLE_MINUTES", Some(v), "minutes from 1 to 1440"))?,
         };
+        // Both under the 30 s request timeout, so a slow database ends as a 503.
+        let millis = |name: &'static str, default: std::time::Duration| match get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (1..=29_000).contains(ms))
+                .map(std::time::Duration::from_millis)
+                .ok_or_else(|| invalid(name, Some(v), "milliseconds from 1 to 29000")),
+        };
+        let pool_default = app::db::PoolSettings::default();
+        let pool = app::db::PoolSettings {
+            acquire_timeout: millis("DB_ACQUIRE_TIMEOUT_MS", pool_default.acquire_timeout)?,
+            statement_timeout: millis("DB_STATEMENT_TIMEOUT_MS", pool_default.statement_timeout)?,
+            ..pool_default
+        };
         let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;
         let trusted_proxies = match get("TRUSTED_PROXIES") {
             None => Cidr::loopback().to_vec(),
@@ -365,6 +385,7 @@ impl Config {
             admin_email,
             admin_password,
             rate_limit_per_minute,
+            pool,
             session_idle_minutes,
             trust_proxy_headers,
             trusted_proxies,
@@ -411,6 +432,19 @@ mod tests {
         let config =
             Config::from_vars(&vars(&[("DB_PATH", "/tmp/x.db"), ("DATABASE_URL", "postgres://h/db")])).unwrap();
         assert_eq!(config.database_url, "postgres://h/db");
+    }
+
+    #[test]
+    fn database_waits_are_bounded_under_the_request_timeout() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!(config.pool.acquire_timeout, std::time::Duration::from_secs(2));
+        let config =
+            Config::from_vars(&vars(&[("DB_ACQUIRE_TIMEOUT_MS", "500"), ("DB_STATEMENT_TIMEOUT_MS", "8000")])).unwrap();
+        assert_eq!((config.pool.acquire_timeout.as_millis(), config.pool.statement_timeout.as_millis()), (500, 8000));
+        for bad in ["0", "30000", "2s"] {
+            let err = Config::from_vars(&vars(&[("DB_STATEMENT_TIMEOUT_MS", bad)])).unwrap_err().to_string();
+            assert!(err.starts_with("invalid DB_STATEMENT_TIMEOUT_MS="), "{err}");
+        }
     }
 
     #[test]

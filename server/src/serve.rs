@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Opens the database named by `config` and applies pending migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database_url)
+    let db = Db::connect_with(&config.database_url, config.pool)
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
     db.migrate().await.context("cannot apply the database migrations")?;

@@ -70,7 +70,13 @@ impl TestDb {
             Some((base, _)) => format!("{base}/{name}"),
             None => panic!("TEST_POSTGRES_URL has no database name"),
         };
-        let db = Db::connect(&url).await.expect("connect to test database");
+        // Tests run many clients at once on two shared cores (64 concurrent page
+        // renders, parallel test threads): a pooled connection can take longer
+        // than the production default's 2 s to free up, and a 503 for that
+        // would be the machine's load, not the code under test.
+        let settings =
+            app::db::PoolSettings { acquire_timeout: std::time::Duration::from_secs(10), ..Default::default() };
+        let db = Db::connect_with(&url, settings).await.expect("connect to test database");
         db.migrate().await.expect("migrate postgres");
         Some(Self { db, _dir: None, postgres_name: Some(name) })
     }
