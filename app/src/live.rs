@@ -3,8 +3,10 @@
 //! the `activities` table, so writes from any process or replica (ingestion,
 //! the simulator, another server) reach every dashboard.
 
+use std::sync::Arc;
+
 use serde::Serialize;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::model::ActivityItem;
 
@@ -36,11 +38,14 @@ impl LiveEvent {
 #[derive(Clone, Debug)]
 pub struct LiveHub {
     tx: broadcast::Sender<LiveEvent>,
+    /// Set once when the server starts to stop: every stream ends, so the
+    /// graceful shutdown is not held up by connections that never finish.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Default for LiveHub {
     fn default() -> Self {
-        Self { tx: broadcast::channel(BACKLOG).0 }
+        Self { tx: broadcast::channel(BACKLOG).0, closing: Arc::new(watch::channel(false).0) }
     }
 }
 
@@ -48,6 +53,20 @@ impl LiveHub {
     /// A new subscription, receiving every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.tx.subscribe()
+    }
+
+    /// Ends every open stream now and any opened later (the server is
+    /// stopping; browsers reconnect, to another replica behind a balancer).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`LiveHub::close`] was called (at once if it already was).
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closing| *closing).await;
+        }
     }
 
     /// Sends `event` to every subscriber (none is fine).

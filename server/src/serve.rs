@@ -105,13 +105,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config.addr
     );
     let stopping = Arc::new(tokio::sync::Notify::new());
+    let live = state.live.clone();
     // Peer addresses reach handlers (the loopback guard of /metrics).
     let service = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, service).with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {
             shutdown_signal().await;
-            tracing::info!("shutdown signal: finishing in-flight requests");
+            tracing::info!("shutdown signal: closing live streams, finishing in-flight requests");
+            // Open streams never finish by themselves: end them first, or every
+            // stop would wait out the whole grace period.
+            live.close();
             stopping.notify_one();
         }
     });

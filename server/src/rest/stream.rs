@@ -56,17 +56,22 @@ async fn stream(
     let receiver = state.live.subscribe();
     // The first event tells the client the stream is live and how soon to retry.
     let hello = stream::once(async { Ok(Event::default().event("ready").data("{}").retry(Duration::from_secs(1))) });
-    let events = stream::unfold((receiver, opened), |(mut receiver, opened)| async move {
-        let event = match receiver.recv().await {
-            Ok(event) => event,
-            Err(RecvError::Lagged(_)) => LiveEvent::Stats,
-            Err(RecvError::Closed) => return None,
+    let closed = Box::pin(state.live.closed());
+    let events = stream::unfold((receiver, closed, opened), |(mut receiver, mut closed, opened)| async move {
+        let event = tokio::select! {
+            received = receiver.recv() => match received {
+                Ok(event) => event,
+                Err(RecvError::Lagged(_)) => LiveEvent::Stats,
+                Err(RecvError::Closed) => return None,
+            },
+            // The server is stopping: end the stream so the connection can close.
+            () = &mut closed => return None,
         };
         let data = match &event {
             LiveEvent::Activity(item) => serde_json::to_string(item).unwrap_or_else(|_| "{}".into()),
             LiveEvent::Stats => "{}".into(),
         };
-        Some((Ok(Event::default().event(event.name()).data(data)), (receiver, opened)))
+        Some((Ok(Event::default().event(event.name()).data(data)), (receiver, closed, opened)))
     });
     Ok(Sse::new(stream::StreamExt::chain(hello, events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
