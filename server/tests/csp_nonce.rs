@@ -8,11 +8,8 @@ mod common;
 
 use std::collections::HashSet;
 
-use app::db::Db;
-use app::model::Role;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use common::Reply;
 use futures::stream::{self, StreamExt};
 
@@ -21,23 +18,6 @@ const LOADS: usize = 1_000;
 
 /// How many loads are in flight at once.
 const CONCURRENCY: usize = 16;
-
-/// Signs `email` in through the browser's login form; returns the `Cookie`
-/// header value (`ds_session=…`).
-async fn sign_in(app: &Router, db: &Db, email: &str) -> String {
-    const PASSWORD: &str = "correct horse battery";
-    app::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer).await.expect("create an account");
-    let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
-    let request = Request::post("/api/fn/auth_login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", "192.0.2.1")
-        .body(Body::from(form))
-        .unwrap();
-    let reply = common::send(app, request).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let cookie = reply.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie");
-    cookie.split(';').next().unwrap().trim().to_owned()
-}
 
 /// The nonce of `reply`'s policy; panics unless the policy has exactly one and
 /// every inline `<script>` in the body carries it.
@@ -79,7 +59,7 @@ fn checked_nonce(reply: &Reply, load: usize) -> String {
 async fn every_dashboard_load_carries_its_nonce_in_policy_and_scripts() {
     let db = common::TestDb::sqlite().await;
     let app = server::app(common::state(&db.db));
-    let cookie = sign_in(&app, &db.db, "kim@example.com").await;
+    let cookie = common::sign_in_viewer(&app, &db.db, "kim@example.com").await;
 
     let nonces: Vec<String> = stream::iter(0..LOADS)
         .map(|load| {
@@ -107,7 +87,7 @@ async fn every_dashboard_load_carries_its_nonce_in_policy_and_scripts() {
 async fn the_not_found_page_carries_its_nonce_too() {
     let db = common::TestDb::sqlite().await;
     let app = server::app(common::state(&db.db));
-    let cookie = sign_in(&app, &db.db, "kim@example.com").await;
+    let cookie = common::sign_in_viewer(&app, &db.db, "kim@example.com").await;
     // Rendered by the fallback, not by a page route: the nonce must reach it too.
     let request = Request::get("/no/such/page").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
     let reply = common::send(&app, request).await;

@@ -13,10 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::db::Db;
-use app::model::Role;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use futures::future::join_all;
 use server::Limits;
 
@@ -27,23 +25,6 @@ const RENDERS: usize = 64;
 /// (30 s in production) is set to this too, so a hang shows as a 503 quickly.
 const LIMIT: Duration = Duration::from_secs(10);
 
-/// Signs `email` in through the browser's login form; returns the `Cookie`
-/// header value (`ds_session=…`).
-async fn sign_in(app: &Router, db: &Db, email: &str) -> String {
-    const PASSWORD: &str = "correct horse battery";
-    app::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer).await.expect("create an account");
-    let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
-    let request = Request::post("/api/fn/auth_login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", "192.0.2.1")
-        .body(Body::from(form))
-        .unwrap();
-    let reply = common::send(app, request).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let cookie = reply.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie");
-    cookie.split(';').next().unwrap().trim().to_owned()
-}
-
 /// Starts [`RENDERS`] renders of `/` at once, each its own task, while another
 /// thread keeps building routers (as the other tests of a binary do, in
 /// parallel), and checks that every render answers the whole page within
@@ -51,7 +32,7 @@ async fn sign_in(app: &Router, db: &Db, email: &str) -> String {
 async fn many_renders_at_once_all_finish(db: &Db) {
     let state = common::state(db);
     let app = server::app_with_limits(state.clone(), Limits { timeout: LIMIT, ..Limits::default() });
-    let cookie = sign_in(&app, db, "kim@example.com").await;
+    let cookie = common::sign_in_viewer(&app, db, "kim@example.com").await;
 
     // Building a router once rendered the app with every resource load in the
     // process suspended; a page rendered meanwhile never got its data.

@@ -240,6 +240,23 @@ pub fn authed(router: Router, db: &Db) -> Router {
     }))
 }
 
+/// Makes a viewer account `email` and signs it in through the browser's login
+/// form; returns the `Cookie` header value (`ds_session=…`).
+pub async fn sign_in_viewer(app: &Router, db: &Db, email: &str) -> String {
+    const PASSWORD: &str = "correct horse battery";
+    app::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer).await.expect("create an account");
+    let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
+    let request = Request::post("/api/fn/auth_login")
+        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "192.0.2.1")
+        .body(Body::from(form))
+        .unwrap();
+    let reply = send(app, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let cookie = reply.headers.get(axum::http::header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("Set-Cookie");
+    cookie.split(';').next().unwrap().trim().to_owned()
+}
+
 /// A response, read whole.
 pub struct Reply {
     pub status: StatusCode,
