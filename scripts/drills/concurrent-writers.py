@@ -20,31 +20,14 @@ the drill measures. Only 127.0.0.1 is a valid target.
 
 import argparse
 import collections
-import http.client
 import json
 import os
 import random
 import sys
 import threading
 import time
-import urllib.parse
 
-
-def request(host, port, method, path, body=None, headers=None, timeout=60):
-    """(status, parsed JSON or None); a refused or dropped connection is an answer too."""
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        try:
-            return response.status, json.loads(data) if data else None
-        except ValueError:
-            return response.status, None
-    except Exception as error:
-        return type(error).__name__, None
-    finally:
-        conn.close()
+from drill import loopback_target, request
 
 
 def percentile(values, p):
@@ -62,10 +45,7 @@ def main():
     parser.add_argument("--max-503", type=int, default=0)
     parser.add_argument("--forwarded", action="store_true")
     args = parser.parse_args()
-    url = urllib.parse.urlparse(args.url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("only loopback targets")
-    host, port = url.hostname, url.port or 80
+    host, port = loopback_target(args.url)
     key = os.environ.get("DRILL_API_KEY") or sys.exit("set DRILL_API_KEY (an editor key with the ingest scope)")
     email, password = os.environ.get("DRILL_EMAIL"), os.environ.get("DRILL_PASSWORD")
     authed = {"content-type": "application/json", "authorization": f"Bearer {key}"}

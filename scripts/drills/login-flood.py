@@ -16,13 +16,13 @@ Only 127.0.0.1 is a valid target.
 import argparse
 import collections
 import concurrent.futures
-import http.client
 import json
 import random
 import sys
 import threading
 import time
-import urllib.parse
+
+from drill import loopback_target, request
 
 
 def vm(pid, field):
@@ -34,19 +34,6 @@ def vm(pid, field):
     return 0.0
 
 
-def request(host, port, method, path, body=None, headers=None, timeout=60):
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    except Exception as error:  # a refused or dropped connection counts as an answer too
-        return type(error).__name__
-    finally:
-        conn.close()
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -55,10 +42,7 @@ def main():
     parser.add_argument("--max-rss-mb", type=float, default=150)
     parser.add_argument("--forwarded", action="store_true")
     args = parser.parse_args()
-    url = urllib.parse.urlparse(args.url)
-    if url.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("only loopback targets")
-    host, port = url.hostname, url.port or 80
+    host, port = loopback_target(args.url)
 
     before = vm(args.pid, "VmRSS")
     stop = threading.Event()
@@ -68,7 +52,7 @@ def main():
     def normal_client():
         while not stop.is_set():
             started = time.monotonic()
-            status = request(host, port, "GET", "/healthz", timeout=10)
+            status, _ = request(host, port, "GET", "/healthz", timeout=10)
             normal_slowest[0] = max(normal_slowest[0], time.monotonic() - started)
             normal[status] += 1
             time.sleep(0.05)
@@ -78,7 +62,7 @@ def main():
         headers = {"content-type": "application/json"}
         if args.forwarded:
             headers["x-forwarded-for"] = f"{random.randint(1, 223)}.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-        return request(host, port, "POST", "/api/v1/auth/login", body, headers)
+        return request(host, port, "POST", "/api/v1/auth/login", body, headers)[0]
 
     watcher = threading.Thread(target=normal_client)
     watcher.start()
