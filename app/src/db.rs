@@ -95,6 +95,22 @@ impl Default for PoolSettings {
     }
 }
 
+/// Whether a connection coming back to the pool may be used again: only if no
+/// transaction is left open on it. A write that failed for want of disk was
+/// rolled back by SQLite itself, so sqlx's own ROLLBACK then failed and it
+/// still counted the transaction as open: every later `begin` on that
+/// connection failed ("non-zero transaction depth"), and the server answered
+/// 500 until a restart. Such a connection is closed and replaced instead.
+fn keep_after_release<C: sqlx::Connection>(conn: &mut C) -> futures::future::BoxFuture<'_, Result<bool, sqlx::Error>> {
+    use futures::FutureExt;
+    async move {
+        // Runs the rollback a dropped transaction queued, so the count is current.
+        conn.ping().await?;
+        Ok(!conn.is_in_transaction())
+    }
+    .boxed()
+}
+
 /// Begins a transaction that will write, the way each dialect needs it. Every
 /// write transaction in `db/` starts here.
 pub(crate) trait BeginWrite {
@@ -146,6 +162,7 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(settings.acquire_timeout)
+                .after_release(|conn, _| keep_after_release(conn))
                 .connect_with(options)
                 .await?;
             Ok(Self::Postgres(pool))
@@ -171,6 +188,7 @@ impl Db {
                 // Writers waiting for the lock hold their connection meanwhile:
                 // give a reader at least as long to get one as a writer may wait.
                 .acquire_timeout(settings.acquire_timeout.max(settings.busy_timeout))
+                .after_release(|conn, _| keep_after_release(conn))
                 .connect_with(options)
                 .await?;
             Ok(Self::Sqlite(pool))

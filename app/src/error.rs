@@ -364,6 +364,12 @@ mod ssr {
                     tracing::error!(error = %err, "database unavailable");
                     Self::Unavailable { dependency: "database".into() }
                 }
+                // Out of disk: nothing was written (the transaction rolled back),
+                // and a retry succeeds once space returns.
+                sqlx::Error::Database(ref db) if is_storage_full(db.as_ref()) => {
+                    tracing::error!(error = %err, "database storage full");
+                    Self::Unavailable { dependency: "storage".into() }
+                }
                 sqlx::Error::Database(ref db) if is_unavailable(db.as_ref()) => {
                     tracing::error!(error = %err, "database unavailable");
                     Self::Unavailable { dependency: "database".into() }
@@ -384,6 +390,15 @@ mod ssr {
                 }
             }
         }
+    }
+
+    /// Whether a database error says the disk (or the database's quota) is full:
+    /// SQLite's FULL (13), Postgres's disk_full (53100).
+    fn is_storage_full(db: &dyn sqlx::error::DatabaseError) -> bool {
+        if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            return db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 13);
+        }
+        db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() && db.code().is_some_and(|c| c == "53100")
     }
 
     /// Whether a database error says "not now" rather than "never": the
