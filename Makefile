@@ -17,7 +17,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-openapi test-e2e lint fmt tools node-deps assets chromium services clean
+.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -39,7 +39,7 @@ run: build
 	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
-test: tools assets chromium services lint test-rust test-openapi test-e2e
+test: tools assets chromium services lint test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -77,6 +77,19 @@ test-rust:
 # in (tools pinned in scripts/openapi/requirements.txt, kept in target/openapi-venv).
 test-openapi: build
 	DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed scripts/openapi/check.sh
+
+# The quick fault drills against the release build (scripts/drills/, each on
+# its own port and database; Postgres ones on a database of their own):
+# graceful stop under load, SIGKILL durability on SQLite and Postgres, and
+# Postgres refusing connections. Each prints its figures and fails on a miss.
+DRILL_KILLS ?= 20
+test-drills: build
+	scripts/drills/graceful-stop.sh target/release/dreamseed
+	scripts/drills/kill-restart.py --database sqlite --cycles $(DRILL_KILLS)
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  scripts/drills/kill-restart.py --database postgres --cycles $(DRILL_KILLS) && scripts/drills/postgres-refusing.py; \
+	elif [ "$${CI:-}" = true ]; then echo "CI=true but PostgreSQL is not running on 127.0.0.1:5432"; exit 1; \
+	else echo "skipping the Postgres drills: PostgreSQL is not running on 127.0.0.1:5432"; fi
 
 # The release build, started on its own port and database, driven by Playwright
 # in Debian's Chromium (desktop and phone), then stopped by PID.

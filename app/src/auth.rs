@@ -134,6 +134,9 @@ pub struct Caller {
     pub trace_id: Option<String>,
     /// The client's `User-Agent`, shortened.
     pub user_agent: Option<String>,
+    /// The `Idempotency-Key` this request claimed, if any: its writes mark it
+    /// applied in their own transaction (see [`crate::db::idempotency::Claimed`]).
+    pub idempotency: Option<crate::db::idempotency::Claimed>,
 }
 
 impl Caller {

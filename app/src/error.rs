@@ -368,6 +368,7 @@ mod ssr {
                 // and a retry succeeds once space returns.
                 sqlx::Error::Database(ref db) if is_storage_full(db.as_ref()) => {
                     tracing::error!(error = %err, "database storage full");
+                    crate::observability::health::storage_full();
                     Self::Unavailable { dependency: "storage".into() }
                 }
                 sqlx::Error::Database(ref db) if is_unavailable(db.as_ref()) => {

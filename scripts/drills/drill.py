@@ -1,11 +1,19 @@
 """What the drills share: one HTTP call that always answers (a refused or
-dropped connection is an answer too), and the rule that a drill only ever
-targets this machine."""
+dropped connection is an answer too), the rule that a drill only ever
+targets this machine, and a server of the drill's own (port, database,
+first admin) that it can kill and restart."""
 
 import http.client
 import json
+import os
+import shutil
+import signal
+import subprocess
 import sys
+import time
 import urllib.parse
+
+EMAIL, PASSWORD = "drill@example.com", "drill-Admin-password-7"
 
 
 def loopback_target(url):
@@ -16,12 +24,15 @@ def loopback_target(url):
     return parsed.hostname, parsed.port or 80
 
 
-def request(host, port, method, path, body=None, headers=None, timeout=60):
-    """(status, parsed JSON or None); on no answer, the exception's name as the status."""
+def request(host, port, method, path, body=None, headers=None, timeout=60, response_headers=None):
+    """(status, parsed JSON or None); on no answer, the exception's name as the
+    status. `response_headers`, a dict, receives the answer's headers."""
     conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
+        if response_headers is not None:
+            response_headers.update((k.lower(), v) for k, v in response.getheaders())
         data = response.read()
         try:
             return response.status, json.loads(data) if data else None
@@ -31,3 +42,79 @@ def request(host, port, method, path, body=None, headers=None, timeout=60):
         return type(error).__name__, None
     finally:
         conn.close()
+
+
+def psql(url, sql):
+    """Runs `sql` with psql on `url`; returns the rows as lists of fields."""
+    out = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-AtF", "\t", "-c", sql],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def server_env(tmp, port, database):
+    """(environment, admin URL, database URL) for a server of the drill's own on
+    `port`: a SQLite file in `tmp`, or a Postgres database created for it
+    (dropped by the caller) on TEST_POSTGRES_URL's server, which must be local."""
+    site = os.environ.get("LEPTOS_SITE_ROOT", "target/site")
+    if not os.path.isdir(os.path.join(site, "pkg")):
+        site = os.path.join(tmp, "site")
+        shutil.copytree("public", site)
+        os.makedirs(os.path.join(site, "pkg"), exist_ok=True)
+    env = dict(os.environ, PORT=str(port), LEPTOS_SITE_ROOT=site, DEMO_DATA="false", LOG_FORMAT="json",
+               ADMIN_EMAIL=EMAIL, ADMIN_PASSWORD=PASSWORD, RATE_LIMIT_PER_MINUTE="1000000")
+    env.pop("DATABASE_URL", None)
+    if database != "postgres":
+        env["DB_PATH"] = os.path.join(tmp, "drill.db")
+        return env, None, None
+    admin = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+    if urllib.parse.urlparse(admin).hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("only a Postgres server on this machine")
+    name = f"dreamseed_drill_{os.getpid()}"
+    psql(admin, f"create database {name}")
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    env["DATABASE_URL"] = url
+    return env, admin, url
+
+
+def ingest_key(port):
+    """Signs in as the drill's admin and makes an editor key with the ingest scope."""
+    status, body = request("127.0.0.1", port, "POST", "/api/v1/auth/login",
+                           json.dumps({"email": EMAIL, "password": PASSWORD}), {"content-type": "application/json"})
+    if status != 200:
+        sys.exit(f"login: {status} {body}")
+    bearer = {"content-type": "application/json", "authorization": f"Bearer {body['access_token']}"}
+    status, body = request("127.0.0.1", port, "POST", "/api/v1/api-keys",
+                           json.dumps({"name": "drill", "role": "editor", "scopes": ["ingest"]}), bearer)
+    if status != 201:
+        sys.exit(f"create an API key: {status} {body}")
+    return body["key"]
+
+
+class Server:
+    """One `dreamseed serve`, killed and restarted on demand."""
+
+    def __init__(self, binary, env, port, log):
+        self.binary, self.env, self.port, self.log = binary, env, port, log
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen([self.binary, "serve"], env=self.env, stdout=self.log, stderr=self.log)
+        for _ in range(240):
+            status, _ = request("127.0.0.1", self.port, "GET", "/healthz", timeout=2)
+            if status == 200:
+                return
+            if self.process.poll() is not None:
+                sys.exit(f"the server exited with {self.process.returncode}; see {self.log.name}")
+            time.sleep(0.05)
+        sys.exit("the server did not answer /healthz within 12 s")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)

@@ -148,6 +148,7 @@ async fn main() {
             now,
             expires_at: app::db::Ts::from_secs(now.secs() + 86_400),
         },
+        None,
     )
     .await
     .unwrap();

@@ -41,6 +41,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Claim the port before the (possibly long) first-start work, so a second
     // instance on the same port fails at once instead of after it.
     let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+    if db.backend() == app::db::Backend::Sqlite {
+        // One process serves a SQLite file: a claim still in progress now was
+        // held by a process that died, so retries need not wait out its lease.
+        let released = app::db::idempotency::release_orphans(&db, app::db::Ts::now()).await?;
+        if released > 0 {
+            tracing::info!(keys = released, "released idempotency keys a stopped process held");
+        }
+    }
     let rebuilt = bulk::restore_indexes(&db).await?;
     if rebuilt > 0 {
         tracing::warn!(indexes = rebuilt, "rebuilt indexes an interrupted bulk load had dropped");

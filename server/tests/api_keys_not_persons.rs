@@ -67,7 +67,9 @@ async fn a_key_never_acts_as_the_account_that_made_it(db: &Db) {
 
     // A viewer in person reads their own account but not the admin's.
     let viewer_id =
-        app::db::accounts::insert(db, "viewer@keys.test", "unusable", Role::Viewer, app::db::Ts::now()).await.unwrap();
+        app::db::accounts::insert(db, "viewer@keys.test", "unusable", Role::Viewer, app::db::Ts::now(), None)
+            .await
+            .unwrap();
     let session = start_session(&state, &Caller::default(), viewer_id, LoginKind::Browser).await.unwrap();
     let cookie = format!("ds_session={}", session.secret);
     let own = call(&app, "GET", &format!("/api/v1/accounts/{viewer_id}"), (header::COOKIE, &cookie), "").await;

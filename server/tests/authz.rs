@@ -212,7 +212,7 @@ async fn credentials(db: &Db, state: &app::state::AppState, round: usize) -> Vec
     let mut out = vec![Vec::new()];
     for role in Role::ALL {
         let email = format!("{}-{round}@matrix.test", role.as_str());
-        let id = app::db::accounts::insert(db, &email, "unusable", role, app::db::Ts::now()).await.unwrap();
+        let id = app::db::accounts::insert(db, &email, "unusable", role, app::db::Ts::now(), None).await.unwrap();
         let session = start_session(state, &Caller::default(), id, LoginKind::Browser).await.unwrap();
         out.push(vec![(header::COOKIE, format!("ds_session={}", session.secret))]);
     }

@@ -342,6 +342,11 @@ async fn a_full_disk_is_a_503_loses_no_acknowledged_write_and_recovers_by_itself
         Db::Postgres(_) => unreachable!(),
     };
     assert_eq!(stored, acknowledged);
+    // /health says so (reads still work: degraded, not unhealthy).
+    let health = common::get(&app, "/health").await.json();
+    assert_eq!(health["status"], "degraded", "{health}");
+    let storage = health["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "storage").cloned();
+    assert_eq!(storage.expect("a storage entry")["status"], "degraded", "{health}");
     // Other writes are refused the same way, never with a wrong answer.
     let problem = json!({ "title": "t", "content": "c" }).to_string();
     let reply = common::post_json(&app, "/api/v1/problems", &problem, &[("authorization", &auth)]).await;

@@ -23,7 +23,7 @@ async fn health_reports_each_dependency_in_the_seed_shape() {
     assert!(body["uptime"].is_u64() && body["timestamp"].is_string());
     let names: Vec<&str> =
         body["dependencies"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["database", "cache"]);
+    assert_eq!(names, ["database", "storage", "cache"]);
     for dep in body["dependencies"].as_array().unwrap() {
         assert_eq!(dep["status"], "healthy");
         assert!(dep["responseTime"].is_u64(), "{dep}");

@@ -1,6 +1,6 @@
 //! Queries on `accounts`: the people who sign in to DreamSeed Admin.
 
-use super::{on_db, Db, Ts};
+use super::{audit, on_db, BeginWrite, Db, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{Account, AccountStatus, Role};
 
@@ -86,28 +86,61 @@ pub async fn count_active_admins(db: &Db) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
 }
 
-/// Creates an account; returns its id. A taken e-mail is a 409.
-pub async fn insert(db: &Db, email: &str, password_hash: &str, role: Role, now: Ts) -> Result<i64> {
+/// Creates an account; returns its id. A taken e-mail is a 409. With `entry`,
+/// the audit record (its target completed with the new id) is written in the
+/// same transaction.
+pub async fn insert(
+    db: &Db,
+    email: &str,
+    password_hash: &str,
+    role: Role,
+    now: Ts,
+    entry: Option<&audit::NewEntry<'_>>,
+) -> Result<i64> {
     const SQL: &str = "insert into accounts (email, password_hash, role, status, created_at, updated_at) \
         values ($1, $2, $3, 'active', $4, $4) returning id";
-    on_db!(db, pool => sqlx::query_scalar(SQL)
-        .bind(email).bind(password_hash).bind(role.as_str()).bind(now)
-        .fetch_one(pool).await)
-    .map_err(|e| match AppError::from(e) {
+    let taken = |e: sqlx::Error| match AppError::from(e) {
         AppError::Conflict { .. } => AppError::Conflict { message: format!("an account for {email} already exists") },
         other => other,
+    };
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(SQL)
+            .bind(email).bind(password_hash).bind(role.as_str()).bind(now)
+            .fetch_one(&mut *tx).await.map_err(taken)?;
+        if let Some(entry) = entry {
+            let target = format!("account:{id}");
+            let entry = audit::NewEntry { target: Some(&target), ..entry.clone() };
+            audit::append!(tx, now, entry);
+        }
+        tx.commit().await?;
+        Ok(id)
     })
 }
 
-/// Sets the role and/or status; returns whether the account exists.
-pub async fn update(db: &Db, id: i64, role: Option<Role>, status: Option<AccountStatus>, now: Ts) -> Result<bool> {
+/// Sets the role and/or status and appends `entry`, in one transaction;
+/// returns whether the account exists (nothing is written when it does not).
+pub async fn update(
+    db: &Db,
+    id: i64,
+    role: Option<Role>,
+    status: Option<AccountStatus>,
+    now: Ts,
+    entry: &audit::NewEntry<'_>,
+) -> Result<bool> {
     const SQL: &str = "update accounts set role = coalesce($2, role), status = coalesce($3, status), \
         updated_at = $4 where id = $1";
     let role = role.map(Role::as_str);
     let status = status.map(AccountStatus::as_str);
-    Ok(on_db!(db, pool => sqlx::query(SQL).bind(id).bind(role).bind(status).bind(now)
-        .execute(pool).await?.rows_affected())
-        == 1)
+    on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let n = sqlx::query(SQL).bind(id).bind(role).bind(status).bind(now).execute(&mut *tx).await?.rows_affected();
+        if n == 1 {
+            audit::append!(tx, now, entry);
+        }
+        tx.commit().await?;
+        Ok(n == 1)
+    })
 }
 
 /// Replaces the password hash.

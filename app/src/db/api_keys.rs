@@ -1,6 +1,6 @@
 //! Queries on `api_keys`. Keys are found by the digest of the presented key.
 
-use super::{on_db, Db, Ts};
+use super::{audit, on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::{ApiKey, Role};
 
@@ -71,15 +71,26 @@ pub struct NewKey<'a> {
     pub expires_at: Ts,
 }
 
-/// Stores a key; returns it as listed.
-pub async fn insert(db: &Db, k: &NewKey<'_>) -> Result<ApiKeyRow> {
+/// Stores a key and, with `entry`, its audit record (whose target the new id
+/// completes), in one transaction; returns the key as listed.
+pub async fn insert(db: &Db, k: &NewKey<'_>, entry: Option<&audit::NewEntry<'_>>) -> Result<ApiKeyRow> {
     const SQL: &str =
         "insert into api_keys (name, prefix, key_hash, role, scopes, created_by, created_at, expires_at) \
         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
-    let id: i64 = on_db!(db, pool => sqlx::query_scalar(SQL)
-        .bind(k.name).bind(k.prefix).bind(k.key_hash).bind(k.role.as_str()).bind(k.scopes).bind(k.created_by)
-        .bind(k.now).bind(k.expires_at)
-        .fetch_one(pool).await?);
+    let id: i64 = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(SQL)
+            .bind(k.name).bind(k.prefix).bind(k.key_hash).bind(k.role.as_str()).bind(k.scopes).bind(k.created_by)
+            .bind(k.now).bind(k.expires_at)
+            .fetch_one(&mut *tx).await?;
+        if let Some(entry) = entry {
+            let target = format!("api_key:{id}");
+            let entry = audit::NewEntry { target: Some(&target), ..entry.clone() };
+            audit::append!(tx, k.now, entry);
+        }
+        tx.commit().await?;
+        id
+    });
     by_id(db, id).await?.ok_or(crate::error::AppError::Internal)
 }
 

@@ -1,7 +1,7 @@
 //! Queries on `audit_log`: appending records, browsing them newest first, and
 //! counting recent failed logins for throttling.
 
-use super::{on_db, Db, Ts};
+use super::{on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::AuditEntry;
 
@@ -24,6 +24,9 @@ pub struct NewEntry<'a> {
     pub trace_id: Option<&'a str>,
     /// More, as JSON text.
     pub details: Option<String>,
+    /// The idempotency key the request claimed: a successful write marks it
+    /// applied in its own transaction.
+    pub claim: Option<&'a super::idempotency::Claimed>,
 }
 
 /// Appends one record (bind with [`bind_entry`]).
@@ -48,9 +51,36 @@ macro_rules! bind_entry {
 }
 pub(crate) use bind_entry;
 
-/// Appends `entry` at `at`.
+/// Appends entry `$e` at `$at` on `$tx` (a write transaction) and, when it
+/// records a success under an idempotency key, marks that key applied there
+/// too: the key then commits or rolls back with the writes it protects. Every
+/// write transaction that records itself in the log ends with this.
+macro_rules! append {
+    ($tx:expr, $at:expr, $e:expr) => {{
+        $crate::db::audit::bind_entry!(sqlx::query($crate::db::audit::INSERT), $at, $e).execute(&mut *$tx).await?;
+        if let Some(claim) = $e.claim.filter(|_| $e.success) {
+            sqlx::query($crate::db::idempotency::MARK_APPLIED)
+                .bind(&claim.scope)
+                .bind(&claim.key)
+                .bind($at)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use append;
+
+/// Appends `entry` at `at` (with its key's mark, in one transaction, when it has one).
 pub async fn insert(db: &Db, at: Ts, entry: &NewEntry<'_>) -> Result<()> {
-    on_db!(db, pool => bind_entry!(sqlx::query(INSERT), at, entry).execute(pool).await.map(|_| ())?);
+    if entry.claim.is_some() && entry.success {
+        on_db!(db, pool => {
+            let mut tx = pool.begin_write().await?;
+            append!(tx, at, entry);
+            tx.commit().await?;
+        });
+    } else {
+        on_db!(db, pool => bind_entry!(sqlx::query(INSERT), at, entry).execute(pool).await.map(|_| ())?);
+    }
     Ok(())
 }
 

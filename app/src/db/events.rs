@@ -178,7 +178,7 @@ pub async fn write_batch(db: &Db, events: &[Event], at: Ts, audit_entry: &audit:
         for (user_id, latest) in &last_activity {
             sqlx::query(TOUCH).bind(user_id).bind(*latest).execute(&mut *tx).await?;
         }
-        audit::bind_entry!(sqlx::query(audit::INSERT), at, audit_entry).execute(&mut *tx).await?;
+        audit::append!(tx, at, audit_entry);
         tx.commit().await?;
         Ok(outcomes)
     })

@@ -1,4 +1,5 @@
-//! Queries on `idempotency_keys`: claiming a key, storing the response it got,
+//! Queries on `idempotency_keys`: claiming a key, marking it applied inside
+//! the transaction of the writes it protects, storing the response it got,
 //! reading it back for a replay, and forgetting expired keys.
 
 use super::{on_db, Db, Ts};
@@ -19,9 +20,27 @@ pub struct Record {
     pub response_body: Option<Vec<u8>>,
     /// While in progress: when the claim lapses.
     pub locked_until: Ts,
+    /// When the request's writes committed (set with them, in their transaction).
+    pub applied_at: Option<Ts>,
     /// When the record is forgotten.
     pub expires_at: Ts,
 }
+
+/// A key claimed by the request being served: the writes it makes mark the key
+/// applied in their own transaction ([`MARK_APPLIED`]), so a committed effect is
+/// never run again, even when the process dies before the response is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    /// Whose key (the caller's scope).
+    pub scope: String,
+    /// The key.
+    pub key: String,
+}
+
+/// Marks a claimed key applied (`$1` scope, `$2` key, `$3` now); run inside the
+/// write transaction, after its writes (see [`super::audit::append`]).
+pub(crate) const MARK_APPLIED: &str = "update idempotency_keys set applied_at = $3 \
+    where scope = $1 and idempotency_key = $2 and applied_at is null";
 
 /// The outcome of trying to claim a key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +53,10 @@ pub enum Claim {
 
 /// Claims (`scope`, `key`) for a request hashing to `hash`: a fresh key is
 /// claimed (with a lease until `locked_until`), as is one whose earlier claim by
-/// the same request lapsed (that request died); an expired record is forgotten
-/// first. Concurrent claims of one key: exactly one wins.
+/// the same request lapsed with nothing applied (that request died before its
+/// writes committed); an expired record is forgotten first. Concurrent claims
+/// of one key: exactly one wins. A key whose writes committed is never claimed
+/// again, however its lease stands.
 pub async fn claim(
     db: &Db,
     scope: &str,
@@ -52,9 +73,9 @@ pub async fn claim(
         values ($1, $2, $3, 'in_progress', $4, $5, $6) on conflict (scope, idempotency_key) do nothing";
     const TAKE_OVER: &str = "update idempotency_keys set locked_until = $4 \
         where scope = $1 and idempotency_key = $2 and request_hash = $3 \
-        and status = 'in_progress' and locked_until <= $5";
+        and status = 'in_progress' and applied_at is null and locked_until <= $5";
     const SELECT: &str = "select request_hash, status, response_status, response_headers, response_body, \
-        locked_until, expires_at from idempotency_keys where scope = $1 and idempotency_key = $2";
+        locked_until, applied_at, expires_at from idempotency_keys where scope = $1 and idempotency_key = $2";
 
     on_db!(db, pool => sqlx::query(FORGET_EXPIRED).bind(scope).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
     let inserted = on_db!(db, pool => sqlx::query(INSERT)
@@ -81,6 +102,7 @@ pub async fn claim(
             response_headers: None,
             response_body: None,
             locked_until,
+            applied_at: None,
             expires_at,
         })),
     }
@@ -97,12 +119,40 @@ pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, headers: &st
 }
 
 /// Gives up a claim without storing anything (the request failed on the server's
-/// side, so the same key may try again).
-pub async fn release(db: &Db, scope: &str, key: &str) -> Result<()> {
-    const SQL: &str =
-        "delete from idempotency_keys where scope = $1 and idempotency_key = $2 and status = 'in_progress'";
-    on_db!(db, pool => sqlx::query(SQL).bind(scope).bind(key).execute(pool).await.map(|_| ()))?;
+/// side, so the same key may try again), unless its writes committed: then the
+/// key stays, applied, with its lease ended, and a retry is told so at once
+/// instead of running again.
+pub async fn release(db: &Db, scope: &str, key: &str, now: Ts) -> Result<()> {
+    const FORGET: &str = "delete from idempotency_keys where scope = $1 and idempotency_key = $2 \
+        and status = 'in_progress' and applied_at is null";
+    const END_LEASE: &str = "update idempotency_keys set locked_until = $3 \
+        where scope = $1 and idempotency_key = $2 and status = 'in_progress'";
+    let forgotten =
+        on_db!(db, pool => sqlx::query(FORGET).bind(scope).bind(key).execute(pool).await.map(|r| r.rows_affected()))?;
+    if forgotten == 0 {
+        on_db!(db, pool => sqlx::query(END_LEASE).bind(scope).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
+    }
     Ok(())
+}
+
+/// Extends the lease of a claim whose request is still running.
+pub async fn renew(db: &Db, scope: &str, key: &str, locked_until: Ts) -> Result<()> {
+    const SQL: &str = "update idempotency_keys set locked_until = $3 \
+        where scope = $1 and idempotency_key = $2 and status = 'in_progress'";
+    on_db!(db, pool => sqlx::query(SQL).bind(scope).bind(key).bind(locked_until).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Releases every claim still in progress, as [`release`] does one: for a
+/// database that only this process serves (SQLite), at start, when any such
+/// claim belonged to a process that died. Returns how many were touched.
+pub async fn release_orphans(db: &Db, now: Ts) -> Result<u64> {
+    const FORGET: &str = "delete from idempotency_keys where status = 'in_progress' and applied_at is null";
+    const END_LEASE: &str = "update idempotency_keys set locked_until = $1 \
+        where status = 'in_progress' and locked_until > $1";
+    let forgotten = on_db!(db, pool => sqlx::query(FORGET).execute(pool).await.map(|r| r.rows_affected()))?;
+    let ended = on_db!(db, pool => sqlx::query(END_LEASE).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(forgotten + ended)
 }
 
 /// Forgets every record that expired by `now`; returns how many.

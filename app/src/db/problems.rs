@@ -201,7 +201,7 @@ pub async fn insert(db: &Db, fields: &Fields, at: Ts, entry: &audit::NewEntry<'_
             .await?;
         let target = format!("problem:{id}");
         let entry = audit::NewEntry { target: Some(&target), ..entry.clone() };
-        audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+        audit::append!(tx, at, entry);
         tx.commit().await?;
         Ok(id)
     })
@@ -227,7 +227,7 @@ pub async fn update(db: &Db, id: i64, fields: &Fields, at: Ts, entry: &audit::Ne
             .await?
             .rows_affected();
         if n > 0 {
-            audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+            audit::append!(tx, at, entry);
         }
         tx.commit().await?;
         Ok(n > 0)
@@ -246,7 +246,7 @@ pub async fn set_archived(db: &Db, id: i64, archived: bool, at: Ts, entry: &audi
         let mut tx = pool.begin_write().await?;
         let n = sqlx::query(sql).bind(id).bind(at).execute(&mut *tx).await?.rows_affected();
         if n > 0 {
-            audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+            audit::append!(tx, at, entry);
         }
         tx.commit().await?;
         Ok(n > 0)
@@ -271,7 +271,7 @@ pub async fn set_status(db: &Db, ids: &[i64], status: &str, at: Ts, entry: &audi
             changed.sort_unstable();
             let details = serde_json::json!({ "status": status, "ids": changed }).to_string();
             let entry = audit::NewEntry { details: Some(details), ..entry.clone() };
-            audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+            audit::append!(tx, at, entry);
         }
         tx.commit().await?;
         Ok(changed)

@@ -329,7 +329,7 @@ pub async fn set_type(
         let old: Option<String> = sqlx::query_scalar(OLD).bind(id).fetch_optional(&mut *tx).await?;
         if old.is_some() {
             sqlx::query(SET).bind(id).bind(user_type).execute(&mut *tx).await?;
-            audit::bind_entry!(sqlx::query(audit::INSERT), at, entry).execute(&mut *tx).await?;
+            audit::append!(tx, at, entry);
         }
         tx.commit().await?;
         Ok(old)

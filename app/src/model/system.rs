@@ -41,7 +41,7 @@ pub enum HealthStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DependencyHealth {
-    /// `database` or `cache`.
+    /// `database`, `storage` (room to write) or `cache`.
     pub name: String,
     /// Its state.
     pub status: HealthStatus,

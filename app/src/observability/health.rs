@@ -1,7 +1,10 @@
-//! The health report (SPEC §5.9): the database and the cache, each with its
-//! response time; unhealthy when the database is down (nothing works), degraded
-//! when only the shared cache is (everything works, more slowly).
+//! The health report (SPEC §5.9): the database, its storage and the cache,
+//! each with its response time; unhealthy when the database is down (nothing
+//! works), degraded when only the shared cache is (everything works, more
+//! slowly) or when a write failed for want of disk space within the last
+//! minute (reads work, writes get 503 until space returns).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::model::{DependencyHealth, HealthReport, HealthStatus};
@@ -11,9 +14,19 @@ use crate::state::AppState;
 /// The longest the health check waits for the database.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long after a write failed for want of space storage is reported degraded.
+const STORAGE_MEMORY_SECS: i64 = 60;
+/// When (Unix seconds) a write last failed for want of space; 0 for never.
+static STORAGE_FULL_AT: AtomicI64 = AtomicI64::new(0);
+
+/// Notes that a write just failed because the database's storage is full.
+pub fn storage_full() {
+    STORAGE_FULL_AT.store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
+}
+
 /// The current health; `details` adds each dependency's state.
 pub async fn report(state: &AppState, details: bool) -> HealthReport {
-    let mut dependencies = vec![database(state).await];
+    let mut dependencies = vec![database(state).await, storage()];
     dependencies.push(match state.cache.redis_health() {
         // Memory only: there is nothing to lose.
         None => DependencyHealth { name: "cache".into(), status: HealthStatus::Healthy, response_time: 0 },
@@ -46,6 +59,19 @@ async fn database(state: &AppState) -> DependencyHealth {
         name: "database".into(),
         status: if ok { HealthStatus::Healthy } else { HealthStatus::Unhealthy },
         response_time: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Degraded while a write failed for want of space in the last minute: the
+/// check is the writes themselves (a full disk shows nowhere else, reads
+/// still work), and it clears by itself once writes stop failing.
+fn storage() -> DependencyHealth {
+    let failed_at = STORAGE_FULL_AT.load(Ordering::Relaxed);
+    let recent = failed_at > 0 && chrono::Utc::now().timestamp() - failed_at < STORAGE_MEMORY_SECS;
+    DependencyHealth {
+        name: "storage".into(),
+        status: if recent { HealthStatus::Degraded } else { HealthStatus::Healthy },
+        response_time: 0,
     }
 }
 

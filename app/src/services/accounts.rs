@@ -2,7 +2,7 @@
 //! their role or status (admins), and each person's own password and TOTP.
 
 use crate::auth::{password, totp, Caller};
-use crate::db::{accounts, sessions, Db, Ts};
+use crate::db::{accounts, audit, sessions, Db, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{Account, AccountStatus, AccountUpdate, NewAccount, Role, TotpEnrollment};
 use crate::services::audit::record;
@@ -35,11 +35,22 @@ async fn hash(password: &str) -> Result<String> {
 /// Creates an account without a caller (the first admin, the CLI); checks the
 /// same rules as the API.
 pub async fn create_unchecked(db: &Db, email: &str, password: &str, role: Role) -> Result<i64> {
+    insert_checked(db, email, password, role, None).await
+}
+
+/// Checks and hashes, then inserts the account (with its audit record, if any).
+async fn insert_checked(
+    db: &Db,
+    email: &str,
+    password: &str,
+    role: Role,
+    entry: Option<&audit::NewEntry<'_>>,
+) -> Result<i64> {
     let email = normalize_email(email);
     check_email(&email)?;
     password::check_new(password, &email)?;
     let hash = hash(password).await?;
-    accounts::insert(db, &email, &hash, role, Ts::now()).await
+    accounts::insert(db, &email, &hash, role, Ts::now(), entry).await
 }
 
 /// On first start (no accounts yet): an admin from `ADMIN_EMAIL` and
@@ -82,17 +93,11 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<Account> 
 pub async fn create(state: &AppState, caller: &Caller, new: &NewAccount) -> Result<Account> {
     caller.require_person(Role::Admin)?;
     let role = parse_role(&new.role)?;
-    let id = create_unchecked(&state.db, &new.email, &new.password, role).await?;
+    let actor = caller.actor();
+    let details = serde_json::json!({ "email": normalize_email(&new.email), "role": role.as_str() });
+    let entry = crate::services::audit::entry(caller, &actor, "account.create", None, true, Some(details));
+    let id = insert_checked(&state.db, &new.email, &new.password, role, Some(&entry)).await?;
     let account = accounts::by_id(&state.db, id).await?.ok_or(AppError::Internal)?.to_model();
-    record(
-        state,
-        caller,
-        "account.create",
-        Some(&format!("account:{id}")),
-        true,
-        Some(serde_json::json!({ "email": account.email, "role": role.as_str() })),
-    )
-    .await?;
     crate::observability::events::created("account", id);
     Ok(account)
 }
@@ -122,25 +127,20 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, change: &Account
         return Err(AppError::BusinessRule { message: "the last active admin cannot be demoted or disabled".into() });
     }
     let now = Ts::from(state.clock.now());
-    accounts::update(&state.db, id, role, status, now).await?;
+    let actor = caller.actor();
+    let target = format!("account:{id}");
+    let details = serde_json::json!({
+        "email": current.email,
+        "role": role.map(Role::as_str),
+        "status": status.map(AccountStatus::as_str),
+    });
+    let entry = crate::services::audit::entry(caller, &actor, "account.update", Some(&target), true, Some(details));
+    accounts::update(&state.db, id, role, status, now, &entry).await?;
     if status == Some(AccountStatus::Disabled) {
         sessions::revoke_all_of(&state.db, id, now).await?;
     }
     crate::services::auth::forget_principals(state).await?;
     let changes: Vec<&str> = [role.map(|_| "role"), status.map(|_| "status")].into_iter().flatten().collect();
-    record(
-        state,
-        caller,
-        "account.update",
-        Some(&format!("account:{id}")),
-        true,
-        Some(serde_json::json!({
-            "email": current.email,
-            "role": role.map(Role::as_str),
-            "status": status.map(AccountStatus::as_str),
-        })),
-    )
-    .await?;
     crate::observability::events::updated("account", id, &changes);
     get(state, caller, id).await
 }

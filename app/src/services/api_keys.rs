@@ -56,6 +56,9 @@ pub async fn create(state: &AppState, caller: &Caller, new: &NewApiKey) -> Resul
     }
     let now = state.clock.now();
     let (key, prefix) = tokens::new_api_key();
+    let actor = caller.actor();
+    let details = serde_json::json!({ "name": name, "prefix": prefix, "role": role.as_str(), "scopes": scopes });
+    let entry = crate::services::audit::entry(caller, &actor, "api_key.create", None, true, Some(details));
     let row = api_keys::insert(
         &state.db,
         &api_keys::NewKey {
@@ -68,15 +71,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: &NewApiKey) -> Resul
             now: Ts::from(now),
             expires_at: Ts::from(now + Duration::days(i64::from(days))),
         },
-    )
-    .await?;
-    record(
-        state,
-        caller,
-        "api_key.create",
-        Some(&format!("api_key:{}", row.id)),
-        true,
-        Some(serde_json::json!({ "name": name, "prefix": prefix, "role": role.as_str(), "scopes": scopes })),
+        Some(&entry),
     )
     .await?;
     crate::observability::events::created("api_key", row.id);

@@ -41,6 +41,7 @@ pub fn entry<'a>(
         ip: caller.ip.as_deref(),
         trace_id: caller.trace_id.as_deref(),
         details: details.map(|d| d.to_string()),
+        claim: caller.idempotency.as_ref(),
     }
 }
 

@@ -159,6 +159,8 @@ pub async fn login(
             ip: Some(&ip),
             trace_id: caller.trace_id.as_deref(),
             details: Some(reason("checking")),
+            // Sign-ins are anonymous: never deduplicated, no key to mark.
+            claim: None,
         },
     )
     .await?;

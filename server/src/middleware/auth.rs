@@ -163,6 +163,7 @@ fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> 
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(200).collect()),
+        idempotency: None,
     }
 }
 

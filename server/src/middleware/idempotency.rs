@@ -5,11 +5,16 @@
 //! a different request gets 422; a repeat while the first still runs gets 409.
 //! Keys are scoped to the caller; anonymous requests (sign-in, token refresh)
 //! are never deduplicated, so strangers cannot share or probe one scope. A
-//! server-side failure (5xx) forgets the key, so a retry may run again. A
+//! server-side failure (5xx) forgets the key, so a retry may run again, unless
+//! the request's writes committed: they mark the key applied in their own
+//! transaction (through the caller's [`app::auth::Caller::idempotency`] and
+//! the audit record each write appends), so a committed effect never runs
+//! twice, even when the process dies before its response is stored. A
 //! response that carries a secret ([`app::api::SECRET_RESPONSE`]: a new API key,
 //! a TOTP secret) is never stored: its key is kept as done, and a repeat is told
 //! so (409) instead of being shown the secret again.
 
+use std::future::Future;
 use std::time::Duration;
 
 use app::db::{idempotency, Ts};
@@ -31,6 +36,12 @@ pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed")
 /// The mark of a response that carries a secret.
 static SECRET: HeaderName = HeaderName::from_static(app::api::SECRET_RESPONSE);
 
+/// How long a claim holds without renewal: a retry of a request whose process
+/// died waits this long at most before it may run (a SQLite server releases
+/// such claims at start at once).
+const LEASE: Duration = Duration::from_secs(10);
+/// How often a running request renews its claim.
+const RENEW_EVERY: Duration = Duration::from_secs(4);
 /// How long a key and its response are kept.
 const KEEP: Duration = Duration::from_secs(3600);
 /// Responses larger than this are not kept for replays: the key is released instead.
@@ -72,17 +83,61 @@ async fn handle(
         request_hash(&parts.method, parts.uri.path_and_query().map_or("", |p| p.as_str()), &parts.headers, &body);
 
     let now = state.clock.now();
-    let lease = Ts::from(now + chrono::Duration::from_std(limits.timeout + Duration::from_secs(5)).unwrap_or_default());
+    let lease = Ts::from(now + chrono::Duration::from_std(LEASE).unwrap_or_default());
     let expires = Ts::from(now + chrono::Duration::from_std(KEEP).unwrap_or_default());
     match idempotency::claim(&state.db, &scope, key, &hash, Ts::from(now), lease, expires).await? {
         idempotency::Claim::Existing(record) if record.request_hash != hash => Err(AppError::IdempotencyKeyReused),
-        idempotency::Claim::Existing(record) if record.status != "completed" => Err(AppError::IdempotencyInProgress),
-        idempotency::Claim::Existing(record) => Ok(replay(&record)),
+        idempotency::Claim::Existing(record) if record.status == "completed" => Ok(replay(&record)),
+        // Applied, and its request's lease ran out before the response was kept:
+        // that process died between its commit and the store. Never run it again.
+        idempotency::Claim::Existing(record) if record.applied_at.is_some() && record.locked_until <= Ts::from(now) => {
+            Ok(applied_without_response())
+        }
+        idempotency::Claim::Existing(_) => Err(AppError::IdempotencyInProgress),
         idempotency::Claim::Claimed => {
-            let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+            let mut parts = parts;
+            // The request's writes mark the key applied in their own transaction.
+            if let Some(caller) = parts.extensions.get_mut::<app::auth::Caller>() {
+                caller.idempotency = Some(idempotency::Claimed { scope: scope.clone(), key: key.to_owned() });
+            }
+            let response =
+                run_renewing(state, &scope, key, next.run(Request::from_parts(parts, Body::from(body)))).await;
             store(state, &scope, key, response).await
         }
     }
+}
+
+/// Runs the claimed request, renewing its lease while it runs, so a live
+/// request keeps its key however long it takes (up to the request timeout)
+/// while a dead process's claim lapses within [`LEASE`].
+async fn run_renewing(state: &AppState, scope: &str, key: &str, request: impl Future<Output = Response>) -> Response {
+    let mut request = std::pin::pin!(request);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + RENEW_EVERY, RENEW_EVERY);
+    loop {
+        tokio::select! {
+            response = &mut request => return response,
+            _ = ticks.tick() => {
+                let until = Ts::from(state.clock.now() + chrono::Duration::from_std(LEASE).unwrap_or_default());
+                if let Err(error) = idempotency::renew(&state.db, scope, key, until).await {
+                    tracing::warn!(%error, "could not renew an idempotency key's lease");
+                }
+            }
+        }
+    }
+}
+
+/// The answer to a retry of a request whose writes committed but whose
+/// response was never kept (its server stopped in between): 409, saying it
+/// was applied, so the client stops retrying instead of doing it twice.
+fn applied_without_response() -> Response {
+    let mut response = AppError::Conflict {
+        message: "a request with this Idempotency-Key was applied; its response was not kept (the server \
+            stopped just after committing it), so it is not run again"
+            .into(),
+    }
+    .into_response();
+    response.headers_mut().insert(&REPLAYED, HeaderValue::from_static("true"));
+    response
 }
 
 /// Keeps the response of the request that claimed the key (or releases the key
@@ -92,7 +147,7 @@ async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> 
     let streaming =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
     if status.is_server_error() || streaming {
-        idempotency::release(&state.db, scope, key).await?;
+        idempotency::release(&state.db, scope, key, Ts::from(state.clock.now())).await?;
         return Ok(response);
     }
     if response.headers().contains_key(&SECRET) {
@@ -106,7 +161,7 @@ async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> 
     // decides whether this one is kept for replays, never what the caller gets.
     let bytes = to_bytes(body, usize::MAX).await.map_err(|_| AppError::Internal)?;
     if bytes.len() > MAX_STORED_BODY {
-        idempotency::release(&state.db, scope, key).await?;
+        idempotency::release(&state.db, scope, key, Ts::from(state.clock.now())).await?;
         return Ok(Response::from_parts(parts, Body::from(bytes)));
     }
     let headers: serde_json::Map<String, serde_json::Value> = REPLAYED_HEADERS

@@ -164,7 +164,7 @@ pub async fn harness_admin(db: &Db) -> i64 {
         return account.id;
     }
     // Never used to log in: no need to pay for a real hash.
-    app::db::accounts::insert(db, EMAIL, "unusable", Role::Admin, Ts::now()).await.unwrap_or_default()
+    app::db::accounts::insert(db, EMAIL, "unusable", Role::Admin, Ts::now(), None).await.unwrap_or_default()
 }
 
 /// A new API key of `role` (with `scopes`) made by the harness admin.
@@ -184,6 +184,7 @@ pub async fn api_key(db: &Db, role: Role, scopes: &str) -> String {
             now,
             expires_at: Ts::from_secs(now.secs() + 90 * 86_400),
         },
+        None,
     )
     .await
     .expect("create an API key");
@@ -213,6 +214,7 @@ async fn ensure_harness_key(db: &Db) {
                 now,
                 expires_at: Ts::from_secs(now.secs() + 3650 * 86_400),
             },
+            None,
         )
         .await;
     }
