@@ -9,6 +9,8 @@ and on Postgres.
 
 Usage: concurrent-writers.py --url http://127.0.0.1:18500 [--writers 8]
                              [--seconds 60] [--max-503 0] [--forwarded]
+       concurrent-writers.py --serve sqlite|postgres [--bin target/release/dreamseed]
+                             [--forwarded] …  (a server, key and account of its own)
 Environment: DRILL_API_KEY  an editor API key with the `ingest` scope (used for
                             ingestion and problem edits);
              DRILL_EMAIL, DRILL_PASSWORD  an account to sign in as (without
@@ -23,11 +25,13 @@ import collections
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 import threading
 import time
 
-from drill import loopback_target, request
+from drill import EMAIL, PASSWORD, Server, ingest_key, loopback_target, psql, request, server_env
 
 
 def percentile(values, p):
@@ -39,15 +43,52 @@ def percentile(values, p):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
+    parser.add_argument("--url")
+    parser.add_argument("--serve", choices=["sqlite", "postgres"])
+    parser.add_argument("--bin", default="target/release/dreamseed")
+    parser.add_argument("--port", type=int, default=18540)
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-503", type=int, default=0)
     parser.add_argument("--forwarded", action="store_true")
     args = parser.parse_args()
+    if args.serve:
+        sys.exit(1 if serve_and_drive(args) else 0)
+    if not args.url:
+        sys.exit("give --url of a running server, or --serve sqlite|postgres")
     host, port = loopback_target(args.url)
     key = os.environ.get("DRILL_API_KEY") or sys.exit("set DRILL_API_KEY (an editor key with the ingest scope)")
     email, password = os.environ.get("DRILL_EMAIL"), os.environ.get("DRILL_PASSWORD")
+    sys.exit(1 if drive(args, host, port, key, email, password) else 0)
+
+
+def serve_and_drive(args):
+    """Starts a server of the drill's own (trusting X-Forwarded-For, so
+    --forwarded spreads the sign-ins over addresses), drives it, stops it;
+    returns whether a target was missed."""
+    tmp = tempfile.mkdtemp(prefix="concurrent-writers-")
+    env, admin, url = server_env(tmp, args.port, args.serve)
+    env["TRUST_PROXY_HEADERS"] = "true"
+    log = open(os.path.join(tmp, "server.log"), "ab")
+    server = Server(args.bin, env, args.port, log)
+    failed = True
+    try:
+        server.start()
+        failed = drive(args, "127.0.0.1", args.port, ingest_key(args.port), EMAIL, PASSWORD)
+    finally:
+        server.stop()
+        log.close()
+        if url:
+            psql(admin, f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
+        if failed:
+            print(f"server log kept in {tmp}/server.log")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return failed
+
+
+def drive(args, host, port, key, email, password):
+    """The writers against host:port; returns whether a target was missed."""
     authed = {"content-type": "application/json", "authorization": f"Bearer {key}"}
     run = f"{int(time.time())}-{random.randint(0, 9999)}"
 
@@ -136,7 +177,7 @@ def main():
     if total == 0:
         print("FAIL: no request was made")
         failed = True
-    sys.exit(1 if failed else 0)
+    return failed
 
 
 if __name__ == "__main__":
