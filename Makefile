@@ -5,7 +5,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# npm's wasm-opt (binaryen 132) must win over Debian's older one (see TOOLCHAIN.md).
+# npm's wasm-opt (binaryen 132) must win over Debian's older one, which cannot
+# read what this Rust emits.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.11

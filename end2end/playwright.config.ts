@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The admin's session, written by global-setup.ts (git-ignored). */
 export const ADMIN_STATE = fileURLToPath(new URL('./.auth/admin.json', import.meta.url));
 
-// TOOLCHAIN.md: without the background-networking flags Chromium tries to reach
+// Without the background-networking flags Chromium tries to reach
 // Google's hosts, which this offline machine refuses.
 const chromiumArgs = [
   '--no-sandbox',

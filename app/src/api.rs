@@ -50,11 +50,3 @@ pub(crate) fn is_plain_form_post() -> bool {
         parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     })
 }
-
-/// The caller, if their role is at least `role` (401 or 403 otherwise).
-#[cfg(feature = "ssr")]
-pub(crate) fn require(role: crate::model::Role) -> crate::error::Result<crate::auth::Caller> {
-    let caller = caller();
-    caller.require(role)?;
-    Ok(caller)
-}

@@ -1,4 +1,4 @@
-//! Who is calling and what they may do (SPEC §4, §5.7): the principal that the
+//! Who is calling and what they may do: the principal that the
 //! authentication middleware attaches to every request, the role checks REST
 //! handlers and server functions make, and the security settings. The pieces:
 //! passwords, tokens and keys, TOTP, and the rate limiter, one module each.
@@ -179,7 +179,7 @@ pub struct SecuritySettings {
     pub jwt: tokens::JwtKeys,
     /// Requests per minute per account or API key (`RATE_LIMIT_PER_MINUTE`).
     pub rate_limit_per_minute: u32,
-    /// A browser session ends after this long without a request (seed 003: 30 min).
+    /// A browser session ends after this long without a request.
     pub session_idle: Duration,
     /// ... and after this long in any case.
     pub session_absolute: Duration,

@@ -1,7 +1,7 @@
-//! The two-layer cache (SPEC §5.8): an in-process `moka` cache in front of Redis
-//! when `REDIS_URL` is set. Keys carry the `dreamseed:` prefix in Redis; each kind
-//! of data has its own time to live; writes invalidate by pattern, on every
-//! replica (Redis pub/sub). A Redis that is down or hung is skipped within one
+//! The two-layer cache: an in-process `moka` cache in front of Redis
+//! when `REDIS_URL` is set. Keys carry the `dreamseed:` prefix in Redis; each
+//! cached [`Figure`] has its own key and time to live, and a write forgets the
+//! figures its [`Change`] makes stale, on every replica (Redis pub/sub). A Redis that is down or hung is skipped within one
 //! bounded wait, reported as degraded, and used again once it answers.
 //!
 //! Keys live in namespaces. Cached data is under `data:`, the only namespace
@@ -12,7 +12,10 @@
 //! limit or touch who is signed in. Process-local entries have their own
 //! invalidation, [`Cache::forget_local`], for internal callers.
 
+mod figures;
 mod redis_layer;
+
+pub use self::figures::{Change, Figure};
 
 use std::any::Any;
 use std::future::Future;
@@ -30,7 +33,7 @@ use crate::error::{AppError, Result};
 pub const KEY_PREFIX: &str = "dreamseed:";
 
 /// The namespace of cached data (after [`KEY_PREFIX`] in Redis): everything
-/// [`Cache::get_or_load`] stores, and all that [`Cache::invalidate`] reaches.
+/// [`Cache::figure`] stores, and all that [`Cache::invalidate`] reaches.
 const DATA: &str = "data:";
 
 /// The namespace of entries kept in this process only ([`Cache::local_put`]).
@@ -48,28 +51,6 @@ const MEMORY_TTL_WITH_REDIS: Duration = Duration::from_secs(30);
 /// Entries the in-process layer holds at most.
 const MEMORY_CAPACITY: u64 = 10_000;
 
-/// The kinds of cached data, each with its time to live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CacheKind {
-    /// Stat cards (the seed's default: 300 s).
-    Stats,
-    /// Time series such as user growth.
-    Series,
-    /// Per-country figures for the map.
-    Countries,
-}
-
-impl CacheKind {
-    /// How long values of this kind stay cached.
-    pub fn ttl(self) -> Duration {
-        match self {
-            Self::Stats => Duration::from_secs(300),
-            Self::Series => Duration::from_secs(600),
-            Self::Countries => Duration::from_secs(300),
-        }
-    }
-}
-
 /// A cached value: its JSON (what Redis holds) and the decoded value, so a hit
 /// in the process costs no decoding.
 #[derive(Clone)]
@@ -79,7 +60,7 @@ struct Entry {
     ttl: Duration,
 }
 
-/// Per-entry expiry: each entry lives for its kind's time to live.
+/// Per-entry expiry: each entry lives for its figure's time to live.
 struct PerEntryTtl;
 
 impl moka::Expiry<String, Entry> for PerEntryTtl {
@@ -163,15 +144,16 @@ impl Cache {
         cache
     }
 
-    /// The value under `key`, from memory, then Redis, then `load` (whose result
-    /// is stored in both). Concurrent misses on one key run `load` once.
-    pub async fn get_or_load<T, F, Fut>(&self, key: &str, kind: CacheKind, load: F) -> Result<T>
+    /// `figure` for one view (`variant`, see [`Figure::key`]), from memory, then
+    /// Redis, then `load` (whose result is stored in both, for the figure's time
+    /// to live). Concurrent misses on one key run `load` once.
+    pub async fn figure<T, F, Fut>(&self, figure: Figure, variant: &str, load: F) -> Result<T>
     where
         T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
-        let key = &format!("{DATA}{key}");
+        let key = &format!("{DATA}{}", figure.key(variant));
         if let Some(entry) = self.inner.memory.get(key).await {
             if let Some(value) = entry.value.downcast_ref::<T>() {
                 self.hit("memory");
@@ -179,8 +161,8 @@ impl Cache {
             }
         }
         let ttl = match self.inner.redis {
-            Some(_) => kind.ttl().min(MEMORY_TTL_WITH_REDIS),
-            None => kind.ttl(),
+            Some(_) => figure.ttl().min(MEMORY_TTL_WITH_REDIS),
+            None => figure.ttl(),
         };
         let entry = self
             .inner
@@ -201,7 +183,7 @@ impl Cache {
                 metrics::histogram!("cache_load_duration_seconds").record(started.elapsed().as_secs_f64());
                 let json: Arc<[u8]> = serde_json::to_vec(&value).map_err(|_| AppError::Internal)?.into();
                 if let Some(redis) = &self.inner.redis {
-                    redis.set(key, json.clone(), kind.ttl());
+                    redis.set(key, json.clone(), figure.ttl());
                 }
                 Ok::<_, AppError>(Entry { json, value: Arc::new(value), ttl })
             })
@@ -251,6 +233,16 @@ impl Cache {
             removed += redis.invalidate(&full).await;
         }
         tracing::debug!(cache.pattern = pattern, cache.removed = removed, "cache invalidated");
+        Ok(removed)
+    }
+
+    /// Forgets every figure `change` makes stale (see [`Change::stale`]), here,
+    /// in Redis and on every other replica; returns how many entries went.
+    pub async fn forget(&self, change: Change) -> Result<u64> {
+        let mut removed = 0;
+        for figure in change.stale() {
+            removed += self.invalidate(Some(&format!("{}:*", figure.prefix()))).await?;
+        }
         Ok(removed)
     }
 
@@ -395,7 +387,7 @@ mod tests {
         let loads = AtomicU64::new(0);
         for _ in 0..3 {
             let value: u32 = cache
-                .get_or_load("k", CacheKind::Stats, || async {
+                .figure(Figure::Stats, "k", || async {
                     loads.fetch_add(1, Ordering::Relaxed);
                     Ok(7)
                 })
@@ -412,20 +404,20 @@ mod tests {
     #[tokio::test]
     async fn invalidation_by_pattern_forces_a_reload() {
         let cache = Cache::memory_only();
-        for key in ["stats:kst", "stats:utc", "countries:kst"] {
-            let _: u8 = cache.get_or_load(key, CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        for (figure, variant) in [(Figure::Stats, "kst"), (Figure::Stats, "utc"), (Figure::Countries, "kst")] {
+            let _: u8 = cache.figure(figure, variant, || async { Ok(1) }).await.unwrap();
         }
         assert_eq!(cache.invalidate(Some("stats*")).await.unwrap(), 2);
         assert!(cache.peek_json("stats:kst").await.is_none());
         assert!(cache.peek_json("countries:kst").await.is_some());
-        let reloaded: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(2) }).await.unwrap();
+        let reloaded: u8 = cache.figure(Figure::Stats, "kst", || async { Ok(2) }).await.unwrap();
         assert_eq!(reloaded, 2);
     }
 
     #[tokio::test]
     async fn patterns_reach_cached_data_only() {
         let cache = Cache::memory_only();
-        let _: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        let _: u8 = cache.figure(Figure::Stats, "kst", || async { Ok(1) }).await.unwrap();
         cache.local_put("auth:session:abc", 7u8, Duration::from_secs(30)).await;
         // Naming another namespace is refused, naming the field.
         for reserved in ["ratelimit:*", "auth:*", "local:*", "data:*"] {
@@ -439,7 +431,7 @@ mod tests {
         assert!(cache.peek_json("stats:kst").await.is_none());
         assert_eq!(cache.local_get::<u8>("auth:session:abc").await, Some(7));
         // Process-local entries have their own way out, which leaves data alone.
-        let _: u8 = cache.get_or_load("stats:kst", CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        let _: u8 = cache.figure(Figure::Stats, "kst", || async { Ok(1) }).await.unwrap();
         assert_eq!(cache.forget_local("auth:*").await.unwrap(), 1);
         assert_eq!(cache.local_get::<u8>("auth:session:abc").await, None);
         assert!(cache.peek_json("stats:kst").await.is_some());
@@ -448,11 +440,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_change_forgets_exactly_the_figures_it_makes_stale() {
+        let cache = Cache::memory_only();
+        for figure in Figure::ALL {
+            let _: u8 = cache.figure(figure, "kst", || async { Ok(1) }).await.unwrap();
+        }
+        assert_eq!(cache.forget(Change::Problems).await.unwrap(), 2);
+        for figure in Figure::ALL {
+            let kept = cache.peek_json(&figure.key("kst")).await.is_some();
+            assert_eq!(kept, !matches!(figure, Figure::Stats | Figure::ProblemMatrix), "{figure:?}");
+        }
+    }
+
+    #[tokio::test]
     async fn a_failed_load_is_not_cached() {
         let cache = Cache::memory_only();
-        let err = cache.get_or_load::<u8, _, _>("k", CacheKind::Stats, || async { Err(AppError::Internal) }).await;
+        let err = cache.figure::<u8, _, _>(Figure::Stats, "k", || async { Err(AppError::Internal) }).await;
         assert_eq!(err, Err(AppError::Internal));
-        let ok: u8 = cache.get_or_load("k", CacheKind::Stats, || async { Ok(3) }).await.unwrap();
+        let ok: u8 = cache.figure(Figure::Stats, "k", || async { Ok(3) }).await.unwrap();
         assert_eq!(ok, 3);
     }
 }

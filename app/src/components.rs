@@ -17,6 +17,7 @@ pub mod error_card;
 pub mod export_link;
 pub mod filter_bar;
 pub mod form_field;
+pub mod form_reset;
 pub mod health_badge;
 pub mod list_pager;
 pub mod live_feed;

@@ -178,7 +178,7 @@ impl Db {
                 .foreign_keys(true)
                 // 8 MiB page cache per connection (the default is 2 MiB): what
                 // the dashboard's and the lists' index pages need, while eight
-                // connections stay within SPEC §6's 150 MB for the whole server
+                // connections stay within the 150 MB target for the whole server
                 // (64 MiB each grew it to 390 MiB at 1M users); the OS file cache
                 // holds the rest of the database.
                 .pragma("cache_size", "-8192")

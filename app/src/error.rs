@@ -1,5 +1,5 @@
 //! The one error type of DreamSeed Admin, from the database to the JSON envelope
-//! (SPEC §5.9) to the error card in the UI. It compiles to WASM: server functions
+//! to the error card in the UI. It compiles to WASM: server functions
 //! carry it to the browser inside the same envelope the REST API sends.
 
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,7 @@ impl AppError {
         }
     }
 
-    /// The SPEC §5.9 envelope for this error.
+    /// The error envelope (docs/API-DESIGN.md) for this error.
     pub fn envelope(&self, trace_id: Option<&str>, timestamp: &str) -> Envelope {
         Envelope {
             success: false,
@@ -262,7 +262,7 @@ impl From<crate::model::range::RangeError> for AppError {
     }
 }
 
-/// The error response body of every API route and server function (SPEC §5.9).
+/// The error response body of every API route and server function.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Envelope {

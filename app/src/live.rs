@@ -1,4 +1,4 @@
-//! Live updates (SPEC §5.3): a hub that fans events out to every open
+//! Live updates: a hub that fans events out to every open
 //! `/api/v1/stream` in this process. The activity-tail job feeds it by following
 //! the `activities` table, so writes from any process or replica (ingestion,
 //! the simulator, another server) reach every dashboard.

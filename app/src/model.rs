@@ -13,8 +13,8 @@ mod system;
 mod users;
 
 pub use auth::{
-    Account, AccountStatus, AccountUpdate, ApiKey, AuditEntry, AuditPage, AuditQuery, CreatedApiKey, Me, NewAccount,
-    NewApiKey, Role, TokenPair, TotpEnrollment,
+    Account, AccountPage, AccountStatus, AccountUpdate, ApiKey, ApiKeyPage, AuditEntry, AuditPage, AuditQuery,
+    CreatedApiKey, Me, NewAccount, NewApiKey, Role, TokenPair, TotpEnrollment,
 };
 pub use dashboard::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
@@ -26,5 +26,5 @@ pub use problems::{
     BulkResult, BulkStatus, Problem, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery,
     ProblemStats, DIFFICULTIES, MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
 };
-pub use system::{DependencyHealth, HealthReport, HealthStatus, RouteStat, SystemStatus};
+pub use system::{DependencyHealth, HealthReport, HealthStatus, Invalidated, RouteStat, SystemStatus};
 pub use users::{ActivityPage, ActivityQuery, UserDetail, UserEnvelope, UserPage, UserQuery, UserTypeChange};

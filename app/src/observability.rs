@@ -1,4 +1,4 @@
-//! Operational insight (SPEC §5.9): per-route request statistics, the health
+//! Operational insight: per-route request statistics, the health
 //! report, lifecycle events in the log, and masking of personal data in logs.
 
 pub mod events;

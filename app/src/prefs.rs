@@ -37,6 +37,16 @@ impl Theme {
         }
     }
 
+    /// Whether this theme draws dark, given whether the system prefers dark
+    /// (what [`Theme::System`] follows).
+    pub fn is_dark(self, system_dark: bool) -> bool {
+        match self {
+            Theme::Dark => true,
+            Theme::Light => false,
+            Theme::System => system_dark,
+        }
+    }
+
     fn parse(value: &str) -> Self {
         match value {
             "light" => Theme::Light,
@@ -112,6 +122,17 @@ fn parse_refresh(value: &str) -> u32 {
     }
 }
 
+/// Whether the page is dark now, kept live: the theme the viewer chose, or
+/// under [`Theme::System`] the system's preference, followed as it changes
+/// (the charts, drawn on a canvas, cannot use CSS `light-dark()`).
+#[cfg(feature = "hydrate")]
+pub fn use_dark() -> leptos::prelude::Signal<bool> {
+    use leptos::prelude::*;
+    let theme = use_context::<RwSignal<Theme>>().unwrap_or_else(|| RwSignal::new(Theme::System));
+    let system_dark = leptos_use::use_preferred_dark();
+    Signal::derive(move || theme.get().is_dark(system_dark.get()))
+}
+
 /// Stores a preference for a year (the browser side of every switch).
 #[cfg(feature = "hydrate")]
 pub fn save(name: &str, value: &str) {
@@ -139,5 +160,14 @@ mod tests {
         assert_eq!(p, Prefs { lang: Lang::En, theme: Theme::Dark, zone: Zone::Utc, refresh_secs: 30 });
         let junk = Prefs::from_cookie_header("ds_lang=xx; ds_theme=pink; ds_tz=mars; ds_refresh=5");
         assert_eq!(junk, Prefs::default());
+    }
+
+    #[test]
+    fn only_the_system_theme_follows_the_system_preference() {
+        for system_dark in [false, true] {
+            assert!(Theme::Dark.is_dark(system_dark));
+            assert!(!Theme::Light.is_dark(system_dark));
+            assert_eq!(Theme::System.is_dark(system_dark), system_dark);
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The Content-Security-Policy (SPEC §5.7): scripts only from our own origin or
+//! The Content-Security-Policy: scripts only from our own origin or
 //! carrying this response's nonce (Leptos puts it on its hydration scripts), no
 //! inline script otherwise; WebAssembly compilation allowed; images from the tile
 //! server when one is configured; never framed. The server's middleware makes

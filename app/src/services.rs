@@ -11,4 +11,5 @@ pub mod export;
 pub mod ingest;
 pub mod paging;
 pub mod problems;
+pub mod system;
 pub mod users;

@@ -1,4 +1,4 @@
-//! The request's trace id (SPEC §5.9): taken from `X-Trace-Id` when the caller
+//! The request's trace id: taken from `X-Trace-Id` when the caller
 //! sent a valid one, generated otherwise, and available to everything that runs
 //! for the request (error envelopes, server functions) through a task-local.
 

@@ -1,5 +1,5 @@
-//! Configuration from the environment (and `.env`), with the seed's variable
-//! names (SPEC §2). A bad value stops start-up with one line naming the variable.
+//! Configuration from the environment (and `.env`), with the Flask system's variable
+//! names. A bad value stops start-up with one line naming the variable.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -33,7 +33,7 @@ pub struct Config {
     pub environment: Environment,
     /// Where to listen: `HOST` (default 127.0.0.1) and `PORT` (default 8002).
     pub addr: SocketAddr,
-    /// `DATABASE_URL`, else `sqlite://$DB_PATH`, else the seed's default file.
+    /// `DATABASE_URL`, else `sqlite://$DB_PATH`, else the Flask system's default file.
     pub database_url: String,
     /// A tracing filter: `LOG_LEVEL` (trace|debug|info|warn|error), or `RUST_LOG` if set.
     pub log_filter: String,
@@ -127,7 +127,7 @@ pub fn redact(url: &str) -> String {
     out
 }
 
-/// The seed's default database file.
+/// The Flask system's default database file.
 pub const DEFAULT_DB_PATH: &str = "./dreamseed_analytics.db";
 
 /// A variable with a value that cannot be used.

@@ -1,5 +1,5 @@
 //! Logging (`tracing` to stdout, JSON lines or pretty text) and the Prometheus
-//! metrics recorder (SPEC §5.9).
+//! metrics recorder.
 
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -8,8 +8,9 @@
 //! message for unknown e-mails and wrong passwords; refresh-token rotation and
 //! reuse detection; CSRF refusals that change nothing; the API-key lifecycle
 //! (create, use, last use noted, expiry, revocation); the per-caller rate limit,
-//! also with Redis down; the security headers and the page's CSP nonce; and
-//! the audit records of logins.
+//! also with Redis down; the security headers and the page's CSP nonce; the
+//! audit records of logins; and the lists' `{"<plural>": [..], "meta": {..}}`
+//! shape, with the audit log paged by cursor.
 
 mod common;
 
@@ -150,11 +151,16 @@ async fn refresh(app: &Router, refresh_token: &str) -> Reply {
     call(app, "POST", "/api/v1/auth/refresh", &[], &json!({ "refresh_token": refresh_token }).to_string()).await
 }
 
-/// Audit records of `action` (newest first), read as the harness admin.
+/// Audit records matching `query` (newest first, all on one page), read as
+/// the harness admin.
 async fn audit(db: &Db, query: &str) -> Vec<Value> {
     let reply = common::get(&common::router(db), &format!("/api/v1/audit-log?{query}")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    reply.json()["entries"].as_array().expect("entries").clone()
+    let page = reply.json();
+    let entries = page["entries"].as_array().expect("entries").clone();
+    // Every record fits one page here, so the total counts exactly these.
+    assert_eq!(page["meta"], json!({ "total": entries.len(), "next_cursor": null }), "{query}: {page}");
+    entries
 }
 
 async fn scalar(db: &Db, sql: &str, bind: &str) -> i64 {
@@ -327,7 +333,15 @@ async fn role_and_status_changes_apply_to_the_next_request(db: &Db) {
     assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.text());
     assert_eq!(promoted.json()["role"], "admin");
     assert_eq!(accounts_as("cookie", cookie.clone()).await.status, StatusCode::OK);
-    assert_eq!(accounts_as("authorization", kim_token.clone()).await.status, StatusCode::OK);
+    let listed = accounts_as("authorization", kim_token.clone()).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    // `{"accounts": [..], "meta": {..}}` like every list, in one page.
+    let listed = listed.json();
+    let emails: Vec<&str> =
+        listed["accounts"].as_array().expect("accounts").iter().filter_map(|a| a["email"].as_str()).collect();
+    assert_eq!(emails, ["admin@example.com", "kim@example.com"], "oldest first: {listed}");
+    assert_eq!(listed["meta"], json!({ "total": 2, "next_cursor": null }), "{listed}");
+    assert_eq!(listed.as_object().map(|o| o.len()), Some(2), "nothing else: {listed}");
 
     // Demoted: refused on the next request.
     assert_eq!(patch(kim_id, json!({ "role": "viewer" })).await.status, StatusCode::OK);
@@ -578,7 +592,11 @@ async fn api_keys_are_created_used_expired_and_revoked(db: &Db) {
     assert_eq!((me["role"].as_str(), me["scopes"].clone()), (Some("editor"), json!(["ingest"])));
     assert_eq!(me_bearer(&app, &key).await.status, StatusCode::OK);
     let listed = call(&app, "GET", "/api/v1/api-keys", &[("authorization", &admin)], "").await.json();
-    let listed = listed.as_array().expect("a list").iter().find(|k| k["id"] == id).expect("the key is listed").clone();
+    // `{"api_keys": [..], "meta": {..}}` like every list, in one page.
+    let keys = listed["api_keys"].as_array().expect("api_keys");
+    assert_eq!(listed["meta"], json!({ "total": keys.len(), "next_cursor": null }), "{listed}");
+    assert_eq!(listed.as_object().map(|o| o.len()), Some(2), "nothing else: {listed}");
+    let listed = keys.iter().find(|k| k["id"] == id).expect("the key is listed").clone();
     assert!(listed["last_used_at"].is_string(), "{listed}");
     assert!(!listed.to_string().contains(&key), "the secret is never listed again");
 
@@ -789,3 +807,67 @@ async fn logins_are_audited_with_address_and_trace_id(db: &Db) {
     assert_eq!(failures[0]["id"], entries[1]["id"]);
 }
 on_both_databases!(login_audit, logins_are_audited_with_address_and_trace_id);
+
+async fn the_audit_log_pages_by_cursor_with_the_filters_total(db: &Db) {
+    let at = app::db::Ts::now();
+    for (action, n) in [("test.paged", 7), ("test.other", 2), ("other.paged", 1)] {
+        for i in 0..n {
+            let target = format!("item:{i}");
+            let entry = app::db::audit::NewEntry {
+                actor: "admin@example.com",
+                action,
+                target: Some(&target),
+                success: true,
+                ..Default::default()
+            };
+            app::db::audit::insert(db, at, &entry).await.expect("append a record");
+        }
+    }
+    let app = common::router(db);
+    let page = |query: String| {
+        let app = app.clone();
+        async move {
+            let reply = common::get(&app, &format!("/api/v1/audit-log?{query}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.text());
+            reply.json()
+        }
+    };
+
+    // Pages of 3, 3 and 1, newest first, none overlapping; the total is every page's.
+    let mut seen: Vec<i64> = Vec::new();
+    let mut cursor: Option<String> = None;
+    for expected in [3, 3, 1] {
+        let query = match &cursor {
+            Some(c) => format!("action=test.paged&per_page=3&cursor={c}"),
+            None => "action=test.paged&per_page=3".to_owned(),
+        };
+        let body = page(query).await;
+        assert_eq!(body.as_object().map(|o| o.len()), Some(2), "`entries` and `meta` only: {body}");
+        assert_eq!(body["meta"]["total"], 7, "{body}");
+        let ids: Vec<i64> =
+            body["entries"].as_array().expect("entries").iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids.len(), expected, "{body}");
+        assert!(body["entries"].as_array().unwrap().iter().all(|e| e["action"] == "test.paged"), "{body}");
+        seen.extend(ids);
+        cursor = body["meta"]["next_cursor"].as_str().map(str::to_owned);
+        assert_eq!(cursor.is_some(), expected == 3, "a cursor until the last page: {body}");
+    }
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats: {seen:?}");
+    assert_eq!(seen.len(), 7);
+
+    // A prefix counts every action under it; the outcome filter counts too.
+    let prefix = page("action=test.&per_page=4".to_owned()).await;
+    assert_eq!(prefix["meta"]["total"], 9, "{prefix}");
+    assert_eq!(prefix["entries"].as_array().map(Vec::len), Some(4), "{prefix}");
+    assert!(prefix["meta"]["next_cursor"].is_string(), "{prefix}");
+    let failures = page("action=test.&outcome=failure".to_owned()).await;
+    assert_eq!(failures["meta"], json!({ "total": 0, "next_cursor": null }), "{failures}");
+
+    // A cursor that is not one, and pages past the limit, are named.
+    for (query, field) in [("cursor=120", "cursor"), ("per_page=101", "per_page"), ("per_page=0", "per_page")] {
+        let reply = common::get(&app, &format!("/api/v1/audit-log?{query}")).await;
+        let envelope = reply.assert_envelope(400, "VALIDATION_FAILED");
+        assert_eq!(envelope["error"]["details"]["fields"][0]["field"], field, "{query}: {envelope}");
+    }
+}
+on_both_databases!(audit_paging, the_audit_log_pages_by_cursor_with_the_filters_total);

@@ -1,4 +1,4 @@
-//! The authorization matrix (SPEC §4): every REST route, every server function
+//! The authorization matrix: every REST route, every server function
 //! and every page, called by an anonymous client, a person of each role (a
 //! browser session) and an API key of each role (plus an ingest key), against
 //! the status each must get. The routes come from the application itself (the
@@ -161,7 +161,7 @@ const ROWS: &[Row] = &[
     row("POST", "/api/fn/api_keys_list", "", OWNER_PEOPLE),
     row("POST", "/api/fn/api_keys_create", "key[name]=&key[role]=viewer", OWNER_PEOPLE),
     row("POST", "/api/fn/api_keys_revoke", "id=999999", OWNER_PEOPLE),
-    row("POST", "/api/fn/audit_list", "query[limit]=5", "UFFFAFFFAF"),
+    row("POST", "/api/fn/audit_list", "query[per_page]=5", "UFFFAFFFAF"),
     // Last: these end the caller's session.
     row("POST", "/api/v1/auth/logout", "", PEOPLE),
     row("POST", "/api/fn/auth_logout", "", PEOPLE),

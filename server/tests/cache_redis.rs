@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use app::cache::{Cache, CacheKind};
+use app::cache::{Cache, Figure};
 use app::state::AppState;
 use axum::Router;
 use redis::AsyncCommands;
@@ -108,7 +108,7 @@ async fn an_invalidation_reaches_every_replica() {
     wait_up(b.clone()).await;
     // Each replica holds the value in its own memory.
     for cache in [&a, &b] {
-        let v: u32 = cache.get_or_load("stats:x", CacheKind::Stats, || async { Ok(1) }).await.unwrap();
+        let v: u32 = cache.figure(Figure::Stats, "x", || async { Ok(1) }).await.unwrap();
         assert_eq!(v, 1);
         assert!(cache.peek_json("stats:x").await.is_some());
     }
@@ -118,6 +118,6 @@ async fn an_invalidation_reaches_every_replica() {
         assert!(started.elapsed() < Duration::from_secs(2), "replica b kept a stale entry");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let v: u32 = b.get_or_load("stats:x", CacheKind::Stats, || async { Ok(2) }).await.unwrap();
+    let v: u32 = b.figure(Figure::Stats, "x", || async { Ok(2) }).await.unwrap();
     assert_eq!(v, 2, "b reloads after the invalidation");
 }

@@ -1,4 +1,4 @@
-//! Every error reaches the client as the SPEC §5.9 envelope with the seed's
+//! Every error reaches the client as the error envelope (docs/API-DESIGN.md) with the Flask system's
 //! status and a stable code, whoever produced it: a handler, an extractor's
 //! rejection, the router, the body limit, a timeout, a panic, a server function.
 

@@ -1,6 +1,6 @@
 //! Exporting a million users as CSV streams them: the body arrives in chunks
-//! while the server's memory stays flat (SPEC §5.4, "1M rows without holding
-//! them in memory"). SQLite only: the point is the streaming, which is the
+//! while the server's memory stays flat (1M rows never held in
+//! memory). SQLite only: the point is the streaming, which is the
 //! same code on both databases, and a million-row Postgres load would double
 //! the suite's time.
 

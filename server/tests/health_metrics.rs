@@ -1,4 +1,4 @@
-//! `/healthz`, `/ready`, `/health` and `/metrics` (SPEC §5.9).
+//! `/healthz`, `/ready`, `/health` and `/metrics`.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Idempotency-Key (SPEC §5.9) against a handler with a countable effect, on
+//! Idempotency-Key against a handler with a countable effect, on
 //! SQLite and Postgres: replays, conflicts, scoping, expiry, restarts, and a
 //! burst of concurrent duplicates with exactly one effect.
 

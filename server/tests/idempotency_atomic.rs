@@ -44,7 +44,7 @@ async fn retried_after_a_crash(app: &Router, db: &Db, method: &str, path: &str, 
 }
 
 /// [`retried_after_a_crash`] with `bearer` as the caller (else the harness's key).
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 async fn retried_as(
     app: &Router,
     db: &Db,

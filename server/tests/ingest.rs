@@ -1,4 +1,4 @@
-//! Event ingestion, `POST /api/v1/events` (SPEC §5.6), on SQLite and Postgres:
+//! Event ingestion, `POST /api/v1/events`, on SQLite and Postgres:
 //! a mixed batch writes its valid items in order (an activity may name a user
 //! upserted earlier in the batch) and reports every refused item with its index
 //! and fields, with the effects checked in the database, on the dashboard and in

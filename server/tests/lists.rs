@@ -1,4 +1,4 @@
-//! The users and activities lists (SPEC §5.4) on SQLite and Postgres: every
+//! The users and activities lists on SQLite and Postgres: every
 //! filter and order against the same question asked of the database directly,
 //! keyset pages that neither skip nor repeat rows while users are inserted
 //! concurrently, the totals, field errors, a user's detail and tier change

@@ -1,4 +1,4 @@
-//! The problem bank (SPEC §5.5) on SQLite and Postgres: validation edges
+//! The problem bank on SQLite and Postgres: validation edges
 //! (empty, 200 vs 201 characters, bad enums, every bad field at once), an XSS
 //! payload stored as text and shown inert, partial edits, archive and restore
 //! (out of the bank and the dashboard's counts, recorded once), bulk status,

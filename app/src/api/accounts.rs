@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{Account, AccountUpdate, ApiKey, CreatedApiKey, NewAccount, NewApiKey};
+use crate::model::{Account, AccountPage, AccountUpdate, ApiKey, ApiKeyPage, CreatedApiKey, NewAccount, NewApiKey};
 
-/// Every account.
+/// Every account, as one page.
 #[server(prefix = "/api/fn", endpoint = "accounts_list")]
-pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
+pub async fn list_accounts() -> Result<AccountPage, AppError> {
     crate::services::accounts::list(&super::state()?, &super::caller()).await
 }
 
@@ -31,9 +31,9 @@ pub async fn update_account(
     crate::services::accounts::update(&super::state()?, &super::caller(), id, &change).await
 }
 
-/// Every API key.
+/// Every API key, as one page.
 #[server(prefix = "/api/fn", endpoint = "api_keys_list")]
-pub async fn list_api_keys() -> Result<Vec<ApiKey>, AppError> {
+pub async fn list_api_keys() -> Result<ApiKeyPage, AppError> {
     crate::services::api_keys::list(&super::state()?, &super::caller()).await
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{AuditPage, AuditQuery};
 
-/// A page of audit records, newest first.
+/// A page of audit records, newest first, with their total and the next page's cursor.
 #[server(prefix = "/api/fn", endpoint = "audit_list")]
 pub async fn list_audit(
     /// Filters and paging.

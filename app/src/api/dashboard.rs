@@ -15,9 +15,7 @@ pub async fn get_dashboard_stats(
     /// Only `tz` matters: the cards are about today.
     view: ViewQuery,
 ) -> Result<DashboardStats, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    let (_, zone) = view.parse()?;
-    crate::services::dashboard::stats(&super::state()?, zone).await
+    crate::services::dashboard::stats(&super::state()?, &super::caller(), &view).await
 }
 
 /// New users per bucket and the running total over the view's range.
@@ -26,9 +24,7 @@ pub async fn get_user_growth(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<UserGrowth, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    let (range, zone) = view.parse()?;
-    crate::services::dashboard::user_growth(&super::state()?, &range, zone).await
+    crate::services::dashboard::user_growth(&super::state()?, &super::caller(), &view, None).await
 }
 
 /// Activities per type over the view's range.
@@ -37,9 +33,7 @@ pub async fn get_activity_series(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivitySeries, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    let (range, zone) = view.parse()?;
-    crate::services::dashboard::activity_series(&super::state()?, &range, zone).await
+    crate::services::dashboard::activity_series(&super::state()?, &super::caller(), &view).await
 }
 
 /// Activities by weekday and hour over the view's range.
@@ -48,9 +42,7 @@ pub async fn get_activity_heatmap(
     /// The range and zone.
     view: ViewQuery,
 ) -> Result<ActivityHeatmap, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    let (range, zone) = view.parse()?;
-    crate::services::dashboard::activity_heatmap(&super::state()?, &range, zone).await
+    crate::services::dashboard::activity_heatmap(&super::state()?, &super::caller(), &view).await
 }
 
 /// Users per country, for the map.
@@ -59,16 +51,13 @@ pub async fn get_country_stats(
     /// Only `tz` matters: "active today" is about today.
     view: ViewQuery,
 ) -> Result<Vec<CountryStat>, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    let (_, zone) = view.parse()?;
-    crate::services::dashboard::countries(&super::state()?, zone).await
+    crate::services::dashboard::countries(&super::state()?, &super::caller(), &view).await
 }
 
 /// Problems by subject and difficulty.
 #[server(prefix = "/api/fn", endpoint = "dashboard_problems")]
 pub async fn get_problem_matrix() -> Result<ProblemMatrix, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    crate::services::dashboard::problem_matrix(&super::state()?).await
+    crate::services::dashboard::problem_matrix(&super::state()?, &super::caller()).await
 }
 
 /// The newest activities, newest first.
@@ -77,6 +66,5 @@ pub async fn get_recent_activity(
     /// How many (1–100).
     limit: i64,
 ) -> Result<Vec<ActivityItem>, AppError> {
-    super::require(crate::model::Role::Viewer)?;
-    crate::services::dashboard::recent_activity(&super::state()?, limit).await
+    crate::services::dashboard::recent_activity(&super::state()?, &super::caller(), limit).await
 }

@@ -1,4 +1,4 @@
-//! Requests per minute per account or API key (SPEC §5.7), as a sliding-window
+//! Requests per minute per account or API key, as a sliding-window
 //! counter: this minute's count plus the last minute's, weighted by how much of
 //! it still lies inside the sliding minute. Every replica counts in memory;
 //! with Redis the replicas also share one count. A request is refused when

@@ -10,9 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, Result};
 
-/// How long an access token is valid (seed 003).
+/// How long an access token is valid.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
-/// How long a refresh token is valid (seed 003).
+/// How long a refresh token is valid.
 pub const REFRESH_TTL_SECS: i64 = 7 * 24 * 3600;
 /// The start of every API key.
 pub const API_KEY_PREFIX: &str = "ds_";

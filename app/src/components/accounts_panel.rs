@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use crate::api::accounts::{list_accounts, CreateAccount, UpdateAccount};
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
+use crate::components::form_reset::reset_and_refetch;
 use crate::components::password_form::{field_message, form_alert};
 use crate::i18n::{action_on, format_datetime, role_name, role_of, t, Msg};
 use crate::model::{Account, AccountStatus, AccountUpdate, NewAccount, Role};
@@ -28,14 +30,15 @@ pub fn AccountsPanel() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
     let hydrated = crate::session::use_hydrated();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+    reset_and_refetch(
+        create.value(),
+        move || {
             email.set(String::new());
             password.set(String::new());
             role.set(Role::Viewer);
-            accounts.refetch();
-        }
-    });
+        },
+        accounts,
+    );
     // After a refused change too: the table shows what the server holds.
     Effect::new(move |_| {
         if update.value().with(Option::is_some) {
@@ -67,7 +70,7 @@ pub fn AccountsPanel() -> impl IntoView {
                 Err(error) => {
                     view! { <ErrorCard error on_retry=Callback::new(move |_| accounts.refetch()) /> }.into_any()
                 }
-                Ok(rows) => table(rows, on_change, hydrated).into_any(),
+                Ok(page) => table(page.accounts, on_change, hydrated).into_any(),
             }
         })
     };
@@ -82,29 +85,14 @@ pub fn AccountsPanel() -> impl IntoView {
             // Until the WASM runs, the fields would lose what is typed and the form
             // could not be sent: nothing can be used before then.
             <fieldset class="form-grid form-row" disabled=move || !hydrated.get()>
-                <div class="field">
-                    <label for="account-email">{t(lang, Msg::Email)}</label>
-                    <input id="account-email" type="email" required autocomplete="off" bind:value=email />
-                    <p class="field-error">{create_error(EMAIL)}</p>
-                </div>
-                <div class="field">
-                    <label for="account-password">{t(lang, Msg::FirstPassword)}</label>
-                    <input
-                        id="account-password"
-                        type="password"
-                        required
-                        minlength="8"
-                        autocomplete="new-password"
-                        bind:value=password
-                    />
-                    <p class="field-error">{create_error(PASSWORD)}</p>
-                </div>
-                <div class="field">
-                    <label for="account-role">{t(lang, Msg::RoleLabel)}</label>
-                    <select
-                        id="account-role"
-                        on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))
-                    >
+                <FormField id="account-email" label=t(lang, Msg::Email) error=create_error(EMAIL)>
+                    <input type="email" required autocomplete="off" bind:value=email />
+                </FormField>
+                <FormField id="account-password" label=t(lang, Msg::FirstPassword) error=create_error(PASSWORD)>
+                    <input type="password" required minlength="8" autocomplete="new-password" bind:value=password />
+                </FormField>
+                <FormField id="account-role" label=t(lang, Msg::RoleLabel) error=create_error(ROLE)>
+                    <select on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))>
                         {Role::ALL
                             .into_iter()
                             .map(|r| {
@@ -116,8 +104,7 @@ pub fn AccountsPanel() -> impl IntoView {
                             })
                             .collect_view()}
                     </select>
-                    <p class="field-error">{create_error(ROLE)}</p>
-                </div>
+                </FormField>
                 {move || {
                     create
                         .value()

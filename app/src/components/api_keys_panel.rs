@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 use crate::api::accounts::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
+use crate::components::form_reset::reset_and_refetch;
 use crate::components::password_form::{field_message, form_alert};
 use crate::i18n::{action_on, format_datetime, role_name, t, Msg};
 use crate::model::{ApiKey, NewApiKey, Role};
@@ -59,13 +61,14 @@ pub fn ApiKeysPanel() -> impl IntoView {
     let ingest = RwSignal::new(false);
     let days = RwSignal::new(DEFAULT_DAYS.to_string());
     let hydrated = crate::session::use_hydrated();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
+    reset_and_refetch(
+        create.value(),
+        move || {
             name.set(String::new());
             ingest.set(false);
-            keys.refetch();
-        }
-    });
+        },
+        keys,
+    );
     Effect::new(move |_| {
         if revoke.value().with(Option::is_some) {
             keys.refetch();
@@ -110,8 +113,10 @@ pub fn ApiKeysPanel() -> impl IntoView {
         Suspend::new(async move {
             match keys.await {
                 Err(error) => view! { <ErrorCard error on_retry=Callback::new(move |_| keys.refetch()) /> }.into_any(),
-                Ok(rows) if rows.is_empty() => view! { <p class="empty-note">{t(lang, Msg::NoApiKeys)}</p> }.into_any(),
-                Ok(rows) => table(rows, on_revoke).into_any(),
+                Ok(page) if page.api_keys.is_empty() => {
+                    view! { <p class="empty-note">{t(lang, Msg::NoApiKeys)}</p> }.into_any()
+                }
+                Ok(page) => table(page.api_keys, on_revoke).into_any(),
             }
         })
     };
@@ -127,14 +132,11 @@ pub fn ApiKeysPanel() -> impl IntoView {
             // Until the WASM runs, the fields would lose what is typed and the form
             // could not be sent: nothing can be used before then.
             <fieldset class="form-grid form-row" disabled=move || !hydrated.get()>
-                <div class="field">
-                    <label for="key-name">{t(lang, Msg::KeyName)}</label>
-                    <input id="key-name" type="text" maxlength="100" required autocomplete="off" bind:value=name />
-                    <p class="field-error">{create_error(NAME)}</p>
-                </div>
-                <div class="field">
-                    <label for="key-role">{t(lang, Msg::RoleLabel)}</label>
-                    <select id="key-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))>
+                <FormField id="key-name" label=t(lang, Msg::KeyName) error=create_error(NAME)>
+                    <input type="text" maxlength="100" required autocomplete="off" bind:value=name />
+                </FormField>
+                <FormField id="key-role" label=t(lang, Msg::RoleLabel) error=create_error(ROLE)>
+                    <select on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))>
                         {Role::ALL
                             .into_iter()
                             .filter(|r| *r <= own)
@@ -147,13 +149,10 @@ pub fn ApiKeysPanel() -> impl IntoView {
                             })
                             .collect_view()}
                     </select>
-                    <p class="field-error">{create_error(ROLE)}</p>
-                </div>
-                <div class="field">
-                    <label for="key-days">{t(lang, Msg::ValidDays)}</label>
-                    <input id="key-days" type="number" min="1" max="365" step="1" required bind:value=days />
-                    <p class="field-error">{create_error(DAYS)}</p>
-                </div>
+                </FormField>
+                <FormField id="key-days" label=t(lang, Msg::ValidDays) error=create_error(DAYS)>
+                    <input type="number" min="1" max="365" step="1" required bind:value=days />
+                </FormField>
                 <label class="checkbox">
                     <input type="checkbox" bind:checked=ingest />
                     {t(lang, Msg::ScopeIngest)}

@@ -18,7 +18,7 @@ pub fn AppHeader() -> impl IntoView {
     let lang = use_lang();
     let user = use_current_user();
     let nav = user.as_ref().map(|user| {
-        // The audit log is for admins (SPEC §4); the server refuses it to others anyway.
+        // The audit log is for admins; the server refuses it to others anyway.
         let audit = user.can(Role::Admin).then(|| view! { <A href="/audit">{t(lang, Msg::NavAudit)}</A> });
         view! {
             <nav aria-label=t(lang, Msg::MainMenu)>

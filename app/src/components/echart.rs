@@ -1,7 +1,8 @@
 //! What every chart shares in the browser: an ECharts instance drawn by
 //! charming's WASM renderer into a box with a known id, redrawn when its data
-//! or the colour theme changes, kept sized to its box, and disposed with its
-//! component. Each chart only says how its data becomes a [`charming::Chart`].
+//! or the colour theme changes (the system's preference included, live), kept
+//! sized to its box (not only to the window), and disposed with its component.
+//! Each chart only says how its data becomes a [`charming::Chart`].
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -13,7 +14,6 @@ use charming::{Chart, Echarts, WasmRenderer};
 
 use crate::browser::{load_font_for, UI_FONT};
 use crate::error::AppError;
-use crate::prefs::Theme;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,17 +29,6 @@ extern "C" {
     fn merge_option(this: &Instance, option: &JsValue);
 }
 
-/// Whether the page is dark now: chosen, or the system's choice.
-pub fn is_dark(theme: Theme) -> bool {
-    match theme {
-        Theme::Dark => true,
-        Theme::Light => false,
-        Theme::System => web_sys::window()
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .is_some_and(|m| m.matches()),
-    }
-}
-
 /// Draws `build(data)` into the element `id` whenever `resource` has data and
 /// the font for `glyphs` (every label the canvas will show) has loaded.
 pub fn draw<T>(
@@ -50,7 +39,7 @@ pub fn draw<T>(
 ) where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
 {
-    let theme = use_context::<RwSignal<Theme>>().unwrap_or_else(|| RwSignal::new(Theme::System));
+    let page_dark = crate::prefs::use_dark();
     // The instance and the theme it was created with (ECharts themes are fixed at init).
     let instance = StoredValue::new_local(None::<(Echarts, bool)>);
     let font_ready = RwSignal::new(false);
@@ -60,7 +49,7 @@ pub fn draw<T>(
     });
     // Synchronous once both are ready: one draw per change, no race.
     Effect::new(move |_| {
-        let dark = is_dark(theme.get());
+        let dark = page_dark.get();
         let Some(Ok(data)) = resource.get() else { return };
         if !font_ready.get() {
             return;
@@ -90,27 +79,37 @@ pub fn draw<T>(
                     if let Ok(look) = js_sys::JSON::parse(&look.to_string()) {
                         echarts.unchecked_ref::<Instance>().merge_option(&look);
                     }
+                    mark_theme(id, dark);
                     *slot = Some((echarts, dark));
                 }
                 Err(err) => leptos::logging::error!("chart {id}: {err:?}"),
             }
         });
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        instance.with_value(|slot| {
+    // The box, not the window: a layout change or a growing panel resizes it too.
+    // The observer is disconnected with the component.
+    leptos_use::use_resize_observer(format!("#{id}"), move |_, _| {
+        instance.try_with_value(|slot| {
             if let Some((echarts, _)) = slot {
                 echarts.resize(JsValue::UNDEFINED);
             }
         });
     });
     on_cleanup(move || {
-        resize.remove();
         instance.update_value(|slot| {
             if let Some((echarts, _)) = slot.take() {
                 echarts.unchecked_ref::<Instance>().dispose();
             }
         });
     });
+}
+
+/// Records on the chart's box which theme it was drawn with
+/// (`data-chart-theme`), for tests and styles: the canvas itself cannot tell.
+fn mark_theme(id: &str, dark: bool) {
+    if let Some(el) = document().get_element_by_id(id) {
+        let _ = el.set_attribute("data-chart-theme", if dark { "dark" } else { "light" });
+    }
 }
 
 /// A bucket's axis label: `14:00` for hours, `11-21` for days, in `zone`.

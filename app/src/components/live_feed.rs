@@ -1,4 +1,4 @@
-//! The live side of the dashboard (SPEC §5.3): one `EventSource` on
+//! The live side of the dashboard: one `EventSource` on
 //! `/api/v1/stream` per open dashboard, reconnected with backoff; a "live"
 //! indicator; the fallback refresh interval; and the recent-activity feed that
 //! new activities are prepended to as they arrive.

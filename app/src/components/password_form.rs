@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::auth::ChangePassword;
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::use_lang;
@@ -74,10 +75,13 @@ pub fn PasswordForm() -> impl IntoView {
         }
     };
     let error_of = move |fields: &'static [&'static str]| {
-        move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| field_message(e, fields)))
+        Signal::derive(move || {
+            value.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| field_message(e, fields)))
+        })
     };
     let current_error = error_of(CURRENT);
     let new_error = error_of(NEW);
+    let confirm_error = Signal::derive(move || mismatch.get().then(|| t(lang, Msg::PasswordsDiffer).to_owned()));
     let alert = move || {
         value.with(|v| v.as_ref().and_then(|r| r.as_ref().err()).and_then(|e| form_alert(e, &[CURRENT, NEW].concat())))
     };
@@ -91,55 +95,34 @@ pub fn PasswordForm() -> impl IntoView {
             // Until the WASM runs, the fields would lose what is typed and the form
             // could not be sent: nothing can be used before then.
             <fieldset class="form-grid" disabled=move || !hydrated.get()>
-                <div class="field">
-                    <label for="current-password">{t(lang, Msg::CurrentPassword)}</label>
+                <FormField id="current-password" label=t(lang, Msg::CurrentPassword) error=current_error>
                     <input
-                        id="current-password"
                         name="current_password"
                         type="password"
                         autocomplete="current-password"
                         required
                         bind:value=current
-                        aria-invalid=move || current_error().map(|_| "true")
-                        aria-describedby="current-password-error"
                     />
-                    <p class="field-error" id="current-password-error">
-                        {current_error}
-                    </p>
-                </div>
-                <div class="field">
-                    <label for="new-password">{t(lang, Msg::NewPassword)}</label>
+                </FormField>
+                <FormField id="new-password" label=t(lang, Msg::NewPassword) error=new_error>
                     <input
-                        id="new-password"
                         name="new_password"
                         type="password"
                         autocomplete="new-password"
                         required
                         minlength="8"
                         bind:value=new
-                        aria-invalid=move || new_error().map(|_| "true")
-                        aria-describedby="new-password-error"
                     />
-                    <p class="field-error" id="new-password-error">
-                        {new_error}
-                    </p>
-                </div>
-                <div class="field">
-                    <label for="confirm-password">{t(lang, Msg::ConfirmPassword)}</label>
+                </FormField>
+                <FormField id="confirm-password" label=t(lang, Msg::ConfirmPassword) error=confirm_error>
                     <input
-                        id="confirm-password"
                         name="confirm_password"
                         type="password"
                         autocomplete="new-password"
                         required
                         bind:value=confirm
-                        aria-invalid=move || mismatch.get().then_some("true")
-                        aria-describedby="confirm-password-error"
                     />
-                    <p class="field-error" id="confirm-password-error">
-                        {move || mismatch.get().then(|| t(lang, Msg::PasswordsDiffer))}
-                    </p>
-                </div>
+                </FormField>
                 {alert}
                 {done}
                 <div class="form-actions">

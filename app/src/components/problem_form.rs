@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::problems::{list_problem_subjects, CreateProblem, UpdateProblem};
-use crate::components::form_field::{described_by, FormField};
+use crate::components::form_field::FormField;
 use crate::components::password_form::{field_message, form_alert};
 use crate::i18n::{t, value_name, Msg};
 use crate::model::{
@@ -101,7 +101,6 @@ pub fn ProblemForm(
     };
     let [title_error, content_error, answer_error, subject_error, difficulty_error, status_error] =
         FIELDS.map(error_of);
-    let invalid = |error: Signal<Option<String>>| move || error.get().map(|_| "true");
     let title_hint = Signal::derive(move || {
         format!("{} · {}/{MAX_TITLE}", t(lang, Msg::TitleLengthHint), title.with(|t| t.chars().count()))
     });
@@ -129,38 +128,29 @@ pub fn ProblemForm(
             <fieldset class="form-grid form-wide" disabled=move || !hydrated.get()>
                 <FormField id="problem-title" label=t(lang, Msg::ProblemTitle) field="title" error=title_error hint=title_hint>
                     <input
-                        id="problem-title"
                         type="text"
                         required
                         maxlength=MAX_TITLE
                         autocomplete="off"
                         value=start.title
                         bind:value=title
-                        aria-invalid=invalid(title_error)
-                        aria-describedby=described_by("problem-title", true)
                     />
                 </FormField>
                 <FormField id="problem-content" label=t(lang, Msg::ProblemContent) field="content" error=content_error>
                     <textarea
-                        id="problem-content"
                         rows="8"
                         required
                         maxlength=MAX_CONTENT
                         bind:value=content
-                        aria-invalid=invalid(content_error)
-                        aria-describedby=described_by("problem-content", false)
                     >
                         {textarea_text(start.content)}
                     </textarea>
                 </FormField>
                 <FormField id="problem-answer" label=t(lang, Msg::ProblemAnswer) field="answer" error=answer_error>
                     <textarea
-                        id="problem-answer"
                         rows="3"
                         maxlength=MAX_ANSWER
                         bind:value=answer
-                        aria-invalid=invalid(answer_error)
-                        aria-describedby=described_by("problem-answer", false)
                     >
                         {textarea_text(start.answer.unwrap_or_default())}
                     </textarea>
@@ -168,24 +158,18 @@ pub fn ProblemForm(
                 <div class="form-row">
                     <FormField id="problem-subject" label=t(lang, Msg::Subject) field="subject" error=subject_error>
                         <input
-                            id="problem-subject"
                             type="text"
                             list="problem-subjects"
                             maxlength=MAX_SUBJECT
                             autocomplete="off"
                             value=start.subject.unwrap_or_default()
                             bind:value=subject
-                            aria-invalid=invalid(subject_error)
-                            aria-describedby=described_by("problem-subject", false)
                         />
                     </FormField>
                     <Transition fallback=|| ()>{subject_list}</Transition>
                     <FormField id="problem-difficulty" label=t(lang, Msg::Difficulty) field="difficulty" error=difficulty_error>
                         <select
-                            id="problem-difficulty"
                             bind:value=difficulty
-                            aria-invalid=invalid(difficulty_error)
-                            aria-describedby=described_by("problem-difficulty", false)
                         >
                             <option value="" selected=difficulty_now.is_empty()>
                                 {t(lang, Msg::NotSet)}
@@ -198,10 +182,7 @@ pub fn ProblemForm(
                     </FormField>
                     <FormField id="problem-status" label=t(lang, Msg::Status) field="status" error=status_error>
                         <select
-                            id="problem-status"
                             bind:value=status
-                            aria-invalid=invalid(status_error)
-                            aria-describedby=described_by("problem-status", false)
                         >
                             {STATUSES
                                 .into_iter()

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form_field::hint_id;
+use crate::components::form_field::FormField;
 use crate::components::list_pager::given;
 
 /// `value`'s later values, for a control's property: nothing on the first run,
@@ -49,19 +49,15 @@ pub fn QueryInput(
     let query = use_query_map();
     let current = Memo::new(move |_| query.with(|q| given(q, name)).unwrap_or_default());
     view! {
-        <div class="field">
-            <label for=id>{label}</label>
+        <FormField id=id label=label hint=hint.map(Signal::<String>::from)>
             <input
-                id=id
                 type=kind
                 name=name
                 maxlength=maxlength
                 autocomplete=autocomplete
-                aria-describedby=hint.map(|_| hint_id(id))
                 value=move || current.get()
                 prop:value=later(move || current.get())
             />
-            {hint.map(|hint| view! { <p class="field-hint" id=hint_id(id)>{hint}</p> })}
-        </div>
+        </FormField>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::form_field::FormField;
 use crate::components::list_pager::given;
 use crate::components::query_input::later;
 use crate::i18n::{t, Lang, Msg};
@@ -32,9 +33,8 @@ pub fn QuerySelect(
     let query = use_query_map();
     let current = Memo::new(move |_| query.with(|q| given(q, name)).unwrap_or_else(|| default.to_owned()));
     view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id name=name prop:value=later(move || current.get())>
+        <FormField id=id label=label>
+            <select name=name prop:value=later(move || current.get())>
                 {choices
                     .into_iter()
                     .map(|(value, text)| {
@@ -47,6 +47,6 @@ pub fn QuerySelect(
                     })
                     .collect_view()}
             </select>
-        </div>
+        </FormField>
     }
 }

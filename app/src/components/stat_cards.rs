@@ -1,4 +1,4 @@
-//! The row of stat cards at the top of the dashboard (SPEC §5.1).
+//! The row of stat cards at the top of the dashboard.
 
 use leptos::prelude::*;
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::auth::{TotpBegin, TotpConfirm, TotpDisable};
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
 use crate::components::password_form::{field_message, form_alert};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
@@ -70,12 +71,10 @@ pub fn TotpPanel(
     };
     // The code field of whichever form is showing, with its error beside it.
     let code_field = move |error: Signal<Option<AppError>>| {
-        let message = move || error.get().and_then(|e| field_message(&e, CODE));
+        let message = Signal::derive(move || error.get().and_then(|e| field_message(&e, CODE)));
         view! {
-            <div class="field">
-                <label for="totp-code">{t(lang, Msg::TotpCode)}</label>
+            <FormField id="totp-code" label=t(lang, Msg::TotpCode) error=message>
                 <input
-                    id="totp-code"
                     name="code"
                     type="text"
                     inputmode="numeric"
@@ -84,13 +83,8 @@ pub fn TotpPanel(
                     maxlength="6"
                     required
                     bind:value=code
-                    aria-invalid=move || message().map(|_| "true")
-                    aria-describedby="totp-code-error"
                 />
-                <p class="field-error" id="totp-code-error">
-                    {message}
-                </p>
-            </div>
+            </FormField>
             {move || error.get().and_then(|e| form_alert(&e, CODE))}
         }
     };

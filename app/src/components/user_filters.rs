@@ -1,4 +1,4 @@
-//! The users list's filters (SPEC §5.4): the start of an e-mail or username,
+//! The users list's filters: the start of an e-mail or username,
 //! tier, country, online or not, a sign-up range, and the order.
 
 use leptos::prelude::*;

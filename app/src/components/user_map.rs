@@ -1,4 +1,4 @@
-//! The world map of users (SPEC §5.2): one circle marker per country, its
+//! The world map of users: one circle marker per country, its
 //! radius and colour set by which quantile of users the country falls in (with a
 //! legend), and a popup of its figures with a link to its users. Country
 //! outlines come from the bundled GeoJSON, so the map needs no tile server; a
@@ -137,8 +137,8 @@ mod draw {
         key_listeners: Vec<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
     }
 
-    /// Draws the markers whenever `countries` has data, and removes the map with
-    /// the component.
+    /// Draws the markers whenever `countries` has data, keeps the map sized to
+    /// its box, and removes the map with the component.
     pub fn on_data(countries: Resource<Result<Vec<CountryStat>, AppError>>, lang: Lang) {
         let drawn = StoredValue::new_local(None::<Drawn>);
         Effect::new(move |_| {
@@ -157,6 +157,16 @@ mod draw {
                     d.markers.clear_layers();
                     d.key_listeners.clear();
                     add_markers(d, &list, lang);
+                }
+            });
+        });
+        // Leaflet itself only follows the window; the box also changes size with
+        // the layout (a panel growing, a column added), and then Leaflet must
+        // measure it again or it keeps laying the map out for the old size.
+        leptos_use::use_resize_observer(format!("#{MAP_ID}"), move |_, _| {
+            drawn.try_with_value(|slot| {
+                if let Some(d) = slot {
+                    d.map.invalidate_size(false);
                 }
             });
         });

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::users::ChangeUserType;
+use crate::components::form_field::FormField;
 use crate::components::password_form::form_alert;
 use crate::i18n::{t, value_name, Msg};
 use crate::model::{UserDetail, UserTypeChange};
@@ -46,19 +47,20 @@ pub fn UserTypeForm(
     view! {
         <form class="inline-form" data-testid="user-type-form" on:submit=on_submit>
             <fieldset disabled=move || !hydrated.get()>
-                <label for="user-type-select">{t(lang, Msg::ChangeUserType)}</label>
-                <select id="user-type-select" on:change=move |ev| tier.set(event_target_value(&ev))>
-                    {TIERS
-                        .into_iter()
-                        .map(|value| {
-                            view! {
-                                <option value=value selected=current == value>
-                                    {value_name(lang, value)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
+                <FormField id="user-type-select" label=t(lang, Msg::ChangeUserType)>
+                    <select on:change=move |ev| tier.set(event_target_value(&ev))>
+                        {TIERS
+                            .into_iter()
+                            .map(|value| {
+                                view! {
+                                    <option value=value selected=current == value>
+                                        {value_name(lang, value)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </FormField>
                 <button type="submit" class="button" data-testid="user-type-save" disabled=move || change.pending().get()>
                     {t(lang, Msg::Save)}
                 </button>

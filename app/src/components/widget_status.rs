@@ -1,4 +1,4 @@
-//! The states every data widget shares (SPEC §5.1): a skeleton while its data
+//! The states every data widget shares: a skeleton while its data
 //! loads, an empty state, an error card with retry, and, once loaded, whatever
 //! the widget puts over or beside its drawing (a text equivalent, say).
 

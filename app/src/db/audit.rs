@@ -1,4 +1,4 @@
-//! Queries on `audit_log`: appending records, browsing them newest first, and
+//! Queries on `audit_log`: appending records, browsing and counting them, and
 //! counting recent failed logins for throttling.
 
 use super::{on_db, BeginWrite, Db, Ts};
@@ -84,7 +84,7 @@ pub async fn insert(db: &Db, at: Ts, entry: &NewEntry<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Filters for [`page`].
+/// Filters for [`page`] and [`count`].
 #[derive(Clone, Debug, Default)]
 pub struct Filter<'a> {
     /// Exact action, or a prefix when it ends with `.`.
@@ -93,7 +93,7 @@ pub struct Filter<'a> {
     pub actor: Option<&'a str>,
     /// `success` or `failure`.
     pub outcome: Option<&'a str>,
-    /// Only ids below this.
+    /// Only ids below this (paging; [`count`] ignores it).
     pub before: Option<i64>,
 }
 
@@ -110,22 +110,35 @@ struct Row {
     details: Option<String>,
 }
 
-/// Up to `limit` records matching `filter`, newest first.
-pub async fn page(db: &Db, filter: &Filter<'_>, limit: i64) -> Result<Vec<AuditEntry>> {
-    // Unused filters compare a NULL parameter, which the planner folds away.
-    const SQL: &str = "select id, at, actor, action, target, outcome, ip, trace_id, details from audit_log \
-        where ($1 is null or action = $1 or (substr($1, length($1), 1) = '.' and substr(action, 1, length($1)) = $1)) \
-        and ($2 is null or actor = $2) and ($3 is null or outcome = $3) and ($4 is null or id < $4) \
-        order by id desc limit $5";
-    // Postgres must know the parameters' types where only `is null` sees them.
-    let sql = match db {
-        Db::Sqlite(_) => SQL.to_owned(),
-        Db::Postgres(_) => SQL
+/// The [`Filter`]'s conditions on `$1`–`$3`, shared by [`page`] and [`count`]
+/// so a page and its total always mean the same records. Unused filters
+/// compare a NULL parameter, which the planner folds away.
+const MATCHES: &str = "($1 is null or action = $1 \
+    or (substr($1, length($1), 1) = '.' and substr(action, 1, length($1)) = $1)) \
+    and ($2 is null or actor = $2) and ($3 is null or outcome = $3)";
+
+/// `sql` for `db`'s dialect: Postgres must know the parameters' types where
+/// only `is null` sees them.
+fn typed(db: &Db, sql: String) -> String {
+    match db {
+        Db::Sqlite(_) => sql,
+        Db::Postgres(_) => sql
             .replace("$1 is null", "$1::text is null")
             .replace("$2 is null", "$2::text is null")
             .replace("$3 is null", "$3::text is null")
             .replace("$4 is null", "$4::bigint is null"),
-    };
+    }
+}
+
+/// Up to `limit` records matching `filter`, newest first.
+pub async fn page(db: &Db, filter: &Filter<'_>, limit: i64) -> Result<Vec<AuditEntry>> {
+    let sql = typed(
+        db,
+        format!(
+            "select id, at, actor, action, target, outcome, ip, trace_id, details from audit_log \
+            where {MATCHES} and ($4 is null or id < $4) order by id desc limit $5"
+        ),
+    );
     let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(&sql)
         .bind(filter.action)
         .bind(filter.actor)
@@ -148,6 +161,17 @@ pub async fn page(db: &Db, filter: &Filter<'_>, limit: i64) -> Result<Vec<AuditE
             details: r.details,
         })
         .collect())
+}
+
+/// How many records match `filter`'s action, actor and outcome, on every page.
+pub async fn count(db: &Db, filter: &Filter<'_>) -> Result<i64> {
+    let sql = typed(db, format!("select count(*) from audit_log where {MATCHES}"));
+    Ok(on_db!(db, pool => sqlx::query_scalar(&sql)
+        .bind(filter.action)
+        .bind(filter.actor)
+        .bind(filter.outcome)
+        .fetch_one(pool)
+        .await?))
 }
 
 /// What the audit log says about recent sign-in attempts, for throttling.

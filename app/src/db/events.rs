@@ -1,4 +1,4 @@
-//! Writing a batch of ingested events (SPEC §5.6) in one transaction: user
+//! Writing a batch of ingested events in one transaction: user
 //! upserts by e-mail and activities, in the batch's order, with the batch's
 //! audit record. References are checked before each insert, so one bad
 //! reference rejects its item without aborting the transaction.

@@ -1,11 +1,13 @@
 //! Accounts, roles, API keys and the audit log as the UI and the REST API see
-//! them (SPEC §4, §5.7). No secret ever appears in these types, except the new
+//! them. No secret ever appears in these types, except the new
 //! API key in [`CreatedApiKey`], shown once.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// What an account or API key may do (SPEC §4), weakest first: each role may do
+use super::PageMeta;
+
+/// What an account or API key may do, weakest first: each role may do
 /// everything the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,6 +93,17 @@ pub struct Account {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
+/// `{ "accounts": [..], "meta": {..} }`: every account, oldest first. There are
+/// few, so it is one page: `meta.next_cursor` is always null.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccountPage {
+    /// The accounts.
+    pub accounts: Vec<Account>,
+    /// How many there are; never a next page.
+    pub meta: PageMeta,
+}
+
 /// Who is making the request, as the UI needs to know it (what to show).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -133,6 +146,17 @@ pub struct ApiKey {
     pub expires_at: DateTime<Utc>,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// `{ "api_keys": [..], "meta": {..} }`: every key, newest first, revoked and
+/// expired ones included. Like [`AccountPage`], always one page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiKeyPage {
+    /// The keys.
+    pub api_keys: Vec<ApiKey>,
+    /// How many there are; never a next page.
+    pub meta: PageMeta,
 }
 
 /// A key just created: the only time the secret is shown.
@@ -192,7 +216,7 @@ pub struct AccountUpdate {
     pub status: Option<String>,
 }
 
-/// Tokens for an API client (seed 003): a JWT access token and a rotating refresh token.
+/// Tokens for an API client: a JWT access token and a rotating refresh token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenPair {
@@ -238,12 +262,12 @@ pub struct AuditEntry {
 pub struct AuditPage {
     /// The records.
     pub entries: Vec<AuditEntry>,
-    /// Pass as `before` for the next (older) page; none on the last page.
-    pub next_before: Option<i64>,
+    /// The records matching the filters, over all pages, and the next (older) page's cursor.
+    pub meta: PageMeta,
 }
 
-/// Which audit records to show.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Which audit records to show, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct AuditQuery {
@@ -257,13 +281,13 @@ pub struct AuditQuery {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", param(schema_with = super::params::outcome))]
     pub outcome: Option<String>,
-    /// Only records older than this id (paging).
+    /// `meta.next_cursor` of the previous page.
     #[serde(default)]
-    pub before: Option<i64>,
-    /// How many (1–200; default 50).
+    pub cursor: Option<String>,
+    /// Rows per page, 1–100 (default 50).
     #[serde(default)]
-    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 200))]
-    pub limit: Option<i64>,
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
+    pub per_page: Option<i64>,
 }
 
 /// TOTP enrolment in progress: what the authenticator app needs.

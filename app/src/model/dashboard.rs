@@ -18,7 +18,7 @@ pub struct UsersByType {
     pub premium: i64,
 }
 
-/// The stat cards (SPEC §5.1). "Today" is the calendar day in the dashboard's
+/// The stat cards. "Today" is the calendar day in the dashboard's
 /// time zone (KST unless configured otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

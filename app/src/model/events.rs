@@ -1,4 +1,4 @@
-//! Event ingestion (SPEC §5.6): what the platform's backend posts to
+//! Event ingestion: what the platform's backend posts to
 //! `POST /api/v1/events`, and what it gets back.
 
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The longest page any list returns (STYLE.md: `per_page` ≤ 100).
+/// The longest page any list returns (docs/API-DESIGN.md, Paging).
 pub const MAX_PER_PAGE: i64 = 100;
 
 /// The page size when none is asked for.
@@ -15,6 +15,6 @@ pub const DEFAULT_PER_PAGE: i64 = 50;
 pub struct PageMeta {
     /// Rows matching the filters, over all pages.
     pub total: i64,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! The problem bank (SPEC §5.5): problems, their stats from activities, what
+//! The problem bank: problems, their stats from activities, what
 //! editors send to create and change them, and how the list is asked for.
 
 use chrono::{DateTime, Utc};
@@ -79,7 +79,7 @@ pub struct Problem {
     pub stats: ProblemStats,
 }
 
-/// `{ "problem": … }`: one problem (STYLE.md REST shapes).
+/// `{ "problem": … }`: one problem (docs/API-DESIGN.md, Shapes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProblemEnvelope {

@@ -37,7 +37,7 @@ pub enum HealthStatus {
     Unhealthy,
 }
 
-/// One dependency's state, as `/health` reports it (the seed's shape).
+/// One dependency's state, as `/health` reports it (the Flask system's shape).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DependencyHealth {
@@ -50,7 +50,7 @@ pub struct DependencyHealth {
     pub response_time: u64,
 }
 
-/// The body of `GET /health` (SPEC §5.9, the seed's shape).
+/// The body of `GET /health`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HealthReport {
@@ -76,4 +76,14 @@ pub struct SystemStatus {
     pub health: HealthReport,
     /// Per-route statistics, busiest first.
     pub routes: Vec<RouteStat>,
+}
+
+/// What `POST /api/cache/invalidate` removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Invalidated {
+    /// The pattern applied.
+    pub pattern: String,
+    /// Entries removed from this process and from Redis.
+    pub invalidated: u64,
 }

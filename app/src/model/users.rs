@@ -1,4 +1,4 @@
-//! The users and activities lists (SPEC §5.4): what they are asked for and
+//! The users and activities lists: what they are asked for and
 //! what a page of them holds.
 
 use chrono::{DateTime, Utc};
@@ -84,7 +84,7 @@ pub struct UserDetail {
     pub activity_count: i64,
 }
 
-/// `{ "user": … }`: one user (STYLE.md REST shapes).
+/// `{ "user": … }`: one user (docs/API-DESIGN.md, Shapes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserEnvelope {

@@ -1,4 +1,4 @@
-//! Lifecycle events (SPEC §5.9, seed 004): one structured log line per thing a
+//! Lifecycle events: one structured log line per thing a
 //! resource or job goes through, with a stable `event` field to search on. The
 //! request's trace id comes with them from the request span.
 

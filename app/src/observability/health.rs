@@ -1,4 +1,4 @@
-//! The health report (SPEC §5.9): the database, its storage and the cache,
+//! The health report: the database, its storage and the cache,
 //! each with its response time; unhealthy when the database is down (nothing
 //! works), degraded when only the shared cache is (everything works, more
 //! slowly) or when a write failed for want of disk space within the last

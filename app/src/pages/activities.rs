@@ -1,4 +1,4 @@
-//! `/activities` (SPEC §5.4): every activity on the platform, newest first,
+//! `/activities`: every activity on the platform, newest first,
 //! filtered by type, user and days, a keyset page at a time. Like the users
 //! list, the filters live in the URL query and the CSV export takes them.
 

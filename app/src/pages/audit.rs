@@ -1,6 +1,7 @@
 //! `/audit`: the audit log (admins), newest first. The filters and the page
-//! position live in the URL query (`?action=auth.&outcome=failure&before=120`),
-//! so a view can be shared and the browser's back button returns to it.
+//! position live in the URL query (`?action=auth.&outcome=failure&cursor=…`,
+//! the opaque `meta.next_cursor` of the page before), so a view can be shared
+//! and the browser's back button returns to it.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,18 +10,19 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::list_audit;
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
 use crate::components::list_pager::encode;
 use crate::i18n::{format_datetime, t, Msg};
 use crate::model::{self, AuditEntry, AuditQuery};
 use crate::{use_lang, use_prefs};
 
-/// The link to the audit log with `query`'s filters, at the records older than
-/// `before` (or the newest ones).
-fn page_href(query: &AuditQuery, before: Option<i64>) -> String {
+/// The link to the audit log with `query`'s filters, at the page `cursor`
+/// starts (or the newest records).
+fn page_href(query: &AuditQuery, cursor: Option<&str>) -> String {
     let filters = [("action", &query.action), ("actor", &query.actor), ("outcome", &query.outcome)];
     let mut parts: Vec<String> =
         filters.iter().filter_map(|(key, value)| value.as_deref().map(|v| format!("{key}={}", encode(v)))).collect();
-    parts.extend(before.map(|b| format!("before={b}")));
+    parts.extend(cursor.map(|c| format!("cursor={}", encode(c))));
     if parts.is_empty() {
         "/audit".to_owned()
     } else {
@@ -43,8 +45,8 @@ pub fn AuditPage() -> impl IntoView {
             action: given(q.get("action")),
             actor: given(q.get("actor")),
             outcome: given(q.get("outcome")).filter(|o| o == "success" || o == "failure"),
-            before: q.get("before").and_then(|b| b.parse().ok()),
-            limit: None,
+            cursor: given(q.get("cursor")),
+            per_page: None,
         })
     });
     let records = Resource::new(move || filters.get(), list_audit);
@@ -71,24 +73,15 @@ pub fn AuditPage() -> impl IntoView {
         <p class="muted">{t(lang, Msg::AuditNewestFirst)}</p>
         <div class="audit-filters">
             <Form method="get" action="/audit">
-                <div class="field">
-                    <label for="audit-action">{t(lang, Msg::Action)}</label>
-                    <input
-                        id="audit-action"
-                        type="text"
-                        name="action"
-                        autocomplete="off"
-                        aria-describedby="audit-action-hint"
-                        prop:value=action
-                    />
-                </div>
-                <div class="field">
-                    <label for="audit-actor">{t(lang, Msg::Actor)}</label>
-                    <input id="audit-actor" type="text" name="actor" autocomplete="off" prop:value=actor />
-                </div>
-                <div class="field">
-                    <label for="audit-outcome">{t(lang, Msg::Outcome)}</label>
-                    <select id="audit-outcome" name="outcome">
+                // The prefix hint sits under the whole row, so it is a note, not the field's hint.
+                <FormField id="audit-action" label=t(lang, Msg::Action) note="audit-action-hint">
+                    <input type="text" name="action" autocomplete="off" prop:value=action />
+                </FormField>
+                <FormField id="audit-actor" label=t(lang, Msg::Actor)>
+                    <input type="text" name="actor" autocomplete="off" prop:value=actor />
+                </FormField>
+                <FormField id="audit-outcome" label=t(lang, Msg::Outcome)>
+                    <select name="outcome">
                         {[("", Msg::OutcomeAll), ("success", Msg::OutcomeSuccess), ("failure", Msg::OutcomeFailure)]
                             .into_iter()
                             .map(|(value, msg)| {
@@ -100,7 +93,7 @@ pub fn AuditPage() -> impl IntoView {
                             })
                             .collect_view()}
                     </select>
-                </div>
+                </FormField>
                 <button type="submit" class="button">
                     {t(lang, Msg::Filter)}
                 </button>
@@ -121,14 +114,14 @@ pub fn AuditPage() -> impl IntoView {
 fn records_view(page: model::AuditPage, query: AuditQuery) -> impl IntoView {
     let lang = use_lang();
     let zone = use_prefs().zone;
-    let older = page.next_before.map(|before| {
+    let older = page.meta.next_cursor.map(|cursor| {
         view! {
-            <a class="button button-quiet" href=page_href(&query, Some(before)) data-testid="audit-older">
+            <a class="button button-quiet" href=page_href(&query, Some(&cursor)) data-testid="audit-older">
                 {t(lang, Msg::OlderEntries)}
             </a>
         }
     });
-    let newest = query.before.is_some().then(|| {
+    let newest = query.cursor.is_some().then(|| {
         view! {
             <a class="button button-quiet" href=page_href(&query, None)>
                 {t(lang, Msg::NewestEntries)}
@@ -192,12 +185,12 @@ mod tests {
             action: Some("auth.".into()),
             actor: Some("a+b@example.com".into()),
             outcome: Some("failure".into()),
-            before: Some(500),
-            limit: None,
+            cursor: Some("eyJzIjoiaWQuZGVzYyIsImkiOjUwMH0".into()),
+            per_page: None,
         };
         assert_eq!(
-            page_href(&query, Some(120)),
-            "/audit?action=auth.&actor=a%2Bb%40example.com&outcome=failure&before=120"
+            page_href(&query, Some("eyJzIjoiaWQuZGVzYyIsImkiOjEyMH0")),
+            "/audit?action=auth.&actor=a%2Bb%40example.com&outcome=failure&cursor=eyJzIjoiaWQuZGVzYyIsImkiOjEyMH0"
         );
         assert_eq!(page_href(&query, None), "/audit?action=auth.&actor=a%2Bb%40example.com&outcome=failure");
         assert_eq!(page_href(&AuditQuery::default(), None), "/audit");

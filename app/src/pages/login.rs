@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{safe_next, Login};
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
 use crate::error::AppError;
 use crate::i18n::{t, too_many_attempts, Lang, Msg};
 use crate::use_lang;
@@ -93,25 +94,15 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 id="login-title">{t(lang, Msg::SignIn)}</h1>
                 <ActionForm action=login>
                     <input type="hidden" name="next" value=next />
-                    <div class="field">
-                        <label for="login-email">{t(lang, Msg::Email)}</label>
-                        <input id="login-email" type="email" name="email" autocomplete="username" required />
-                    </div>
-                    <div class="field">
-                        <label for="login-password">{t(lang, Msg::Password)}</label>
-                        <input
-                            id="login-password"
-                            type="password"
-                            name="password"
-                            autocomplete="current-password"
-                            required
-                        />
-                    </div>
+                    <FormField id="login-email" label=t(lang, Msg::Email)>
+                        <input type="email" name="email" autocomplete="username" required />
+                    </FormField>
+                    <FormField id="login-password" label=t(lang, Msg::Password)>
+                        <input type="password" name="password" autocomplete="current-password" required />
+                    </FormField>
                     <Show when=move || needs_code.get()>
-                        <div class="field">
-                            <label for="login-totp">{t(lang, Msg::TotpCode)}</label>
+                        <FormField id="login-totp" label=t(lang, Msg::TotpCode)>
                             <input
-                                id="login-totp"
                                 type="text"
                                 name="totp"
                                 inputmode="numeric"
@@ -121,7 +112,7 @@ pub fn LoginPage() -> impl IntoView {
                                 required
                                 autofocus
                             />
-                        </div>
+                        </FormField>
                     </Show>
                     {message}
                     <button type="submit" class="button button-block" disabled=move || login.pending().get()>

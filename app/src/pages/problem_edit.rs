@@ -1,4 +1,4 @@
-//! `/problems/new` and `/problems/:id` (SPEC §5.5): a problem's editor for
+//! `/problems/new` and `/problems/:id`: a problem's editor for
 //! editors (a read-only view for viewers), its archive state with the button
 //! that changes it, and how students used it. An unknown id gets the
 //! not-found message, with status 404.

@@ -1,4 +1,4 @@
-//! `/problems` (SPEC §5.5): the problem bank, searchable and filterable by
+//! `/problems`: the problem bank, searchable and filterable by
 //! subject, difficulty and status, with its archive one toggle away, each
 //! problem's views, solves and solve rate, and for editors a bulk status change
 //! and a "New problem" button. Filters live in the URL query, as on /users.

@@ -1,4 +1,4 @@
-//! `/users/:id` (SPEC §5.4): one user's facts (editors can change their tier)
+//! `/users/:id`: one user's facts (editors can change their tier)
 //! and their activity timeline. An unknown id gets the not-found message, and
 //! the page is sent with status 404.
 

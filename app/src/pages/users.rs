@@ -1,4 +1,4 @@
-//! `/users` (SPEC §5.4): the platform's users, searchable and filterable by
+//! `/users`: the platform's users, searchable and filterable by
 //! tier, country (where a click on the map leads: `?country=KR`), online state
 //! and sign-up range, in a chosen order, a keyset page at a time. Every filter
 //! lives in the URL query, so a view can be shared and the browser's back

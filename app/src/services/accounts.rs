@@ -1,10 +1,10 @@
-//! Accounts (SPEC §4, §5.7): the first admin, creating accounts and changing
+//! Accounts: the first admin, creating accounts and changing
 //! their role or status (admins), and each person's own password and TOTP.
 
 use crate::auth::{password, totp, Caller};
 use crate::db::{accounts, audit, sessions, Db, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{Account, AccountStatus, AccountUpdate, NewAccount, Role, TotpEnrollment};
+use crate::model::{Account, AccountPage, AccountStatus, AccountUpdate, NewAccount, PageMeta, Role, TotpEnrollment};
 use crate::services::audit::record;
 use crate::services::auth::normalize_email;
 use crate::state::AppState;
@@ -73,10 +73,13 @@ pub async fn bootstrap_admin(db: &Db, email: &str, password: Option<&str>) -> Re
     .await
 }
 
-/// Every account (admins only).
-pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<Account>> {
+/// Every account, oldest first, as one page (admins only).
+pub async fn list(state: &AppState, caller: &Caller) -> Result<AccountPage> {
     caller.require_person(Role::Admin)?;
-    Ok(accounts::list(&state.db).await?.iter().map(accounts::AccountRow::to_model).collect())
+    let accounts: Vec<Account> = accounts::list(&state.db).await?.iter().map(accounts::AccountRow::to_model).collect();
+    // Few enough for one page: the list is whole, so the total is its length.
+    let meta = PageMeta { total: accounts.len() as i64, next_cursor: None };
+    Ok(AccountPage { accounts, meta })
 }
 
 /// One account: admins see any, people only their own. An API key is not its

@@ -1,4 +1,4 @@
-//! The activities list and a user's timeline (SPEC §5.4): one implementation
+//! The activities list and a user's timeline: one implementation
 //! behind the REST routes and the server functions.
 
 use crate::auth::Caller;

@@ -1,4 +1,4 @@
-//! API keys (SPEC §5.7): created by owners and admins for scripts and the
+//! API keys: created by owners and admins for scripts and the
 //! platform's backend, shown once, stored as a digest, revocable at once.
 
 use chrono::Duration;
@@ -6,21 +6,24 @@ use chrono::Duration;
 use crate::auth::{tokens, Caller};
 use crate::db::{api_keys, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{ApiKey, CreatedApiKey, NewApiKey, Role};
+use crate::model::{ApiKey, ApiKeyPage, CreatedApiKey, NewApiKey, PageMeta, Role};
 use crate::services::audit::record;
 use crate::state::AppState;
 
 /// Scopes a key may carry.
 pub const SCOPES: [&str; 1] = ["ingest"];
-/// Days until a key expires, unless asked otherwise (seed 003).
+/// Days until a key expires, unless asked otherwise.
 pub const DEFAULT_DAYS: u32 = 90;
 /// The longest life a key may have.
 pub const MAX_DAYS: u32 = 365;
 
-/// Every key, newest first (owners and admins).
-pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<ApiKey>> {
+/// Every key, newest first, as one page (owners and admins).
+pub async fn list(state: &AppState, caller: &Caller) -> Result<ApiKeyPage> {
     caller.require_person(Role::Owner)?;
-    Ok(api_keys::list(&state.db).await?.iter().map(api_keys::ApiKeyRow::to_model).collect())
+    let api_keys: Vec<ApiKey> = api_keys::list(&state.db).await?.iter().map(api_keys::ApiKeyRow::to_model).collect();
+    // Few enough for one page: the list is whole, so the total is its length.
+    let meta = PageMeta { total: api_keys.len() as i64, next_cursor: None };
+    Ok(ApiKeyPage { api_keys, meta })
 }
 
 /// Creates a key (owners and admins; never stronger than its creator).

@@ -1,13 +1,15 @@
-//! The audit log (SPEC §5.7): what every write records, and browsing it (admins only).
+//! The audit log: what every write records, and browsing it (admins only).
 
 use crate::auth::Caller;
 use crate::db::{audit, Ts};
-use crate::error::{AppError, Result};
-use crate::model::{AuditPage, AuditQuery, Role};
+use crate::error::Result;
+use crate::model::{AuditPage, AuditQuery, PageMeta, Role};
+use crate::services::paging::{self, given, Problems};
 use crate::state::AppState;
 
-/// The longest page.
-pub const MAX_PAGE: i64 = 200;
+/// The only order: newest first. Ids grow with time, so the id alone is the
+/// keyset (the cursor carries no sort value).
+const ORDER: &str = "id.desc";
 
 /// Records that `caller` did `action` on `target`.
 pub async fn record(
@@ -45,30 +47,27 @@ pub fn entry<'a>(
     }
 }
 
-/// A page of records, newest first (admins only).
+/// A page of records, newest first (admins only), with the count of every
+/// record the filters match.
 pub async fn list(state: &AppState, caller: &Caller, query: &AuditQuery) -> Result<AuditPage> {
     caller.require(Role::Admin)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(AppError::invalid_field("limit", format!("must be between 1 and {MAX_PAGE}")));
-    }
-    let outcome = query.outcome.as_deref().filter(|o| !o.is_empty());
+    let limit = paging::per_page(query.per_page)?;
+    let mut problems = Problems::default();
+    let outcome = given(&query.outcome);
     if outcome.is_some_and(|o| o != "success" && o != "failure") {
-        return Err(AppError::invalid_field("outcome", "must be success or failure"));
+        problems.add("outcome", "must be success or failure");
     }
+    let after = problems.keep("cursor", paging::parse_cursor(&query.cursor, ORDER)).flatten();
+    problems.finish()?;
     let filter = audit::Filter {
-        action: query.action.as_deref().map(str::trim).filter(|a| !a.is_empty()),
-        actor: query.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()),
+        action: given(&query.action),
+        actor: given(&query.actor),
         outcome,
-        before: query.before,
+        before: after.map(|a| a.id),
     };
     // One more than asked tells whether another page follows.
-    let mut entries = audit::page(&state.db, &filter, limit + 1).await?;
-    let next_before = if entries.len() as i64 > limit {
-        entries.truncate(limit as usize);
-        entries.last().map(|e| e.id)
-    } else {
-        None
-    };
-    Ok(AuditPage { entries, next_before })
+    let (mut entries, total) =
+        tokio::try_join!(audit::page(&state.db, &filter, limit + 1), audit::count(&state.db, &filter))?;
+    let next_cursor = paging::next_cursor(&mut entries, limit, ORDER, |e| (None, e.id));
+    Ok(AuditPage { entries, meta: PageMeta { total, next_cursor } })
 }

@@ -1,4 +1,4 @@
-//! Signing in and out (SPEC §5.7, seed 003): password and TOTP checks with
+//! Signing in and out: password and TOTP checks with
 //! login throttling, browser sessions and API token families with rotating
 //! refresh tokens, and recognising the credentials a request carries. Every
 //! login attempt, successful or not, goes to the audit log.

@@ -7,13 +7,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::cache::CacheKind;
+use crate::auth::Caller;
+use crate::cache::Figure;
 use crate::countries::CountryIndex;
 use crate::db::{activities, problems, users, Db, Ts};
 use crate::error::{AppError, Result};
-use crate::model::range::{day_start, Bucket, Preset, RangeQuery, ResolvedRange, Zone};
+use crate::live::LiveEvent;
+use crate::model::range::{day_start, Bucket, Preset, RangeQuery, ResolvedRange, ViewQuery, Zone};
 use crate::model::{
-    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix, Role,
     StatsBaseline, TypeSeries, UserGrowth,
 };
 use crate::state::AppState;
@@ -38,60 +40,85 @@ pub fn resolve(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<Res
     Ok(ResolvedRange::new(query, zone, now)?)
 }
 
-/// The stat cards, from the cache (computed at most once per time to live, or
-/// after a write invalidates them).
-pub async fn stats(state: &AppState, zone: Zone) -> Result<DashboardStats> {
+/// The stat cards (viewers and above; only the view's zone matters: the cards
+/// are about today), from the cache (computed at most once per time to live,
+/// or after a write makes them stale).
+pub async fn stats(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<DashboardStats> {
+    caller.require(Role::Viewer)?;
+    let (_, zone) = view.parse()?;
     let now = state.clock.now();
-    let key = format!("stats:{}", day_key(zone, now));
-    state.cache.get_or_load(&key, CacheKind::Stats, || compute_stats(&state.db, zone, now)).await
+    state.cache.figure(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
 }
 
-/// User growth over `query`, from the cache.
-pub async fn user_growth(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<UserGrowth> {
+/// User growth over the view's range, or over the last `days` days (the Flask
+/// system's parameter), for viewers and above, from the cache.
+pub async fn user_growth(state: &AppState, caller: &Caller, view: &ViewQuery, days: Option<u32>) -> Result<UserGrowth> {
+    caller.require(Role::Viewer)?;
+    let (mut query, zone) = view.parse()?;
+    let now = state.clock.now();
+    if let Some(days) = days {
+        query = days_query(days, zone, now)?;
+    }
+    let query = &query;
+    let range = resolve(query, zone, now)?;
+    let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.figure(Figure::UserGrowth, &variant, || compute_user_growth(&state.db, range)).await
+}
+
+/// Activities per type over the view's range (viewers and above), from the cache.
+pub async fn activity_series(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<ActivitySeries> {
+    caller.require(Role::Viewer)?;
+    let (query, zone) = view.parse()?;
+    let query = &query;
     let now = state.clock.now();
     let range = resolve(query, zone, now)?;
-    let key = format!("series:growth:{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.get_or_load(&key, CacheKind::Series, || compute_user_growth(&state.db, range)).await
+    let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.figure(Figure::ActivitySeries, &variant, || compute_activity_series(&state.db, range)).await
 }
 
-/// Activities per type over `query`, from the cache.
-pub async fn activity_series(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<ActivitySeries> {
+/// Activities by weekday and hour over the view's range (viewers and above),
+/// from the cache.
+pub async fn activity_heatmap(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<ActivityHeatmap> {
+    caller.require(Role::Viewer)?;
+    let (query, zone) = view.parse()?;
+    let query = &query;
     let now = state.clock.now();
     let range = resolve(query, zone, now)?;
-    let key = format!("series:activity:{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.get_or_load(&key, CacheKind::Series, || compute_activity_series(&state.db, range)).await
+    let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
+    state.cache.figure(Figure::ActivityHeatmap, &variant, || compute_activity_heatmap(&state.db, range)).await
 }
 
-/// Activities by weekday and hour over `query`, from the cache.
-pub async fn activity_heatmap(state: &AppState, query: &RangeQuery, zone: Zone) -> Result<ActivityHeatmap> {
+/// Users per country (viewers and above; only the view's zone matters:
+/// "active today" is about today), from the cache.
+pub async fn countries(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<Vec<CountryStat>> {
+    caller.require(Role::Viewer)?;
+    let (_, zone) = view.parse()?;
     let now = state.clock.now();
-    let range = resolve(query, zone, now)?;
-    let key = format!("series:heatmap:{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.get_or_load(&key, CacheKind::Series, || compute_activity_heatmap(&state.db, range)).await
+    let load = || compute_countries(&state.db, &state.countries, zone, now);
+    state.cache.figure(Figure::Countries, &day_key(zone, now), load).await
 }
 
-/// Users per country, from the cache.
-pub async fn countries(state: &AppState, zone: Zone) -> Result<Vec<CountryStat>> {
-    let now = state.clock.now();
-    let key = format!("countries:{}", day_key(zone, now));
-    state
-        .cache
-        .get_or_load(&key, CacheKind::Countries, || compute_countries(&state.db, &state.countries, zone, now))
-        .await
+/// Problems by subject and difficulty (viewers and above), from the cache.
+pub async fn problem_matrix(state: &AppState, caller: &Caller) -> Result<ProblemMatrix> {
+    caller.require(Role::Viewer)?;
+    state.cache.figure(Figure::ProblemMatrix, "all", || compute_problem_matrix(&state.db)).await
 }
 
-/// Problems by subject and difficulty, from the cache.
-pub async fn problem_matrix(state: &AppState) -> Result<ProblemMatrix> {
-    state.cache.get_or_load("problems:matrix", CacheKind::Stats, || compute_problem_matrix(&state.db)).await
-}
-
-/// The `limit` newest activities (1–100), newest first. Not cached: the feed
-/// is what changes fastest.
-pub async fn recent_activity(state: &AppState, limit: i64) -> Result<Vec<ActivityItem>> {
+/// The `limit` newest activities (1–100), newest first (viewers and above).
+/// Not cached: the feed is what changes fastest.
+pub async fn recent_activity(state: &AppState, caller: &Caller, limit: i64) -> Result<Vec<ActivityItem>> {
+    caller.require(Role::Viewer)?;
     if !(1..=MAX_FEED).contains(&limit) {
         return Err(AppError::invalid_field("limit", format!("must be between 1 and {MAX_FEED}")));
     }
     activities::recent(&state.db, limit).await
+}
+
+/// The live events (viewers and above): what changed, as it happens, until
+/// the server stops.
+pub fn live_events(state: &AppState, caller: &Caller) -> Result<tokio::sync::broadcast::Receiver<LiveEvent>> {
+    caller.require(Role::Viewer)?;
+    Ok(state.live.subscribe())
 }
 
 /// The stat cards as of `now`, straight from the database. Whole-table figures

@@ -1,4 +1,4 @@
-//! CSV export of any filtered list (SPEC §5.4): streamed page by page through
+//! CSV export of any filtered list: streamed page by page through
 //! the same keyset queries as the list, so a million rows never sit in memory
 //! and no connection is held between pages. UTF-8 with a byte-order mark so
 //! Excel reads Korean text correctly; cells that a spreadsheet would run as a

@@ -1,4 +1,4 @@
-//! Event ingestion (SPEC §5.6): the platform's backend posts batches of user
+//! Event ingestion: the platform's backend posts batches of user
 //! upserts and activities with an API key that has the `ingest` scope. Each
 //! event is validated on its own; the valid ones are written in one
 //! transaction; the refused ones come back with their index and field errors.
@@ -86,11 +86,9 @@ pub async fn ingest(state: &AppState, caller: &Caller, batch: &EventBatch) -> Re
         return Err(none_valid(&result.errors));
     }
     if result.users_created + result.users_updated > 0 {
-        // New users move the cards, the growth chart and the map; activities
-        // are noticed by the activity tail, which invalidates on its own.
-        for pattern in ["stats:*", "series:*", "countries:*"] {
-            state.cache.invalidate(Some(pattern)).await?;
-        }
+        // Activities are noticed by the activity tail, which forgets their
+        // figures on its own (at most every few seconds, however many come).
+        state.cache.forget(crate::cache::Change::Users).await?;
     }
     tracing::info!(
         received = result.received,

@@ -1,4 +1,4 @@
-//! The problem bank (SPEC §5.5): list, create, edit, archive, restore, bulk
+//! The problem bank: list, create, edit, archive, restore, bulk
 //! status, per-problem stats and export. Every write is validated field by
 //! field, audit-logged in its own transaction, and drops the dashboard's
 //! cached problem figures.
@@ -147,12 +147,9 @@ fn not_found() -> AppError {
     AppError::NotFound { what: "problem".into() }
 }
 
-/// Drops the dashboard's cached problem counts and matrix.
+/// Drops the dashboard's figures that count problems.
 async fn forget_figures(state: &AppState) -> Result<()> {
-    for pattern in ["stats:*", "problems:*"] {
-        state.cache.invalidate(Some(pattern)).await?;
-    }
-    Ok(())
+    state.cache.forget(crate::cache::Change::Problems).await.map(|_| ())
 }
 
 /// Creates a problem (editors and above).

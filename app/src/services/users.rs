@@ -1,4 +1,4 @@
-//! The users list, a user's detail and tier change (SPEC §5.4): one
+//! The users list, a user's detail and tier change: one
 //! implementation behind the REST routes and the server functions.
 
 use crate::auth::Caller;
@@ -126,9 +126,7 @@ pub async fn change_type(state: &AppState, caller: &Caller, id: i64, change: &Us
         .await?
         .ok_or_else(|| AppError::NotFound { what: "user".into() })?;
     if previous != user_type {
-        for pattern in ["stats:*", "series:*"] {
-            state.cache.invalidate(Some(pattern)).await?;
-        }
+        state.cache.forget(crate::cache::Change::Users).await?;
     }
     crate::observability::events::updated("user", id, &["user_type"]);
     get(state, caller, id).await

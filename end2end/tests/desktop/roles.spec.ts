@@ -1,4 +1,4 @@
-// Roles in the UI (SPEC §4): an admin creates a viewer on the Settings page,
+// Roles in the UI: an admin creates a viewer on the Settings page,
 // and the viewer sees none of what a viewer may not use; an admin's new API key
 // is shown once.
 import { test, expect, signIn, watchPage, expectClean } from '../fixtures';

@@ -1,4 +1,4 @@
-// The sign-in, settings and audit pages on the smallest phones the SPEC names
+// The sign-in, settings and audit pages on the smallest phones we support
 // (360 px): wide tables scroll inside their box, the page never sideways.
 import { test, expect, waitForLoginForm } from '../fixtures';
 import type { Page } from '@playwright/test';

@@ -1,5 +1,5 @@
-// The users, activities and problem pages on the smallest phones the SPEC
-// names (360 px): filter bars wrap, wide tables scroll inside their box, and
+// The users, activities and problem pages on the smallest phones we
+// support (360 px): filter bars wrap, wide tables scroll inside their box, and
 // the page itself never scrolls sideways.
 import { test, expect } from '../fixtures';
 import type { Page } from '@playwright/test';

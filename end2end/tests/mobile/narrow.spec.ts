@@ -1,4 +1,4 @@
-// The smallest phones the SPEC names (360 px): no page scrolls sideways.
+// The smallest phones we support (360 px): no page scrolls sideways.
 import { test, expect, waitForDashboard } from '../fixtures';
 
 test.use({ viewport: { width: 360, height: 740 } });

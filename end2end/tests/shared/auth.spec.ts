@@ -1,4 +1,4 @@
-// Signing in and out (SPEC §4, §5.7) in a browser with no session: every page
+// Signing in and out in a browser with no session: every page
 // sends it to the login page, which brings it back where it was going.
 import { test, expect, signIn, waitForLoginForm, waitForDashboard } from '../fixtures';
 

@@ -1,4 +1,4 @@
-// The complete dashboard (SPEC §5.1–5.3, §5.13): time ranges in the URL,
+// The complete dashboard: time ranges in the URL,
 // every chart drawn, live updates, theme and language that survive a reload,
 // and the map leading to the users list.
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The problem bank (SPEC §5.5), as an admin: the server's verdict beside the
+// The problem bank, as an admin: the server's verdict beside the
 // field it is about, text that is never rendered as HTML, editing, archiving
 // and restoring, and a bulk status change.
 import { test, expect } from '../fixtures';

@@ -1,4 +1,4 @@
-// The users list and a user's page (SPEC §5.4), as an admin: filters and order
+// The users list and a user's page, as an admin: filters and order
 // kept in the URL (back restores them), the map's country link, keyset pages,
 // the CSV export of a filtered list, and a user's timeline and tier.
 import { readFile } from 'node:fs/promises';

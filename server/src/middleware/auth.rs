@@ -1,4 +1,4 @@
-//! Authentication, CSRF and rate limiting (SPEC §4, §5.7), in that order, for
+//! Authentication, CSRF and rate limiting, in that order, for
 //! every request but static files:
 //!
 //! 1. **CSRF.** A state-changing request (anything but GET/HEAD/OPTIONS)

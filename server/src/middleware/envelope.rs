@@ -1,4 +1,4 @@
-//! Turns bare error responses into the SPEC §5.9 envelope: those axum and tower
+//! Turns bare error responses into the error envelope (docs/API-DESIGN.md): those axum and tower
 //! produce by themselves (405 for a wrong method, rejections, a server function
 //! route that does not exist). Our own errors already are envelopes; HTML pages
 //! (the app's "not found" page) stay pages, and JSON stays as its handler shaped it.

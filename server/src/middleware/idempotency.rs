@@ -1,4 +1,4 @@
-//! `Idempotency-Key` on POST, PUT and PATCH (SPEC §5.9, seed 004). The first
+//! `Idempotency-Key` on POST, PUT and PATCH. The first
 //! request with a key claims it and runs; its response is stored for an hour, in
 //! the database (so restarts and other replicas see it). A repeat gets the stored
 //! response (201 becoming 200) with `Idempotent-Replayed: true`; the same key with
@@ -194,7 +194,7 @@ fn replay(record: &idempotency::Record) -> Response {
         return response;
     }
     let status = match record.response_status.and_then(|s| StatusCode::from_u16(s as u16).ok()) {
-        // The seed's rule: the resource was created the first time, not now.
+        // The Flask system's rule: the resource was created the first time, not now.
         Some(StatusCode::CREATED) => StatusCode::OK,
         Some(status) => status,
         None => StatusCode::OK,

@@ -1,4 +1,4 @@
-//! Security headers on every response (SPEC §5.7): nosniff, no framing, a
+//! Security headers on every response: nosniff, no framing, a
 //! strict referrer policy, HSTS in production, and a Content-Security-Policy —
 //! for pages, one naming this request's nonce; for anything else, one that lets
 //! nothing load.

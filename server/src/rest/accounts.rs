@@ -2,7 +2,7 @@
 
 use app::auth::Caller;
 use app::error::{Envelope, Result};
-use app::model::{Account, AccountUpdate, NewAccount};
+use app::model::{Account, AccountPage, AccountUpdate, NewAccount};
 use app::services::accounts;
 use app::state::AppState;
 use axum::extract::{Path, State};
@@ -17,16 +17,16 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_accounts, create_account)).routes(routes!(get_account, update_account))
 }
 
-/// Every account (admins).
+/// Every account, oldest first, in one page (admins): `meta.next_cursor` is always null.
 #[utoipa::path(
     get,
     path = "/api/v1/accounts",
     tag = "accounts",
-    responses((status = 200, description = "Every account", body = Vec<Account>),
+    responses((status = 200, description = "Every account", body = AccountPage),
         (status = 403, description = "The caller is not an admin", body = Envelope)),
     security(("bearer" = []))
 )]
-async fn list_accounts(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<Account>>> {
+async fn list_accounts(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<AccountPage>> {
     Ok(axum::Json(accounts::list(&state, &caller).await?))
 }
 

@@ -1,4 +1,4 @@
-//! Activities (SPEC §5.4): `GET /api/v1/activities`,
+//! Activities: `GET /api/v1/activities`,
 //! `GET /api/v1/activities/export.csv`, `GET /api/v1/activity-types`.
 
 use app::auth::Caller;

@@ -2,7 +2,7 @@
 
 use app::auth::Caller;
 use app::error::{Envelope, Result};
-use app::model::{ApiKey, CreatedApiKey, NewApiKey};
+use app::model::{ApiKey, ApiKeyPage, CreatedApiKey, NewApiKey};
 use app::services::api_keys;
 use app::state::AppState;
 use axum::extract::{Path, State};
@@ -17,16 +17,16 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_api_keys, create_api_key)).routes(routes!(revoke_api_key))
 }
 
-/// Every key (never the secrets).
+/// Every key, newest first, in one page (never the secrets): `meta.next_cursor` is always null.
 #[utoipa::path(
     get,
     path = "/api/v1/api-keys",
     tag = "api-keys",
-    responses((status = 200, description = "Every key", body = Vec<ApiKey>),
+    responses((status = 200, description = "Every key", body = ApiKeyPage),
         (status = 403, description = "The caller is neither an owner nor an admin", body = Envelope)),
     security(("bearer" = []))
 )]
-async fn list_api_keys(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<Vec<ApiKey>>> {
+async fn list_api_keys(caller: Caller, State(state): State<AppState>) -> Result<axum::Json<ApiKeyPage>> {
     Ok(axum::Json(api_keys::list(&state, &caller).await?))
 }
 

@@ -16,7 +16,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_audit_log))
 }
 
-/// Records newest first, filtered; page with `before`.
+/// Records newest first, filtered, with their total; page with `cursor`.
 #[utoipa::path(
     get,
     path = "/api/v1/audit-log",

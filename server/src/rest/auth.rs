@@ -1,4 +1,4 @@
-//! Authentication for API clients (seed 003): `POST /api/v1/auth/login`,
+//! Authentication for API clients: `POST /api/v1/auth/login`,
 //! `/refresh`, `/logout`, and `GET /api/v1/auth/me`.
 
 use app::auth::{Caller, Via};

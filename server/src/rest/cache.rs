@@ -1,13 +1,14 @@
-//! The cache at the seed's paths: `GET /api/cache/status`, `POST /api/cache/invalidate`.
+//! The cache at the Flask system's paths: `GET /api/cache/status`, `POST /api/cache/invalidate`.
 
 use app::auth::Caller;
 use app::cache::CacheStatus;
 use app::error::{Envelope, Result};
-use app::model::Role;
+use app::model::Invalidated;
+use app::services::system;
 use app::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,8 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Backend, connection, keys and hit rate.
 #[utoipa::path(get, path = "/api/cache/status", tag = "cache", responses((status = 200, body = CacheStatus), (status = 401, body = Envelope)))]
 async fn get_cache_status(caller: Caller, State(state): State<AppState>) -> Result<Json<CacheStatus>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(state.cache.status().await))
+    Ok(Json(system::cache_status(&state, &caller).await?))
 }
 
 /// Body of `POST /api/cache/invalidate` (may be empty).
@@ -33,15 +33,6 @@ struct InvalidateRequest {
     /// Rate-limit counters and sign-in checks are not cached data: patterns
     /// naming them (`ratelimit:*`, `auth:*`) are refused.
     pattern: Option<String>,
-}
-
-/// What an invalidation removed.
-#[derive(Debug, Serialize, ToSchema)]
-struct Invalidated {
-    /// The pattern applied.
-    pattern: String,
-    /// Entries removed from this process and from Redis.
-    invalidated: u64,
 }
 
 /// Removes matching entries here, in Redis and on every other replica.
@@ -57,17 +48,5 @@ async fn invalidate_cache(
     State(state): State<AppState>,
     OptionalJson(request): OptionalJson<InvalidateRequest>,
 ) -> Result<Json<Invalidated>> {
-    caller.require(Role::Editor)?;
-    let pattern = request.pattern.unwrap_or_else(|| "*".to_owned());
-    let invalidated = state.cache.invalidate(Some(&pattern)).await?;
-    app::services::audit::record(
-        &state,
-        &caller,
-        "cache.invalidate",
-        Some(&pattern),
-        true,
-        Some(serde_json::json!({ "invalidated": invalidated })),
-    )
-    .await?;
-    Ok(Json(Invalidated { pattern, invalidated }))
+    Ok(Json(system::invalidate_cache(&state, &caller, request.pattern).await?))
 }

@@ -1,4 +1,4 @@
-//! The dashboard data under `/api/dashboard/`: the seed's `stats`, `user-growth`
+//! The dashboard data under `/api/dashboard/`: the Flask system's `stats`, `user-growth`
 //! and `countries`, plus every chart's dataset and the recent-activity feed.
 //! Each route parses the view query ([`ViewQuery`]) as the server functions do
 //! and calls the same service.
@@ -6,7 +6,6 @@
 use app::auth::Caller;
 use app::error::Result;
 use app::model::range::{Preset, ViewQuery, Zone};
-use app::model::Role;
 use app::model::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
 };
@@ -44,8 +43,9 @@ struct ZoneQuery {
 }
 
 impl ZoneQuery {
-    fn zone(&self) -> Result<Zone> {
-        Ok(ViewQuery { tz: self.tz.clone(), ..ViewQuery::default() }.parse()?.1)
+    /// The view it means: today, in its zone.
+    fn view(self) -> ViewQuery {
+        ViewQuery { tz: self.tz, ..ViewQuery::default() }
     }
 }
 
@@ -63,11 +63,10 @@ async fn get_stats(
     State(state): State<AppState>,
     Query(query): Query<ZoneQuery>,
 ) -> Result<Json<DashboardStats>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(dashboard::stats(&state, query.zone()?).await?))
+    Ok(Json(dashboard::stats(&state, &caller, &query.view()).await?))
 }
 
-/// Query of `GET /api/dashboard/user-growth`: a view, or the seed's `days`.
+/// Query of `GET /api/dashboard/user-growth`: a view, or the Flask system's `days`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct GrowthQuery {
@@ -84,7 +83,7 @@ struct GrowthQuery {
     /// `kst` (default) or `utc`.
     #[param(value_type = Option<Zone>, inline)]
     tz: Option<String>,
-    /// The seed's form: the last N days, today included (1–730). Overrides `range`.
+    /// The Flask system's form: the last N days, today included (1–730). Overrides `range`.
     #[param(minimum = 1, maximum = 730)]
     days: Option<u32>,
 }
@@ -102,12 +101,8 @@ async fn get_user_growth(
     State(state): State<AppState>,
     Query(q): Query<GrowthQuery>,
 ) -> Result<Json<UserGrowth>> {
-    caller.require(Role::Viewer)?;
-    let (mut range, zone) = ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz }.parse()?;
-    if let Some(days) = q.days {
-        range = dashboard::days_query(days, zone, state.clock.now())?;
-    }
-    Ok(Json(dashboard::user_growth(&state, &range, zone).await?))
+    let view = ViewQuery { range: q.range, from: q.from, to: q.to, tz: q.tz };
+    Ok(Json(dashboard::user_growth(&state, &caller, &view, q.days).await?))
 }
 
 /// All users per subscription tier (the donut).
@@ -118,8 +113,7 @@ async fn get_user_growth(
     responses((status = 200, description = "Users per tier", body = UsersByType))
 )]
 async fn get_users_by_type(caller: Caller, State(state): State<AppState>) -> Result<Json<UsersByType>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(dashboard::stats(&state, Zone::default()).await?.users_by_type))
+    Ok(Json(dashboard::stats(&state, &caller, &ViewQuery::default()).await?.users_by_type))
 }
 
 /// Activities per type and bucket over the range, busiest type first.
@@ -135,9 +129,7 @@ async fn get_activity(
     State(state): State<AppState>,
     Query(view): Query<ViewQuery>,
 ) -> Result<Json<ActivitySeries>> {
-    caller.require(Role::Viewer)?;
-    let (range, zone) = view.parse()?;
-    Ok(Json(dashboard::activity_series(&state, &range, zone).await?))
+    Ok(Json(dashboard::activity_series(&state, &caller, &view).await?))
 }
 
 /// Activities by weekday (Monday first) and hour of day over the range.
@@ -153,9 +145,7 @@ async fn get_activity_heatmap(
     State(state): State<AppState>,
     Query(view): Query<ViewQuery>,
 ) -> Result<Json<ActivityHeatmap>> {
-    caller.require(Role::Viewer)?;
-    let (range, zone) = view.parse()?;
-    Ok(Json(dashboard::activity_heatmap(&state, &range, zone).await?))
+    Ok(Json(dashboard::activity_heatmap(&state, &caller, &view).await?))
 }
 
 /// Problems by subject × difficulty.
@@ -166,8 +156,7 @@ async fn get_activity_heatmap(
     responses((status = 200, description = "Problems per subject and difficulty", body = ProblemMatrix))
 )]
 async fn get_problems(caller: Caller, State(state): State<AppState>) -> Result<Json<ProblemMatrix>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(dashboard::problem_matrix(&state).await?))
+    Ok(Json(dashboard::problem_matrix(&state, &caller).await?))
 }
 
 /// `{"countries": [...]}`.
@@ -190,8 +179,7 @@ async fn list_countries(
     State(state): State<AppState>,
     Query(query): Query<ZoneQuery>,
 ) -> Result<Json<CountriesBody>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(CountriesBody { countries: dashboard::countries(&state, query.zone()?).await? }))
+    Ok(Json(CountriesBody { countries: dashboard::countries(&state, &caller, &query.view()).await? }))
 }
 
 /// Query of `GET /api/dashboard/recent-activity`.
@@ -223,6 +211,5 @@ async fn list_recent_activity(
     State(state): State<AppState>,
     Query(q): Query<FeedQuery>,
 ) -> Result<Json<FeedBody>> {
-    caller.require(Role::Viewer)?;
-    Ok(Json(FeedBody { activities: dashboard::recent_activity(&state, q.limit.unwrap_or(20)).await? }))
+    Ok(Json(FeedBody { activities: dashboard::recent_activity(&state, &caller, q.limit.unwrap_or(20)).await? }))
 }

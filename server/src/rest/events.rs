@@ -1,4 +1,4 @@
-//! Event ingestion (SPEC §5.6): `POST /api/v1/events`, for API keys with the
+//! Event ingestion: `POST /api/v1/events`, for API keys with the
 //! `ingest` scope. Honours `Idempotency-Key` (the middleware), so a retried
 //! batch is written once.
 

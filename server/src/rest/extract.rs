@@ -1,4 +1,4 @@
-//! Extractors whose rejections are the SPEC §5.9 envelope instead of axum's
+//! Extractors whose rejections are the error envelope (docs/API-DESIGN.md) instead of axum's
 //! plain-text bodies (axum `examples/error-handling`). The JSON ones also hold
 //! a body to the shape the OpenAPI document declares: a struct is read only
 //! from a JSON object, never from an array of its fields.

@@ -1,5 +1,5 @@
 //! Liveness (`/healthz`), readiness (`/ready`) and health with dependencies
-//! (`/health`), per SPEC §5.9.
+//! (`/health`).
 
 use app::auth::Caller;
 use app::error::AppError;
@@ -49,7 +49,7 @@ async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> 
     }
 }
 
-/// Health with each dependency's state and response time (the seed's shape);
+/// Health with each dependency's state and response time (the Flask system's shape);
 /// 503 when unhealthy. Dependency details for signed-in callers, or for anyone
 /// where the operator allows it (`HEALTH_DETAILS`).
 #[utoipa::path(

@@ -1,4 +1,4 @@
-//! `GET /metrics` in the Prometheus text format (SPEC §5.9): requests by method,
+//! `GET /metrics` in the Prometheus text format: requests by method,
 //! route and status, duration histograms, cache hits and misses, users online.
 //! Guarded by a token, an internal address, or, in development only (the
 //! configuration requires one of the others in production), loopback callers

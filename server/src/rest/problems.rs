@@ -1,4 +1,4 @@
-//! The problem bank (SPEC §5.5): `GET/POST /api/v1/problems`,
+//! The problem bank: `GET/POST /api/v1/problems`,
 //! `GET/PATCH /api/v1/problems/{id}`, `POST /api/v1/problems/{id}/archive|restore`,
 //! `POST /api/v1/problems/bulk-status`, `GET /api/v1/problems/export.csv`,
 //! `GET /api/v1/problem-subjects`.

@@ -1,4 +1,4 @@
-//! `GET /api/v1/stream`: the live-update stream (SPEC §5.3) as Server-Sent
+//! `GET /api/v1/stream`: the live-update stream as Server-Sent
 //! Events: `activity` events carry each new activity, `stats` events say the
 //! dashboard's figures changed. Comments keep idle connections open through
 //! proxies; the browser's `EventSource` (and our backoff) reconnects.
@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use app::auth::Caller;
 use app::live::LiveEvent;
-use app::model::Role;
 use app::observability::events;
 use app::state::AppState;
 use axum::extract::State;
@@ -49,11 +48,10 @@ async fn stream(
     caller: Caller,
     State(state): State<AppState>,
 ) -> app::error::Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    caller.require(Role::Viewer)?;
+    let receiver = app::services::dashboard::live_events(&state, &caller)?;
     let client = app::trace::current().unwrap_or_default();
     events::sse_opened(&client, "/api/v1/stream");
     let opened = Opened { client, since: Instant::now() };
-    let receiver = state.live.subscribe();
     // The first event tells the client the stream is live and how soon to retry.
     let hello = stream::once(async { Ok(Event::default().event("ready").data("{}").retry(Duration::from_secs(1))) });
     let closed = Box::pin(state.live.closed());

@@ -1,4 +1,4 @@
-//! Users (SPEC §5.4): `GET /api/v1/users`, `GET /api/v1/users/export.csv`,
+//! Users: `GET /api/v1/users`, `GET /api/v1/users/export.csv`,
 //! `GET/PATCH /api/v1/users/{id}`.
 
 use app::auth::Caller;

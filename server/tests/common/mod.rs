@@ -303,7 +303,7 @@ pub async fn post_json(app: &Router, uri: &str, body: &str, headers: &[(&str, &s
 }
 
 impl Reply {
-    /// Asserts the body is the SPEC §5.9 envelope with `code`, whose trace id is
+    /// Asserts the body is the error envelope (docs/API-DESIGN.md) with `code`, whose trace id is
     /// the response's `X-Trace-Id`; returns the envelope.
     pub fn assert_envelope(&self, status: u16, code: &str) -> Value {
         assert_eq!(self.status.as_u16(), status, "{}", self.text());

@@ -1,6 +1,6 @@
 //! What every operation shares, added to the document in one place rather than
 //! copied into each handler's annotation: the error responses the middleware
-//! and extractors produce (all with the SPEC §5.9 envelope), the credential
+//! and extractors produce (all as the error envelope, docs/API-DESIGN.md), the credential
 //! a route needs, the `Idempotency-Key` header of writes, and query
 //! parameters that are never null and may be empty (meaning absent). Each rule follows the server's own code
 //! (`middleware::auth::is_public`, the extractors, the idempotency layer),
