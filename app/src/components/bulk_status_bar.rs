@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::problems::BulkProblemStatus;
 use crate::components::error_card::ErrorCard;
+use crate::components::form_field::FormField;
 use crate::i18n::{selected_count, t, updated_count, value_name, Msg};
 use crate::model::{BulkStatus, STATUSES};
 use crate::use_lang;
@@ -58,13 +59,14 @@ pub fn BulkStatusBar(
                 <span class="bulk-count" data-testid="bulk-selected">
                     {move || selected_count(lang, selection.with(BTreeSet::len))}
                 </span>
-                <label for="bulk-status">{t(lang, Msg::NewStatus)}</label>
-                <select id="bulk-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                    {STATUSES
-                        .into_iter()
-                        .map(|s| view! { <option value=s selected=move || status.with(|v| v == s)>{value_name(lang, s)}</option> })
-                        .collect_view()}
-                </select>
+                <FormField id="bulk-status" label=t(lang, Msg::NewStatus)>
+                    <select on:change=move |ev| status.set(event_target_value(&ev))>
+                        {STATUSES
+                            .into_iter()
+                            .map(|s| view! { <option value=s selected=move || status.with(|v| v == s)>{value_name(lang, s)}</option> })
+                            .collect_view()}
+                    </select>
+                </FormField>
                 <button
                     type="submit"
                     class="button"
