@@ -55,25 +55,17 @@ pub async fn stats(state: &AppState, caller: &Caller, view: &ViewQuery) -> Resul
 pub async fn user_growth(state: &AppState, caller: &Caller, view: &ViewQuery, days: Option<u32>) -> Result<UserGrowth> {
     caller.require(Role::Viewer)?;
     let (mut query, zone) = view.parse()?;
-    let now = state.clock.now();
     if let Some(days) = days {
-        query = days_query(days, zone, now)?;
+        query = days_query(days, zone, state.clock.now())?;
     }
-    let query = &query;
-    let range = resolve(query, zone, now)?;
-    let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.figure(Figure::UserGrowth, &variant, || compute_user_growth(&state.db, range)).await
+    over_range(state, Figure::UserGrowth, &query, zone, |range| compute_user_growth(&state.db, range)).await
 }
 
 /// Activities per type over the view's range (viewers and above), from the cache.
 pub async fn activity_series(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<ActivitySeries> {
     caller.require(Role::Viewer)?;
     let (query, zone) = view.parse()?;
-    let query = &query;
-    let now = state.clock.now();
-    let range = resolve(query, zone, now)?;
-    let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.figure(Figure::ActivitySeries, &variant, || compute_activity_series(&state.db, range)).await
+    over_range(state, Figure::ActivitySeries, &query, zone, |range| compute_activity_series(&state.db, range)).await
 }
 
 /// Activities by weekday and hour over the view's range (viewers and above),
@@ -81,11 +73,26 @@ pub async fn activity_series(state: &AppState, caller: &Caller, view: &ViewQuery
 pub async fn activity_heatmap(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<ActivityHeatmap> {
     caller.require(Role::Viewer)?;
     let (query, zone) = view.parse()?;
-    let query = &query;
+    over_range(state, Figure::ActivityHeatmap, &query, zone, |range| compute_activity_heatmap(&state.db, range)).await
+}
+
+/// `figure` over `query`'s range in `zone`, from the cache: one entry per
+/// range and day (a new day is a new key, so "today" never goes stale).
+async fn over_range<T, Fut>(
+    state: &AppState,
+    figure: Figure,
+    query: &RangeQuery,
+    zone: Zone,
+    load: impl FnOnce(ResolvedRange) -> Fut,
+) -> Result<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T>>,
+{
     let now = state.clock.now();
     let range = resolve(query, zone, now)?;
     let variant = format!("{}:{}", query.to_query(), day_key(zone, now));
-    state.cache.figure(Figure::ActivityHeatmap, &variant, || compute_activity_heatmap(&state.db, range)).await
+    state.cache.figure(figure, &variant, || load(range)).await
 }
 
 /// Users per country (viewers and above; only the view's zone matters:
