@@ -12,6 +12,7 @@ use crate::api::audit::list_audit;
 use crate::components::error_card::ErrorCard;
 use crate::components::form_field::FormField;
 use crate::components::list_pager::encode;
+use crate::components::query_input::later;
 use crate::i18n::{format_datetime, t, Msg};
 use crate::model::{self, AuditEntry, AuditQuery};
 use crate::{use_lang, use_prefs};
@@ -74,11 +75,13 @@ pub fn AuditPage() -> impl IntoView {
         <div class="audit-filters">
             <Form method="get" action="/audit">
                 // The prefix hint sits under the whole row, so it is a note, not the field's hint.
+                // The URL's values are in the HTML (they show before the WASM
+                // loads) and follow the URL afterwards (back and forward).
                 <FormField id="audit-action" label=t(lang, Msg::Action) note="audit-action-hint">
-                    <input type="text" name="action" autocomplete="off" prop:value=action />
+                    <input type="text" name="action" autocomplete="off" value=action prop:value=later(action) />
                 </FormField>
                 <FormField id="audit-actor" label=t(lang, Msg::Actor)>
-                    <input type="text" name="actor" autocomplete="off" prop:value=actor />
+                    <input type="text" name="actor" autocomplete="off" value=actor prop:value=later(actor) />
                 </FormField>
                 <FormField id="audit-outcome" label=t(lang, Msg::Outcome)>
                     <select name="outcome">
