@@ -125,17 +125,17 @@ pub async fn complete(db: &Db, scope: &str, key: &str, status: u16, headers: &st
 pub async fn release(db: &Db, scope: &str, key: &str, now: Ts) -> Result<()> {
     const FORGET: &str = "delete from idempotency_keys where scope = $1 and idempotency_key = $2 \
         and status = 'in_progress' and applied_at is null";
-    const END_LEASE: &str = "update idempotency_keys set locked_until = $3 \
-        where scope = $1 and idempotency_key = $2 and status = 'in_progress'";
     let forgotten =
         on_db!(db, pool => sqlx::query(FORGET).bind(scope).bind(key).execute(pool).await.map(|r| r.rows_affected()))?;
     if forgotten == 0 {
-        on_db!(db, pool => sqlx::query(END_LEASE).bind(scope).bind(key).bind(now).execute(pool).await.map(|_| ()))?;
+        // Applied: end the lease at once.
+        renew(db, scope, key, now).await?;
     }
     Ok(())
 }
 
-/// Extends the lease of a claim whose request is still running.
+/// Sets the lease of a claim still in progress: extended while its request runs,
+/// ended when its request failed after its writes committed.
 pub async fn renew(db: &Db, scope: &str, key: &str, locked_until: Ts) -> Result<()> {
     const SQL: &str = "update idempotency_keys set locked_until = $3 \
         where scope = $1 and idempotency_key = $2 and status = 'in_progress'";

@@ -83,7 +83,7 @@ async fn handle(
         request_hash(&parts.method, parts.uri.path_and_query().map_or("", |p| p.as_str()), &parts.headers, &body);
 
     let now = state.clock.now();
-    let lease = Ts::from(now + chrono::Duration::from_std(LEASE).unwrap_or_default());
+    let lease = lease_from(now);
     let expires = Ts::from(now + chrono::Duration::from_std(KEEP).unwrap_or_default());
     match idempotency::claim(&state.db, &scope, key, &hash, Ts::from(now), lease, expires).await? {
         idempotency::Claim::Existing(record) if record.request_hash != hash => Err(AppError::IdempotencyKeyReused),
@@ -107,6 +107,11 @@ async fn handle(
     }
 }
 
+/// When a claim taken or renewed at `now` lapses.
+fn lease_from(now: chrono::DateTime<chrono::Utc>) -> Ts {
+    Ts::from(now + chrono::Duration::from_std(LEASE).unwrap_or_default())
+}
+
 /// Runs the claimed request, renewing its lease while it runs, so a live
 /// request keeps its key however long it takes (up to the request timeout)
 /// while a dead process's claim lapses within [`LEASE`].
@@ -117,8 +122,7 @@ async fn run_renewing(state: &AppState, scope: &str, key: &str, request: impl Fu
         tokio::select! {
             response = &mut request => return response,
             _ = ticks.tick() => {
-                let until = Ts::from(state.clock.now() + chrono::Duration::from_std(LEASE).unwrap_or_default());
-                if let Err(error) = idempotency::renew(&state.db, scope, key, until).await {
+                if let Err(error) = idempotency::renew(&state.db, scope, key, lease_from(state.clock.now())).await {
                     tracing::warn!(%error, "could not renew an idempotency key's lease");
                 }
             }
@@ -130,12 +134,16 @@ async fn run_renewing(state: &AppState, scope: &str, key: &str, request: impl Fu
 /// response was never kept (its server stopped in between): 409, saying it
 /// was applied, so the client stops retrying instead of doing it twice.
 fn applied_without_response() -> Response {
-    let mut response = AppError::Conflict {
-        message: "a request with this Idempotency-Key was applied; its response was not kept (the server \
-            stopped just after committing it), so it is not run again"
-            .into(),
-    }
-    .into_response();
+    already_done(
+        "a request with this Idempotency-Key was applied; its response was not kept (the server \
+        stopped just after committing it), so it is not run again",
+    )
+}
+
+/// A 409 marked as a replay: the key's request was done, and its response
+/// cannot be shown again.
+fn already_done(message: &str) -> Response {
+    let mut response = AppError::Conflict { message: message.into() }.into_response();
     response.headers_mut().insert(&REPLAYED, HeaderValue::from_static("true"));
     response
 }
@@ -184,14 +192,10 @@ async fn store(state: &AppState, scope: &str, key: &str, response: Response) -> 
 /// secret, a 409 saying the request was done.
 fn replay(record: &idempotency::Record) -> Response {
     if record.response_headers.as_deref().is_some_and(|h| h.contains(app::api::SECRET_RESPONSE)) {
-        let mut response = AppError::Conflict {
-            message: "a request with this Idempotency-Key already succeeded; its response held a secret, \
-                which is shown only once"
-                .into(),
-        }
-        .into_response();
-        response.headers_mut().insert(&REPLAYED, HeaderValue::from_static("true"));
-        return response;
+        return already_done(
+            "a request with this Idempotency-Key already succeeded; its response held a secret, \
+            which is shown only once",
+        );
     }
     let status = match record.response_status.and_then(|s| StatusCode::from_u16(s as u16).ok()) {
         // The Flask system's rule: the resource was created the first time, not now.
