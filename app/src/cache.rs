@@ -1,8 +1,9 @@
-//! The two-layer cache: an in-process `moka` cache in front of Redis
-//! when `REDIS_URL` is set. Keys carry the `dreamseed:` prefix in Redis; each
-//! cached [`Figure`] has its own key and time to live, and a write forgets the
-//! figures its [`Change`] makes stale, on every replica (Redis pub/sub). A Redis that is down or hung is skipped within one
-//! bounded wait, reported as degraded, and used again once it answers.
+//! The two-layer cache: an in-process `moka` cache in front of Redis when
+//! `REDIS_URL` is set. Keys carry the `dreamseed:` prefix in Redis; each cached
+//! [`Figure`] has its own key and time to live, and a write forgets the figures
+//! its [`Change`] makes stale, on every replica (Redis pub/sub). A Redis that
+//! is down or hung is skipped within one bounded wait, reported as degraded,
+//! and used again once it answers.
 //!
 //! Keys live in namespaces. Cached data is under `data:`, the only namespace
 //! that invalidation patterns reach (`stats*` means `data:stats*`, `*` all cached
