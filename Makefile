@@ -64,13 +64,14 @@ lint: node-deps
 	dockerfile-utils lint Dockerfile
 	action-validator .github/workflows/ci.yml
 	cargo fmt --all -- --check
-	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
-	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p types -p server-core -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p frontend -p app -p types --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-# app's own tests need its server side; server's tests drive the whole router
-# against real SQLite files and real Postgres databases.
+# The shared types and the core on their own (no Leptos), the app's with its
+# server side; server's tests drive the whole router against real SQLite files
+# and real Postgres databases.
 test-rust:
-	cargo test -p app -p server --features app/ssr
+	cargo test -p types -p server-core -p app -p server --features app/ssr
 
 # The API contract: the release build on its own port and a throwaway database;
 # its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then
@@ -99,7 +100,9 @@ test-drills: build
 	else echo "skipping the Postgres drills: PostgreSQL is not running on 127.0.0.1:5432"; fi
 
 # The release build, started on its own port and database, driven by Playwright
-# in Debian's Chromium (desktop and phone), then stopped by PID.
+# in Debian's Chromium (desktop and phone), then stopped by PID. On a failure
+# the server's last lines are shown, then Playwright's failures once more, so
+# the end of the output (all a CI summary may keep) names the failing tests.
 test-e2e: build
 	@tmp=$$(mktemp -d); \
 	DB_PATH=$$tmp/e2e.db PORT=$(E2E_PORT) LOG_FORMAT=json ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
@@ -111,7 +114,10 @@ test-e2e: build
 	  sleep 0.5; \
 	done; \
 	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db E2E_ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) E2E_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
-	  npx playwright test -c end2end/playwright.config.ts || { tail -50 $$tmp/server.log; exit 1; }
+	  npx playwright test -c end2end/playwright.config.ts 2>&1 | tee $$tmp/playwright.log || { \
+	    echo "---- the server's last log lines"; tail -30 $$tmp/server.log; \
+	    echo "---- Playwright's failures, again (the server's log came after them)"; \
+	    sed -n '/^  [0-9]*) /,$$p' $$tmp/playwright.log | tail -120; exit 1; }
 
 ## ---- what the builds and tests need ----------------------------------------
 

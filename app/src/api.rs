@@ -42,6 +42,30 @@ pub(crate) fn mark_secret_response() {
     }
 }
 
+/// Makes a server function's error leave with its own HTTP status (404,
+/// 422, …) instead of the 500 server functions otherwise send. Once per
+/// process, before serving; the server's router installs it.
+#[cfg(feature = "ssr")]
+pub fn install_error_status() {
+    crate::error::on_server_fn_error(set_error_status);
+}
+
+/// Puts `error`'s status on the response being answered, except on a plain
+/// form post: leptos_axum redirects that back to its page, and an error
+/// status would replace the redirect.
+#[cfg(feature = "ssr")]
+fn set_error_status(error: &crate::error::AppError) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status_code()),
+    ) {
+        response.set_status(status);
+    }
+}
+
 /// Whether the request being answered is a plain HTML form post (no WASM yet):
 /// its browser expects a redirect back to a page, not a status or JSON.
 #[cfg(feature = "ssr")]

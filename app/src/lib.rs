@@ -1,39 +1,24 @@
 //! DreamSeed Admin's Leptos application: the HTML shell, the routes, pages and
-//! components (rendered on the server and hydrated in the browser), the server
-//! functions, and, behind the `ssr` feature, the server-side core they call
-//! (state, storage, services).
+//! components (rendered on the server and hydrated in the browser) and the
+//! server functions. Behind `ssr` the server functions call the services of
+//! `server_core`; the types both sides share come from `types`.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod auth;
 #[cfg(feature = "hydrate")]
 pub mod browser;
 pub mod components;
-pub mod error;
 pub mod i18n;
-pub mod model;
 pub mod pages;
 pub mod prefs;
-pub mod session;
-
-#[cfg(feature = "ssr")]
-pub mod cache;
-#[cfg(feature = "ssr")]
-pub mod countries;
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod live;
-#[cfg(feature = "ssr")]
-pub mod observability;
 #[cfg(feature = "ssr")]
 pub mod security_headers;
+pub mod session;
+
+// The shared types and, on the server, the core the server functions call,
+// under the names the app's modules use for them.
 #[cfg(feature = "ssr")]
-pub mod services;
-#[cfg(feature = "ssr")]
-pub mod state;
-#[cfg(feature = "ssr")]
-pub mod trace;
+pub(crate) use server_core::{auth, services, state};
+pub(crate) use types::{error, model};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};

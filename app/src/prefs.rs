@@ -74,7 +74,7 @@ impl Prefs {
     /// unknown keeps its default.
     pub fn from_cookie_header(header: &str) -> Self {
         let mut prefs = Prefs::default();
-        for (name, value) in cookie_pairs(header) {
+        for (name, value) in types::cookies::pairs(header) {
             match name {
                 LANG_COOKIE => prefs.lang = Lang::parse(value).unwrap_or_default(),
                 THEME_COOKIE => prefs.theme = Theme::parse(value),
@@ -142,12 +142,6 @@ pub fn save(name: &str, value: &str) {
     {
         let _ = doc.set_cookie(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
     }
-}
-
-/// The `name=value` pairs of a `Cookie` header, in order (shared by every
-/// cookie this app reads).
-pub fn cookie_pairs(header: &str) -> impl Iterator<Item = (&str, &str)> {
-    header.split(';').filter_map(|pair| pair.trim().split_once('='))
 }
 
 #[cfg(test)]

@@ -15,15 +15,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::auth::{password, Caller, Principal, SecuritySettings, Via};
-use app::db::Db;
-use app::model::{EventBatch, Role};
-use app::services::auth::{login, start_session, LoginKind};
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
 use serde_json::json;
+use server_core::auth::{password, Caller, Principal, SecuritySettings, Via};
+use server_core::db::Db;
+use server_core::model::{EventBatch, Role};
+use server_core::services::auth::{login, start_session, LoginKind};
+use server_core::state::AppState;
 use tower::ServiceExt;
 
 const REQUESTS: u32 = 20_000;
@@ -55,12 +55,10 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 async fn state_over(db: Db) -> AppState {
     let site = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-    let options = server::site::leptos_options(std::path::Path::new(&site), "127.0.0.1:0".parse().unwrap())
-        .expect("built site (make build)");
-    let countries = app::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
+    let countries = server_core::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
     let mut security = SecuritySettings::new(b"benchmark secret key of 32+ bytes!!");
     security.rate_limit_per_minute = u32::MAX;
-    AppState { security: Arc::new(security), ..AppState::new(options, db, countries) }
+    AppState { security: Arc::new(security), ..AppState::new(db, countries) }
 }
 
 async fn ingest_rate(label: &str, db: Db) {
@@ -88,7 +86,7 @@ async fn ingest_rate(label: &str, db: Db) {
         }
         let batch = EventBatch { events };
         let started = Instant::now();
-        let result = app::services::ingest::ingest(&state, &caller, &batch).await.expect("ingest");
+        let result = server_core::services::ingest::ingest(&state, &caller, &batch).await.expect("ingest");
         elapsed += started.elapsed();
         assert_eq!(result.accepted, 1000, "{:?}", result.errors.first());
     }
@@ -115,7 +113,7 @@ async fn main() {
     let db = Db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.unwrap();
     db.migrate().await.unwrap();
     let state = state_over(db.clone()).await;
-    let id = app::services::accounts::create_unchecked(
+    let id = server_core::services::accounts::create_unchecked(
         &db,
         "bench@example.com",
         "correct horse battery staple",
@@ -133,20 +131,23 @@ async fn main() {
     }
     println!("whole login       {:>8.1} ms (median of 10, SQLite)", median(logins).as_secs_f64() * 1e3);
 
-    let router = server::app(state.clone());
-    let (key, prefix) = app::auth::tokens::new_api_key();
-    let now = app::db::Ts::now();
-    app::db::api_keys::insert(
+    let site = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let options = server::site::leptos_options(std::path::Path::new(&site), "127.0.0.1:0".parse().unwrap())
+        .expect("built site (make build)");
+    let router = server::app(state.clone(), options);
+    let (key, prefix) = server_core::auth::tokens::new_api_key();
+    let now = server_core::db::Ts::now();
+    server_core::db::api_keys::insert(
         &db,
-        &app::db::api_keys::NewKey {
+        &server_core::db::api_keys::NewKey {
             name: "bench",
             prefix: &prefix,
-            key_hash: &app::auth::tokens::digest(&key),
+            key_hash: &server_core::auth::tokens::digest(&key),
             role: Role::Viewer,
             scopes: "",
             created_by: id,
             now,
-            expires_at: app::db::Ts::from_secs(now.secs() + 86_400),
+            expires_at: server_core::db::Ts::from_secs(now.secs() + 86_400),
         },
         None,
     )

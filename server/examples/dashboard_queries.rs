@@ -11,16 +11,16 @@ use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use app::countries::CountryIndex;
-use app::db::Db;
-use app::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
-use app::services::dashboard;
 use chrono::Utc;
+use server_core::countries::CountryIndex;
+use server_core::db::Db;
+use server_core::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
+use server_core::services::dashboard;
 
 /// Runs per query (the first warms the caches of the database itself).
 const RUNS: usize = 7;
 
-async fn time<T, F: Future<Output = app::error::Result<T>>>(name: &str, mut run: impl FnMut() -> F) {
+async fn time<T, F: Future<Output = server_core::error::Result<T>>>(name: &str, mut run: impl FnMut() -> F) {
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let started = Instant::now();
@@ -52,5 +52,5 @@ async fn main() {
         time(&format!("activity {label}"), || dashboard::compute_activity_series(&db, range)).await;
         time(&format!("activity-heatmap {label}"), || dashboard::compute_activity_heatmap(&db, range)).await;
     }
-    time("recent-activity 20", || app::db::activities::recent(&db, 20)).await;
+    time("recent-activity 20", || server_core::db::activities::recent(&db, 20)).await;
 }

@@ -10,12 +10,12 @@
 
 use std::time::{Duration, Instant};
 
-use app::db::Db;
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::routing::get;
 use axum::{Json, Router};
+use server_core::db::Db;
+use server_core::state::AppState;
 use tower::ServiceExt;
 
 /// Requests per measurement.
@@ -44,12 +44,12 @@ async fn main() {
     let site = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     let options = server::site::leptos_options(std::path::Path::new(&site), "127.0.0.1:0".parse().unwrap())
         .expect("built site (make build)");
-    let countries = app::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
-    let state = AppState::new(options, db, countries);
+    let countries = server_core::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
+    let state = AppState::new(db, countries);
 
     let bare: Router =
         Router::new().route("/healthz", get(|| async { Json(serde_json::json!({ "status": "healthy" })) }));
-    let full = server::app(state);
+    let full = server::app(state, options);
     let bare_cost = per_request(&bare, "/healthz").await;
     let full_cost = per_request(&full, "/healthz").await;
     println!("bare router      {:>8.2} µs/request", bare_cost.as_secs_f64() * 1e6);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use app::auth::Cidr;
+use server_core::auth::Cidr;
 
 /// Development (pretty logs, relaxed secrets) or production.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// `DB_ACQUIRE_TIMEOUT_MS`, `DB_STATEMENT_TIMEOUT_MS`: how long a request
     /// may wait for the database.
-    pub pool: app::db::PoolSettings,
+    pub pool: server_core::db::PoolSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -244,11 +244,11 @@ impl Config {
         };
 
         let admin_email = get("ADMIN_EMAIL").unwrap_or("admin@dreamseed.local").to_lowercase();
-        if app::services::accounts::check_email(&admin_email).is_err() {
+        if server_core::services::accounts::check_email(&admin_email).is_err() {
             return Err(invalid("ADMIN_EMAIL", Some(&admin_email), "an e-mail address"));
         }
         let admin_password = match get("ADMIN_PASSWORD") {
-            Some(p) if app::auth::password::check_new(p, &admin_email).is_err() => {
+            Some(p) if server_core::auth::password::check_new(p, &admin_email).is_err() => {
                 return Err(ConfigError {
                     var: "ADMIN_PASSWORD",
                     value: "<hidden>".into(),
@@ -283,8 +283,8 @@ impl Config {
                 .map(std::time::Duration::from_millis)
                 .ok_or_else(|| invalid(name, Some(v), "milliseconds from 1 to 29000")),
         };
-        let pool_default = app::db::PoolSettings::default();
-        let pool = app::db::PoolSettings {
+        let pool_default = server_core::db::PoolSettings::default();
+        let pool = server_core::db::PoolSettings {
             acquire_timeout: millis("DB_ACQUIRE_TIMEOUT_MS", pool_default.acquire_timeout)?,
             statement_timeout: millis("DB_STATEMENT_TIMEOUT_MS", pool_default.statement_timeout)?,
             ..pool_default

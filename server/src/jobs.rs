@@ -7,7 +7,7 @@ pub mod idempotency_cleanup;
 pub mod session_cleanup;
 pub mod users_online;
 
-use app::state::AppState;
+use server_core::state::AppState;
 
 /// Starts every job on `state`.
 pub fn spawn_all(state: &AppState) {
@@ -36,19 +36,19 @@ where
 pub(crate) async fn delete_pass(
     job: &str,
     what: &str,
-    delete: impl std::future::Future<Output = app::error::Result<u64>>,
+    delete: impl std::future::Future<Output = server_core::error::Result<u64>>,
 ) -> u64 {
     let started = std::time::Instant::now();
-    let run_id = app::trace::generate();
-    app::observability::events::job_started(job, &run_id);
+    let run_id = server_core::trace::generate();
+    server_core::observability::events::job_started(job, &run_id);
     match delete.await {
         Ok(removed) => {
             tracing::info!(removed, "{what} removed");
-            app::observability::events::job_completed(job, &run_id, started.elapsed().as_millis() as u64);
+            server_core::observability::events::job_completed(job, &run_id, started.elapsed().as_millis() as u64);
             removed
         }
         Err(err) => {
-            app::observability::events::job_failed(job, &run_id, started.elapsed().as_millis() as u64, &err);
+            server_core::observability::events::job_failed(job, &run_id, started.elapsed().as_millis() as u64, &err);
             0
         }
     }

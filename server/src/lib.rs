@@ -16,40 +16,59 @@ pub mod telemetry;
 
 use std::sync::OnceLock;
 
-use app::error::AppError;
-use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRef, Request, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use server_core::error::AppError;
+use server_core::state::AppState;
 
 pub use middleware::Limits;
 
-/// The whole HTTP application over `state`, with the default limits.
-pub fn app(state: AppState) -> Router {
-    app_with_limits(state, Limits::default())
+/// The whole HTTP application over `state`, rendering the site `options`
+/// describes, with the default limits.
+pub fn app(state: AppState, options: LeptosOptions) -> Router {
+    app_with_limits(state, options, Limits::default())
 }
 
-/// The whole HTTP application over `state`.
-pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
+/// The whole HTTP application over `state`, rendering the site `options` describes.
+pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) -> Router {
     // Installed before the first request records anything.
     telemetry::metrics();
-    let options = state.leptos_options.clone();
+    app::api::install_error_status();
     let (api, document) = rest::router();
-    let router = Router::new()
-        .merge(api)
-        .merge(rest::openapi::router(&document))
-        .leptos_routes_with_context(
-            &state,
-            page_routes().to_vec(),
-            app::security_headers::provide_request_nonce,
-            move || shell(options.clone()),
-        )
-        .fallback(fallback);
-    middleware::apply(router, &state, limits).with_state(state)
+    let api = Router::new().merge(api).merge(rest::openapi::router(&document)).with_state(state.clone());
+    let pages = Pages { state: state.clone(), options: options.clone() };
+    let page_router = Router::new()
+        .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&state), move || {
+            shell(options.clone())
+        })
+        .fallback(fallback)
+        .with_state(pages);
+    middleware::apply(api.merge(page_router), &state, limits)
+}
+
+/// The state of the page routes: the core's state, and the site Leptos renders
+/// (which the core knows nothing of).
+#[derive(Clone, FromRef)]
+struct Pages {
+    state: AppState,
+    options: LeptosOptions,
+}
+
+/// What every render and server function finds in its Leptos context besides
+/// the request: the core's state, and the nonce the middleware chose.
+fn render_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
+    let state = state.clone();
+    move || {
+        app::security_headers::provide_request_nonce();
+        provide_context(state.clone());
+    }
 }
 
 /// The app's page routes, found once per process.
@@ -67,12 +86,10 @@ pub fn page_routes() -> &'static [AxumRouteListing] {
 
 /// Unknown API paths get the JSON envelope; anything else is a static file from
 /// the site, or the app's own "not found" page.
-async fn fallback(uri: Uri, state: State<AppState>, request: Request<Body>) -> Response {
+async fn fallback(uri: Uri, pages: State<Pages>, request: Request<Body>) -> Response {
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         return AppError::NotFound { what: format!("route {}", uri.path()) }.into_response();
     }
-    leptos_axum::file_and_error_handler_with_context::<AppState, _>(app::security_headers::provide_request_nonce, shell)(
-        uri, state, request,
-    )
-    .await
+    let context = render_context(&pages.state);
+    leptos_axum::file_and_error_handler_with_context::<Pages, _>(context, shell)(uri, pages, request).await
 }

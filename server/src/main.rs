@@ -83,12 +83,12 @@ async fn simulate_command(config: &Config, args: server::cli::SimulateArgs) -> a
 }
 
 async fn create_account(config: &Config, args: server::cli::CreateAccountArgs) -> anyhow::Result<()> {
-    let role = app::model::Role::parse(&args.role)
+    let role = server_core::model::Role::parse(&args.role)
         .ok_or_else(|| anyhow::anyhow!("invalid --role {:?}: expected viewer, editor, owner or admin", args.role))?;
     let db = serve::open_database(config).await?;
-    let generated = args.password.is_none().then(app::auth::tokens::random_token);
+    let generated = args.password.is_none().then(server_core::auth::tokens::random_token);
     let password = args.password.as_deref().or(generated.as_deref()).unwrap_or_default();
-    let id = app::services::accounts::create_unchecked(&db, &args.email, password, role)
+    let id = server_core::services::accounts::create_unchecked(&db, &args.email, password, role)
         .await
         .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
     db.close().await;

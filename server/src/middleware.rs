@@ -15,12 +15,12 @@ pub mod trace;
 
 use std::time::Duration;
 
-use app::error::AppError;
-use app::state::AppState;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, BoxError, Router};
+use server_core::error::AppError;
+use server_core::state::AppState;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -43,7 +43,7 @@ impl Default for Limits {
 }
 
 /// Wraps `router` in the middleware stack.
-pub fn apply(router: Router<AppState>, state: &AppState, limits: Limits) -> Router<AppState> {
+pub fn apply(router: Router, state: &AppState, limits: Limits) -> Router {
     router
         .layer(ServiceBuilder::new().layer(HandleErrorLayer::new(timed_out)).timeout(limits.timeout))
         .layer(CatchPanicLayer::custom(panicked))

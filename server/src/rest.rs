@@ -19,8 +19,8 @@ pub mod problems;
 pub mod stream;
 pub mod users;
 
-use app::state::AppState;
 use axum::Router;
+use server_core::state::AppState;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 

@@ -7,9 +7,9 @@ pub mod data;
 
 use std::time::{Duration, Instant};
 
-use app::db::{bulk, users, Db};
-use app::error::{AppError, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use server_core::db::{bulk, users, Db};
+use server_core::error::{AppError, Result};
 
 pub use data::Plan;
 

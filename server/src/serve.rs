@@ -6,14 +6,14 @@ use std::sync::Arc;
 use anyhow::Context;
 use std::net::SocketAddr;
 
-use app::cache::Cache;
-use app::countries::CountryIndex;
-use app::db::{bulk, Db};
-use app::observability::{mask, MetricsAccess, Ops};
-use app::state::{AppState, Clock};
+use server_core::cache::Cache;
+use server_core::countries::CountryIndex;
+use server_core::db::{bulk, Db};
+use server_core::observability::{mask, MetricsAccess, Ops};
+use server_core::state::{AppState, Clock};
 use tokio::net::TcpListener;
 
-use app::auth::SecuritySettings;
+use server_core::auth::SecuritySettings;
 
 use crate::config::{redact, Config, Environment};
 use crate::{jobs, rest, seed, site};
@@ -41,10 +41,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Claim the port before the (possibly long) first-start work, so a second
     // instance on the same port fails at once instead of after it.
     let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
-    if db.backend() == app::db::Backend::Sqlite {
+    if db.backend() == server_core::db::Backend::Sqlite {
         // One process serves a SQLite file: a claim still in progress now was
         // held by a process that died, so retries need not wait out its lease.
-        let released = app::db::idempotency::release_orphans(&db, app::db::Ts::now()).await?;
+        let released = server_core::db::idempotency::release_orphans(&db, server_core::db::Ts::now()).await?;
         if released > 0 {
             tracing::info!(keys = released, "released idempotency keys a stopped process held");
         }
@@ -64,7 +64,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
 
-    match app::services::accounts::bootstrap_admin(&db, &config.admin_email, config.admin_password.as_deref()).await {
+    match server_core::services::accounts::bootstrap_admin(&db, &config.admin_email, config.admin_password.as_deref())
+        .await
+    {
         Ok(Some(password)) if config.admin_password.is_none() => {
             tracing::warn!(
                 admin.email = %mask::email(&config.admin_email),
@@ -97,7 +99,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         ops: Arc::new(Ops::new(config.health_details, metrics_access)),
         map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
         security: Arc::new(security_settings(&config)),
-        ..AppState::new(leptos_options, db.clone(), countries)
+        ..AppState::new(db.clone(), countries)
     };
     jobs::spawn_all(&state);
     if let Some(addr) = config.metrics_addr {
@@ -115,7 +117,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let stopping = Arc::new(tokio::sync::Notify::new());
     let live = state.live.clone();
     // Peer addresses reach handlers (the loopback guard of /metrics).
-    let service = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let service = crate::app(state, leptos_options).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, service).with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {

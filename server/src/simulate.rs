@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::db::activities::{self, NewActivity};
-use app::db::{problems, users, Db, Ts};
+use server_core::db::activities::{self, NewActivity};
+use server_core::db::{problems, users, Db, Ts};
 
 /// What to simulate.
 #[derive(Clone, Copy, Debug)]

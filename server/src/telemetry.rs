@@ -63,7 +63,7 @@ fn describe() {
     );
     metrics::describe_gauge!("dreamseed_users_online", "Platform users flagged online");
     metrics::describe_gauge!("dreamseed_build_info", "Always 1; the version is a label");
-    metrics::gauge!("dreamseed_build_info", "version" => app::observability::VERSION).set(1.0);
+    metrics::gauge!("dreamseed_build_info", "version" => server_core::observability::VERSION).set(1.0);
 }
 
 /// Keeps the recorder's buckets trimmed; run for the life of the process.

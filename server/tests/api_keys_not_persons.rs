@@ -6,14 +6,14 @@
 
 mod common;
 
-use app::auth::Caller;
-use app::db::Db;
-use app::model::Role;
-use app::services::auth::{start_session, LoginKind};
 use axum::body::Body;
 use axum::http::{header, Request};
 use axum::Router;
 use common::Reply;
+use server_core::auth::Caller;
+use server_core::db::Db;
+use server_core::model::Role;
+use server_core::services::auth::{start_session, LoginKind};
 
 /// `method uri` with one credential header and, when not empty, a body
 /// (form-encoded for server functions, JSON for REST).
@@ -38,7 +38,7 @@ const SELF_ONLY: [(&str, &str, &str); 5] = [
 
 async fn a_key_never_acts_as_the_account_that_made_it(db: &Db) {
     let state = common::state(db);
-    let app = server::app(state.clone());
+    let app = server::app(state.clone(), common::site());
     let admin_id = common::harness_admin(db).await;
     let admin_account = format!("/api/v1/accounts/{admin_id}");
 
@@ -55,7 +55,7 @@ async fn a_key_never_acts_as_the_account_that_made_it(db: &Db) {
         assert_eq!((me["kind"].as_str(), me["account"].is_null()), (Some("api_key"), true), "{me}");
     }
     // The key's creator is untouched: no password change or enrolment slipped through.
-    let admin = app::db::accounts::by_id(db, admin_id).await.unwrap().unwrap();
+    let admin = server_core::db::accounts::by_id(db, admin_id).await.unwrap().unwrap();
     assert!(admin.totp_secret.is_none() && !admin.totp_enabled);
 
     // The admin in person still reads their own account, and any other.
@@ -66,10 +66,16 @@ async fn a_key_never_acts_as_the_account_that_made_it(db: &Db) {
     assert_eq!(own.json()["id"], admin_id);
 
     // A viewer in person reads their own account but not the admin's.
-    let viewer_id =
-        app::db::accounts::insert(db, "viewer@keys.test", "unusable", Role::Viewer, app::db::Ts::now(), None)
-            .await
-            .unwrap();
+    let viewer_id = server_core::db::accounts::insert(
+        db,
+        "viewer@keys.test",
+        "unusable",
+        Role::Viewer,
+        server_core::db::Ts::now(),
+        None,
+    )
+    .await
+    .unwrap();
     let session = start_session(&state, &Caller::default(), viewer_id, LoginKind::Browser).await.unwrap();
     let cookie = format!("ds_session={}", session.secret);
     let own = call(&app, "GET", &format!("/api/v1/accounts/{viewer_id}"), (header::COOKIE, &cookie), "").await;

@@ -4,16 +4,16 @@
 
 mod common;
 
-use app::model::Role;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use server_core::model::Role;
 
 #[tokio::test]
 async fn the_url_s_filters_are_in_the_page_before_the_wasm_loads() {
     let db = common::TestDb::sqlite().await;
     let app = common::router(&db.db);
     const PASSWORD: &str = "correct horse battery";
-    app::services::accounts::create_unchecked(&db.db, "root@example.com", PASSWORD, Role::Admin).await.unwrap();
+    server_core::services::accounts::create_unchecked(&db.db, "root@example.com", PASSWORD, Role::Admin).await.unwrap();
     let form = format!("email=root%40example.com&password={}", PASSWORD.replace(' ', "+"));
     let login = Request::post("/api/fn/auth_login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -16,17 +16,17 @@ mod common;
 
 use std::sync::Arc;
 
-use app::auth::SecuritySettings;
-use app::cache::Cache;
-use app::db::Db;
-use app::model::Role;
-use app::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, Duration, Utc};
 use common::Reply;
 use serde_json::{json, Value};
+use server_core::auth::SecuritySettings;
+use server_core::cache::Cache;
+use server_core::db::Db;
+use server_core::model::Role;
+use server_core::state::{AppState, Clock};
 
 /// The password of every account made here (8+ characters, not a common one).
 const PASSWORD: &str = "correct horse battery";
@@ -45,7 +45,7 @@ fn state_with(db: &Db, change: impl FnOnce(&mut SecuritySettings)) -> AppState {
 
 /// The application as a client meets it: no credentials added.
 fn plain(state: AppState) -> Router {
-    common::from_local_proxy(server::app(state))
+    common::from_local_proxy(server::app(state, common::site()))
 }
 
 /// The application over `db` whose clock stands at `now`.
@@ -55,7 +55,7 @@ fn plain_at(db: &Db, now: DateTime<Utc>) -> Router {
 
 /// An account of `role` with [`PASSWORD`].
 async fn person(db: &Db, email: &str, role: Role) -> i64 {
-    app::services::accounts::create_unchecked(db, email, PASSWORD, role).await.expect("create an account")
+    server_core::services::accounts::create_unchecked(db, email, PASSWORD, role).await.expect("create an account")
 }
 
 /// `method uri` with `headers` and, when not empty, a JSON `body`.
@@ -263,7 +263,7 @@ async fn every_login_starts_a_new_session_and_planted_ids_are_refused(db: &Db) {
     // Only digests are stored.
     let token = second.strip_prefix("ds_session=").unwrap();
     assert_eq!(scalar(db, "select count(*) from sessions where token_hash = $1", token).await, 0);
-    let digest = app::auth::tokens::digest(token);
+    let digest = server_core::auth::tokens::digest(token);
     assert_eq!(scalar(db, "select count(*) from sessions where token_hash = $1", &digest).await, 1);
 }
 on_both_databases!(session_rotation, every_login_starts_a_new_session_and_planted_ids_are_refused);
@@ -516,8 +516,9 @@ async fn cross_site_writes_are_refused_before_anything_runs(db: &Db) {
             call(&app, "POST", "/api/v1/accounts", &headers, &body).await
         }
     };
-    let exists =
-        |email: &'static str| async move { app::db::accounts::by_email(db, email).await.expect("look up").is_some() };
+    let exists = |email: &'static str| async move {
+        server_core::db::accounts::by_email(db, email).await.expect("look up").is_some()
+    };
 
     create("a@example.com", &[("sec-fetch-site", "cross-site")]).await.assert_envelope(403, "FORBIDDEN");
     create("b@example.com", &[("sec-fetch-site", "same-site")]).await.assert_envelope(403, "FORBIDDEN");
@@ -809,18 +810,18 @@ async fn logins_are_audited_with_address_and_trace_id(db: &Db) {
 on_both_databases!(login_audit, logins_are_audited_with_address_and_trace_id);
 
 async fn the_audit_log_pages_by_cursor_with_the_filters_total(db: &Db) {
-    let at = app::db::Ts::now();
+    let at = server_core::db::Ts::now();
     for (action, n) in [("test.paged", 7), ("test.other", 2), ("other.paged", 1)] {
         for i in 0..n {
             let target = format!("item:{i}");
-            let entry = app::db::audit::NewEntry {
+            let entry = server_core::db::audit::NewEntry {
                 actor: "admin@example.com",
                 action,
                 target: Some(&target),
                 success: true,
                 ..Default::default()
             };
-            app::db::audit::insert(db, at, &entry).await.expect("append a record");
+            server_core::db::audit::insert(db, at, &entry).await.expect("append a record");
         }
     }
     let app = common::router(db);

@@ -9,13 +9,13 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use app::auth::Caller;
-use app::db::Db;
-use app::model::Role;
-use app::services::auth::{start_session, LoginKind};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use server_core::auth::Caller;
+use server_core::db::Db;
+use server_core::model::Role;
+use server_core::services::auth::{start_session, LoginKind};
 use tower::ServiceExt;
 
 /// Who calls, in the order of each row's expectation string.
@@ -208,11 +208,17 @@ fn every_route_has_a_row_and_every_row_a_route() {
 }
 
 /// The credential headers of each caller.
-async fn credentials(db: &Db, state: &app::state::AppState, round: usize) -> Vec<Vec<(header::HeaderName, String)>> {
+async fn credentials(
+    db: &Db,
+    state: &server_core::state::AppState,
+    round: usize,
+) -> Vec<Vec<(header::HeaderName, String)>> {
     let mut out = vec![Vec::new()];
     for role in Role::ALL {
         let email = format!("{}-{round}@matrix.test", role.as_str());
-        let id = app::db::accounts::insert(db, &email, "unusable", role, app::db::Ts::now(), None).await.unwrap();
+        let id = server_core::db::accounts::insert(db, &email, "unusable", role, server_core::db::Ts::now(), None)
+            .await
+            .unwrap();
         let session = start_session(state, &Caller::default(), id, LoginKind::Browser).await.unwrap();
         out.push(vec![(header::COOKIE, format!("ds_session={}", session.secret))]);
     }
@@ -249,7 +255,7 @@ async fn status_of(app: &Router, row: &Row, headers: &[(header::HeaderName, Stri
 async fn every_caller_gets_what_its_role_allows() {
     let db = common::TestDb::sqlite().await;
     let state = common::state(&db.db);
-    let app = server::app(state.clone());
+    let app = server::app(state.clone(), common::site());
     let mut callers = credentials(&db.db, &state, 0).await;
     let mut failures = Vec::new();
     for (n, row) in ROWS.iter().enumerate() {

@@ -9,14 +9,14 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::cache::Cache;
-use app::db::Db;
-use app::model::Role;
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
 use redis::AsyncCommands;
+use server_core::cache::Cache;
+use server_core::db::Db;
+use server_core::model::Role;
+use server_core::state::AppState;
 
 /// Requests per minute per caller here: low enough to reach in a few calls.
 const LIMIT: u32 = 5;

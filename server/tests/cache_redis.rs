@@ -7,10 +7,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use app::cache::{Cache, Figure};
-use app::state::AppState;
 use axum::Router;
 use redis::AsyncCommands;
+use server_core::cache::{Cache, Figure};
+use server_core::state::AppState;
 
 /// Polls `/health` until its cache dependency has `status`, for at most 5 s;
 /// returns how long that took.

@@ -58,7 +58,7 @@ fn checked_nonce(reply: &Reply, load: usize) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_dashboard_load_carries_its_nonce_in_policy_and_scripts() {
     let db = common::TestDb::sqlite().await;
-    let app = server::app(common::state(&db.db));
+    let app = server::app(common::state(&db.db), common::site());
     let cookie = common::sign_in_viewer(&app, &db.db, "kim@example.com").await;
 
     let nonces: Vec<String> = stream::iter(0..LOADS)
@@ -86,7 +86,7 @@ async fn every_dashboard_load_carries_its_nonce_in_policy_and_scripts() {
 #[tokio::test]
 async fn the_not_found_page_carries_its_nonce_too() {
     let db = common::TestDb::sqlite().await;
-    let app = server::app(common::state(&db.db));
+    let app = server::app(common::state(&db.db), common::site());
     let cookie = common::sign_in_viewer(&app, &db.db, "kim@example.com").await;
     // Rendered by the fallback, not by a page route: the nonce must reach it too.
     let request = Request::get("/no/such/page").header(header::COOKIE, cookie).body(Body::empty()).unwrap();

@@ -6,15 +6,15 @@
 
 mod common;
 
-use app::db::bulk::{self, ActivityRow, BulkRow, ProblemRow, UserRow};
-use app::db::{Db, Ts};
-use app::model::range::Zone;
-use app::services::dashboard::start_of_day;
-use app::state::Clock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
+use server_core::db::bulk::{self, ActivityRow, BulkRow, ProblemRow, UserRow};
+use server_core::db::{Db, Ts};
+use server_core::model::range::Zone;
+use server_core::services::dashboard::start_of_day;
+use server_core::state::Clock;
 
 /// The instant the fixture and every request agree is "now": 10:00 KST.
 fn now() -> DateTime<Utc> {
@@ -294,14 +294,14 @@ async fn assert_counters_match(db: &Db) {
 async fn counters_stay_exact_through_every_kind_of_write(db: &Db) {
     load_fixture(db).await;
     assert_counters_match(db).await;
-    let record = |user_id| app::db::activities::NewActivity {
+    let record = |user_id| server_core::db::activities::NewActivity {
         user_id,
         activity_type: "login".into(),
         description: "로그인".into(),
         problem_id: None,
         created_at: Ts::from(now()),
     };
-    app::db::activities::record(db, &[record(4), record(5)]).await.unwrap();
+    server_core::db::activities::record(db, &[record(4), record(5)]).await.unwrap();
     for sql in [
         "update users set user_type = 'premium', country = 'JP' where id = 1",
         "update users set last_activity = created_at",
@@ -386,9 +386,9 @@ async fn the_stream_carries_new_activities_and_stats_changes() {
     // Let the tail job take its starting point before the write.
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let written = std::time::Instant::now();
-    app::db::activities::record(
+    server_core::db::activities::record(
         &db.db,
-        &[app::db::activities::NewActivity {
+        &[server_core::db::activities::NewActivity {
             user_id: 4,
             activity_type: "problem_view".into(),
             description: "문제 2 조회".into(),

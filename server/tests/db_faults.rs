@@ -11,14 +11,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use app::auth::Caller;
-use app::db::Db;
-use app::error::AppError;
-use app::model::Role;
-use app::services::auth::{login, LoginKind};
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use serde_json::json;
+use server_core::auth::Caller;
+use server_core::db::Db;
+use server_core::error::AppError;
+use server_core::model::Role;
+use server_core::services::auth::{login, LoginKind};
 use sqlx::Connection;
 
 /// Writers at once: the target.
@@ -64,7 +64,7 @@ async fn patch(app: &Router, id: i64, body: &serde_json::Value) -> common::Reply
 
 /// Writer `w` until `deadline`: ingestion batches, problem creates, problem
 /// edits or sign-ins, by `w % 4`.
-async fn writer(w: usize, state: app::state::AppState, app: Router, key: String, deadline: Instant) -> Tally {
+async fn writer(w: usize, state: server_core::state::AppState, app: Router, key: String, deadline: Instant) -> Tally {
     let mut tally = Tally::default();
     let auth = format!("Bearer {key}");
     let email = format!("writer{w}@example.com");
@@ -120,9 +120,14 @@ async fn writer(w: usize, state: app::state::AppState, app: Router, key: String,
 async fn concurrent_writers_never_get_a_server_error(db: &Db, dialect: &str) {
     let key = common::api_key(db, Role::Editor, "ingest").await;
     for w in (3..WRITERS).step_by(4) {
-        app::services::accounts::create_unchecked(db, &format!("writer{w}@example.com"), PASSWORD, Role::Editor)
-            .await
-            .expect("create an account");
+        server_core::services::accounts::create_unchecked(
+            db,
+            &format!("writer{w}@example.com"),
+            PASSWORD,
+            Role::Editor,
+        )
+        .await
+        .expect("create an account");
     }
     let state = common::state(db);
     let app = common::app(state.clone());

@@ -6,19 +6,19 @@ mod common;
 
 use std::time::Duration;
 
-use app::error::AppError;
-use app::observability::{MetricsAccess, Ops};
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use server::Limits;
+use server_core::error::AppError;
+use server_core::observability::{MetricsAccess, Ops};
+use server_core::state::AppState;
 
 /// The real middleware around the product routes plus two that misbehave, with
 /// a short timeout and a small body limit.
-fn router(db: &app::db::Db) -> Router {
+fn router(db: &server_core::db::Db) -> Router {
     let state = common::state(db);
     let limits = Limits { timeout: Duration::from_millis(300), body_bytes: 1024 };
     let misbehaving = Router::new().route("/api/test/panic", get(|| async { panic!("boom") as &'static str })).route(
@@ -28,7 +28,7 @@ fn router(db: &app::db::Db) -> Router {
             "late"
         }),
     );
-    let product = server::app_with_limits(state.clone(), limits);
+    let product = server::app_with_limits(state.clone(), common::site(), limits);
     let db = state.db.clone();
     common::authed(server::middleware::apply(misbehaving, &state, limits).with_state(state).merge(product), &db)
 }

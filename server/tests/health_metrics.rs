@@ -5,10 +5,10 @@ mod common;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::observability::{MetricsAccess, Ops};
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::Request;
+use server_core::observability::{MetricsAccess, Ops};
+use server_core::state::AppState;
 
 #[tokio::test]
 async fn health_reports_each_dependency_in_the_seed_shape() {

@@ -8,14 +8,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::db::Db;
-use app::state::{AppState, Clock};
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use server::Limits;
+use server_core::db::Db;
+use server_core::state::{AppState, Clock};
 
 /// A router whose `POST /api/test/things` creates a "thing" (counts it) and
 /// answers 201, or 500 when asked to fail, behind the real middleware.
@@ -72,8 +72,8 @@ on_both_databases!(replay, a_repeat_replays_the_stored_response);
 async fn keys_belong_to_the_caller(db: &Db) {
     let effects = Arc::new(AtomicU64::new(0));
     let app = router(common::state(db), effects.clone());
-    let alice = format!("Bearer {}", common::api_key(db, app::model::Role::Editor, "").await);
-    let bob = format!("Bearer {}", common::api_key(db, app::model::Role::Editor, "").await);
+    let alice = format!("Bearer {}", common::api_key(db, server_core::model::Role::Editor, "").await);
+    let bob = format!("Bearer {}", common::api_key(db, server_core::model::Role::Editor, "").await);
     for token in [&alice, &bob] {
         let reply = create(&app, "shared-key", r#"{"name":"a"}"#, &[("authorization", token)]).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{token}");

@@ -11,10 +11,10 @@
 
 mod common;
 
-use app::db::Db;
 use axum::http::StatusCode;
 use axum::Router;
 use serde_json::json;
+use server_core::db::Db;
 
 async fn count(db: &Db, sql: &str) -> i64 {
     match db {
@@ -118,9 +118,14 @@ async fn every_write_survives_a_crash_after_commit(db: &Db) {
 
     // Accounts and API keys are a person's work: an admin signed in.
     let admin = "admin@crash.test";
-    app::services::accounts::create_unchecked(db, admin, "correct horse battery", app::model::Role::Admin)
-        .await
-        .unwrap();
+    server_core::services::accounts::create_unchecked(
+        db,
+        admin,
+        "correct horse battery",
+        server_core::model::Role::Admin,
+    )
+    .await
+    .unwrap();
     let login = json!({ "email": admin, "password": "correct horse battery" }).to_string();
     let reply = common::post_json(&app, "/api/v1/auth/login", &login, &[("x-test-anonymous", "1")]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());

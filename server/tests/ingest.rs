@@ -9,12 +9,12 @@
 
 mod common;
 
-use app::db::Db;
-use app::model::Role;
 use axum::http::StatusCode;
 use axum::Router;
 use common::Reply;
 use serde_json::{json, Value};
+use server_core::db::Db;
+use server_core::model::Role;
 
 async fn post_events(app: &Router, key: &str, body: &Value, extra: &[(&str, &str)]) -> Reply {
     let auth = format!("Bearer {key}");
@@ -184,7 +184,7 @@ on_both_databases!(mixed_batch, a_mixed_batch_writes_the_valid_items_and_reports
 
 async fn a_batch_without_a_valid_item_is_refused_whole(db: &Db) {
     let key = common::api_key(db, Role::Editor, "ingest").await;
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let batch = json!({ "events": [
         { "type": "user_upsert", "email": "nope", "username": "x" },
         { "type": "activity", "activity_type": "login" },
@@ -206,7 +206,7 @@ on_both_databases!(all_bad, a_batch_without_a_valid_item_is_refused_whole);
 
 async fn batches_hold_one_to_a_thousand_events(db: &Db) {
     let key = common::api_key(db, Role::Editor, "ingest").await;
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let many = |n: usize| json!({ "events": (0..n).map(|i| user(&format!("u{i}@example.com"), &format!("user {i}"))).collect::<Vec<_>>() });
 
     let body = post_events(&app, &key, &many(1001), &[]).await.assert_envelope(400, "VALIDATION_FAILED");
@@ -223,14 +223,14 @@ async fn batches_hold_one_to_a_thousand_events(db: &Db) {
 on_both_databases!(batch_size, batches_hold_one_to_a_thousand_events);
 
 async fn only_keys_with_the_ingest_scope_may_post(db: &Db) {
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let batch = json!({ "events": [user("kim@example.com", "kim")] });
     for role in [Role::Viewer, Role::Admin] {
         let key = common::api_key(db, role, "").await;
         post_events(&app, &key, &batch, &[]).await.assert_envelope(403, "FORBIDDEN");
     }
     // People neither: ingestion is for the platform's backend.
-    app::services::accounts::create_unchecked(db, "admin@example.com", "correct horse battery", Role::Admin)
+    server_core::services::accounts::create_unchecked(db, "admin@example.com", "correct horse battery", Role::Admin)
         .await
         .unwrap();
     let login = common::post_json(
@@ -255,7 +255,7 @@ on_both_databases!(scope, only_keys_with_the_ingest_scope_may_post);
 
 async fn a_retried_batch_with_the_same_idempotency_key_is_written_once(db: &Db) {
     let key = common::api_key(db, Role::Editor, "ingest").await;
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let batch = json!({ "events": [user("kim@example.com", "kim"), activity("kim@example.com", "login")] });
     let retry = [("idempotency-key", "batch-2026-11-21-001")];
 
@@ -282,7 +282,7 @@ async fn a_retried_batch_with_the_same_idempotency_key_is_written_once(db: &Db) 
 on_both_databases!(idempotent_replay, a_retried_batch_with_the_same_idempotency_key_is_written_once);
 
 async fn ingestion_needs_an_editor_and_keeps_what_an_event_omits(db: &Db) {
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let batch = json!({ "events": [user("kim@example.com", "kim")] });
     // A viewer's key cannot ingest, whatever scope it was given (an older key
     // could have been made before the rule), and no such key can be made now.

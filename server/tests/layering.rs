@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// What a door must not contain, with why.
 const FORBIDDEN: [(&str, &str); 6] = [
-    ("db::", "queries belong to app/src/db, reached through a service"),
-    ("sqlx", "queries belong to app/src/db, reached through a service"),
+    ("db::", "queries belong to server-core/src/db, reached through a service"),
+    ("sqlx", "queries belong to server-core/src/db, reached through a service"),
     (".require(", "role checks belong to the service the door calls"),
     (".require_person(", "role checks belong to the service the door calls"),
     ("has_scope(", "scope checks belong to the service the door calls"),
@@ -67,4 +67,23 @@ fn the_check_sees_a_violation() {
         "fn f() {\n    // caller.require(Role::Viewer) is the service's\n    caller.require(Role::Viewer)?;\n}\n";
     let hits: Vec<usize> = code_lines(source).filter(|(_, c)| c.contains(".require(")).map(|(n, _)| n).collect();
     assert_eq!(hits, [3]);
+}
+
+/// The core and the shared types know nothing of Leptos: services are tested,
+/// and later doors (GraphQL, jobs) call them, without a renderer, and both
+/// crates build beside Leptos instead of after it.
+#[test]
+fn the_core_and_the_shared_types_do_not_depend_on_leptos() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for krate in ["server-core", "types"] {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+        let leptos: Vec<&str> = manifest
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .filter(|line| line.trim_start().starts_with("leptos"))
+            .collect();
+        assert!(leptos.is_empty(), "{krate}/Cargo.toml depends on Leptos: {leptos:?}");
+    }
+    let core = std::fs::read_to_string(root.join("server-core/Cargo.toml")).unwrap();
+    assert!(!core.lines().any(|line| line.starts_with("app")), "the core must not depend on the UI crate");
 }

@@ -8,11 +8,11 @@ mod common;
 
 use std::collections::HashSet;
 
-use app::db::{Db, Ts};
-use app::model::Role;
 use axum::http::StatusCode;
 use axum::Router;
 use server::seed::Plan;
+use server_core::db::{Db, Ts};
+use server_core::model::Role;
 
 /// The seeded history ends here.
 const UNTIL: i64 = 1_790_000_000;
@@ -324,12 +324,12 @@ async fn activities_filter_by_user_type_and_days_with_exact_totals(db: &Db) {
     for (from, to) in
         [(UNTIL - 40 * 86_400 + 1_234, UNTIL - 3 * 86_400 - 777), (UNTIL - 86_400 + 100, UNTIL - 86_400 + 200)]
     {
-        let filter = app::db::activities::Filter {
+        let filter = server_core::db::activities::Filter {
             from: Some(Ts::from_secs(from)),
             to: Some(Ts::from_secs(to)),
             ..Default::default()
         };
-        let counted = app::db::activities::count(db, &filter).await.unwrap();
+        let counted = server_core::db::activities::count(db, &filter).await.unwrap();
         let direct = scalar(
             db,
             &format!(

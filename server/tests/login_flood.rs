@@ -22,7 +22,7 @@ fn rss_mib() -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_anonymous_logins_keeps_memory_bounded() {
     let db = common::TestDb::sqlite().await;
-    let app = common::from_local_proxy(server::app(common::state(&db.db)));
+    let app = common::from_local_proxy(server::app(common::state(&db.db), common::site()));
     // One real login first, so what is allocated once (pools, caches) is counted before.
     let warm = json!({ "email": "warm@example.com", "password": "correct horse battery" }).to_string();
     common::post_json(&app, "/api/v1/auth/login", &warm, &[]).await;

@@ -7,18 +7,18 @@
 
 mod common;
 
-use app::auth::Caller;
-use app::db::{Db, Ts};
-use app::error::AppError;
-use app::model::Role;
-use app::services::auth::{login, start_session, LoginKind};
-use app::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, Duration, Utc};
 use common::Reply;
 use serde_json::json;
+use server_core::auth::Caller;
+use server_core::db::{Db, Ts};
+use server_core::error::AppError;
+use server_core::model::Role;
+use server_core::services::auth::{login, start_session, LoginKind};
+use server_core::state::{AppState, Clock};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -27,7 +27,7 @@ fn at(rfc3339: &str) -> DateTime<Utc> {
 }
 
 async fn person(db: &Db, email: &str, role: Role) -> i64 {
-    app::services::accounts::create_unchecked(db, email, PASSWORD, role).await.expect("create an account")
+    server_core::services::accounts::create_unchecked(db, email, PASSWORD, role).await.expect("create an account")
 }
 
 /// The state over `db` whose clock stands at `now`.
@@ -57,7 +57,7 @@ async fn call(app: &Router, uri: &str, headers: &[(&str, &str)], body: &str) -> 
 
 async fn oversized_credentials_are_refused_before_any_work(db: &Db) {
     person(db, "kim@example.com", Role::Viewer).await;
-    let app = server::app(common::state(db));
+    let app = server::app(common::state(db), common::site());
     let long_email = format!("{}@example.com", "k".repeat(300));
     let long_password = "p".repeat(1025);
     for (email, password, field) in [
@@ -118,10 +118,10 @@ on_both_databases!(per_account, guesses_spread_over_addresses_are_throttled_per_
 
 async fn a_totp_code_signs_in_once(db: &Db) {
     let id = person(db, "kim@example.com", Role::Viewer).await;
-    let secret = app::auth::totp::new_secret();
-    app::db::accounts::set_totp(db, id, Some(&secret), true, Ts::now()).await.unwrap();
+    let secret = server_core::auth::totp::new_secret();
+    server_core::db::accounts::set_totp(db, id, Some(&secret), true, Ts::now()).await.unwrap();
     let t0 = at("2026-11-21T10:00:05Z");
-    let code = app::auth::totp::current_code(&secret, t0.timestamp()).unwrap();
+    let code = server_core::auth::totp::current_code(&secret, t0.timestamp()).unwrap();
     let ip = from("192.0.2.5");
 
     let state = state_at(db, t0);
@@ -136,7 +136,7 @@ async fn a_totp_code_signs_in_once(db: &Db) {
 
     // Two requests racing with the next code: exactly one wins.
     let t1 = t0 + Duration::seconds(60);
-    let next = app::auth::totp::current_code(&secret, t1.timestamp()).unwrap();
+    let next = server_core::auth::totp::current_code(&secret, t1.timestamp()).unwrap();
     let state = state_at(db, t1);
     let (six, seven) = (from("192.0.2.6"), from("192.0.2.7"));
     let (a, b) = tokio::join!(
@@ -152,7 +152,7 @@ async fn secrets_are_never_kept_for_replays(db: &Db) {
     let state = common::state(db);
     let session = start_session(&state, &Caller::default(), id, LoginKind::Browser).await.unwrap();
     let cookie = format!("ds_session={}", session.secret);
-    let app = server::app(state);
+    let app = server::app(state, common::site());
 
     let key = [("cookie", cookie.as_str()), ("idempotency-key", "new-key-0001")];
     let body = json!({ "name": "ci", "role": "viewer" }).to_string();
@@ -189,12 +189,12 @@ async fn secrets_are_never_kept_for_replays(db: &Db) {
 on_both_databases!(secrets, secrets_are_never_kept_for_replays);
 
 async fn a_generated_admin_password_must_be_replaced_first(db: &Db) {
-    let generated = app::services::accounts::bootstrap_admin(db, "first@example.com", None)
+    let generated = server_core::services::accounts::bootstrap_admin(db, "first@example.com", None)
         .await
         .unwrap()
         .expect("a generated password");
     let state = common::state(db);
-    let app = common::from_local_proxy(server::app(state.clone()));
+    let app = common::from_local_proxy(server::app(state.clone(), common::site()));
     let signed_in =
         login(&state, &from("192.0.2.9"), "first@example.com", &generated, None, LoginKind::Browser).await.unwrap();
     let cookie = format!("ds_session={}", signed_in.secret);
@@ -229,8 +229,8 @@ async fn a_generated_admin_password_must_be_replaced_first(db: &Db) {
     assert_eq!(get("/api/v1/users").await.status, StatusCode::OK);
     // An administrator-given password (ADMIN_PASSWORD) needs no change.
     let db2 = common::TestDb::sqlite().await;
-    app::services::accounts::bootstrap_admin(&db2.db, "set@example.com", Some(PASSWORD)).await.unwrap();
-    let row = app::db::accounts::by_email(&db2.db, "set@example.com").await.unwrap().unwrap();
+    server_core::services::accounts::bootstrap_admin(&db2.db, "set@example.com", Some(PASSWORD)).await.unwrap();
+    let row = server_core::db::accounts::by_email(&db2.db, "set@example.com").await.unwrap().unwrap();
     assert!(!row.must_change_password);
 }
 on_both_databases!(generated_password, a_generated_admin_password_must_be_replaced_first);

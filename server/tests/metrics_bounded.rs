@@ -7,11 +7,11 @@ mod common;
 
 use std::sync::Arc;
 
-use app::observability::{MetricsAccess, Ops};
-use app::state::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
+use server_core::observability::{MetricsAccess, Ops};
+use server_core::state::AppState;
 
 const TOKEN: &str = "metrics-token-for-tests";
 

@@ -6,13 +6,13 @@
 
 mod common;
 
-use app::db::Db;
-use app::model::Role;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::Reply;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use server_core::db::Db;
+use server_core::model::Role;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -42,8 +42,8 @@ async fn sessions(db: &Db) -> i64 {
 #[tokio::test]
 async fn a_next_that_leaves_the_site_or_breaks_the_header_goes_home() {
     let db = common::TestDb::sqlite().await;
-    app::services::accounts::create_unchecked(&db.db, "kim@example.com", PASSWORD, Role::Viewer).await.unwrap();
-    let app = server::app(common::state(&db.db));
+    server_core::services::accounts::create_unchecked(&db.db, "kim@example.com", PASSWORD, Role::Viewer).await.unwrap();
+    let app = server::app(common::state(&db.db), common::site());
     let html = "text/html,application/xhtml+xml";
 
     let mut signed_in = 0;
@@ -83,7 +83,7 @@ async fn a_next_that_leaves_the_site_or_breaks_the_header_goes_home() {
 #[tokio::test]
 async fn the_login_page_keeps_only_a_safe_next_in_its_form() {
     let db = common::TestDb::sqlite().await;
-    let app = server::app(common::state(&db.db));
+    let app = server::app(common::state(&db.db), common::site());
     let page = common::get(&app, "/login?next=%2F%09%2Fevil.example").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let html = page.text();

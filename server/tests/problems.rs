@@ -6,13 +6,13 @@
 
 mod common;
 
-use app::db::Db;
-use app::model::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use common::Reply;
 use serde_json::{json, Value};
+use server_core::db::Db;
+use server_core::model::Role;
 
 async fn scalar(db: &Db, sql: &str) -> i64 {
     match db {

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use app::observability::{MetricsAccess, Ops};
-use app::state::AppState;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use server::config::Config;
+use server_core::observability::{MetricsAccess, Ops};
+use server_core::state::AppState;
 
 fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -70,7 +70,7 @@ async fn computed_responses_are_not_stored_by_any_cache() {
 async fn loopback_metrics_refuse_what_a_local_proxy_forwards() {
     let db = common::TestDb::sqlite().await;
     let state = AppState { ops: Arc::new(Ops::new(false, MetricsAccess::Loopback)), ..common::state(&db.db) };
-    let app = server::app(state);
+    let app = server::app(state, common::site());
     let metrics = |forwarded: Option<&str>| {
         let mut request = Request::get("/metrics");
         if let Some(value) = forwarded {
@@ -107,11 +107,11 @@ async fn log_lines_name_a_person_by_a_masked_address() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let db = common::TestDb::sqlite().await;
-    app::services::accounts::create_unchecked(
+    server_core::services::accounts::create_unchecked(
         &db.db,
         "kim.minjun@example.com",
         "correct horse battery",
-        app::model::Role::Viewer,
+        server_core::model::Role::Viewer,
     )
     .await
     .unwrap();
@@ -119,7 +119,7 @@ async fn log_lines_name_a_person_by_a_masked_address() {
     let mut security = (*state.security).clone();
     security.rate_limit_per_minute = 1;
     state.security = Arc::new(security);
-    let app = server::app(state);
+    let app = server::app(state, common::site());
     let login = r#"{"email":"kim.minjun@example.com","password":"correct horse battery"}"#;
     let pair = common::post_json(&app, "/api/v1/auth/login", login, &[]).await.json();
     let bearer = format!("Bearer {}", pair["access_token"].as_str().expect("access token"));

@@ -10,15 +10,15 @@ mod common;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::auth::SecuritySettings;
-use app::db::Db;
-use app::model::Role;
-use app::state::AppState;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request};
 use axum::Router;
 use common::Reply;
+use server_core::auth::SecuritySettings;
+use server_core::db::Db;
+use server_core::model::Role;
+use server_core::state::AppState;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -28,7 +28,7 @@ fn behind(db: &Db, proxies: &str) -> Router {
     let mut security: SecuritySettings = (*state.security).clone();
     security.trust_forwarded_for = true;
     security.trusted_proxies = proxies.split(',').map(|p| p.parse().unwrap()).collect();
-    server::app(AppState { security: Arc::new(security), ..state })
+    server::app(AppState { security: Arc::new(security), ..state }, common::site())
 }
 
 /// A failed API login from socket peer `peer` with `headers`; the request
@@ -54,7 +54,7 @@ async fn last_login_ip(db: &Db) -> Option<String> {
 
 async fn setup() -> common::TestDb {
     let db = common::TestDb::sqlite().await;
-    app::services::accounts::create_unchecked(&db.db, "kim@example.com", PASSWORD, Role::Viewer).await.unwrap();
+    server_core::services::accounts::create_unchecked(&db.db, "kim@example.com", PASSWORD, Role::Viewer).await.unwrap();
     db
 }
 

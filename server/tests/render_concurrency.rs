@@ -12,11 +12,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::db::Db;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use futures::future::join_all;
 use server::Limits;
+use server_core::db::Db;
 
 /// Renders started at once.
 const RENDERS: usize = 64;
@@ -31,7 +31,7 @@ const LIMIT: Duration = Duration::from_secs(10);
 /// [`LIMIT`].
 async fn many_renders_at_once_all_finish(db: &Db) {
     let state = common::state(db);
-    let app = server::app_with_limits(state.clone(), Limits { timeout: LIMIT, ..Limits::default() });
+    let app = server::app_with_limits(state.clone(), common::site(), Limits { timeout: LIMIT, ..Limits::default() });
     let cookie = common::sign_in_viewer(&app, db, "kim@example.com").await;
 
     // Building a router once rendered the app with every resource load in the
@@ -43,7 +43,7 @@ async fn many_renders_at_once_all_finish(db: &Db) {
             let _entered = runtime.enter();
             let mut built = 0_u32;
             while !stop.load(Ordering::Relaxed) {
-                drop(server::app(state.clone()));
+                drop(server::app(state.clone(), common::site()));
                 built += 1;
             }
             built

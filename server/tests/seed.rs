@@ -3,12 +3,12 @@
 
 mod common;
 
-use app::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
+use server_core::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
 
-use app::db::{bulk, Db};
-use app::error::AppError;
-use app::services::dashboard;
 use server::seed::{self, Plan};
+use server_core::db::{bulk, Db};
+use server_core::error::AppError;
+use server_core::services::dashboard;
 
 const UNTIL: i64 = 1_790_000_000;
 

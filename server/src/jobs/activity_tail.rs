@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use app::db::activities;
-use app::live::LiveEvent;
-use app::state::AppState;
+use server_core::db::activities;
+use server_core::live::LiveEvent;
+use server_core::state::AppState;
 
 /// How often the table is checked: well inside the 1 s a live dashboard may lag.
 const EVERY: Duration = Duration::from_millis(200);
@@ -62,7 +62,7 @@ pub async fn run(state: AppState) {
 
 /// Drops the cached figures new activities change.
 async fn invalidate(state: &AppState) {
-    if let Err(err) = state.cache.forget(app::cache::Change::Activities).await {
+    if let Err(err) = state.cache.forget(server_core::cache::Change::Activities).await {
         tracing::warn!(error = %err, "activity tail: cache invalidation failed");
     }
 }

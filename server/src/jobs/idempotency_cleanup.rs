@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use app::db::{idempotency, Ts};
-use app::state::AppState;
+use server_core::db::{idempotency, Ts};
+use server_core::state::AppState;
 use tracing::instrument;
 
 /// How often expired keys are removed.

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use app::db::{sessions, Ts};
-use app::state::AppState;
+use server_core::db::{sessions, Ts};
+use server_core::state::AppState;
 use tracing::instrument;
 
 /// How often ended sessions are removed.

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use app::db::users;
-use app::state::AppState;
+use server_core::db::users;
+use server_core::state::AppState;
 use tracing::instrument;
 
 /// How often the gauge is refreshed.

@@ -21,19 +21,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::auth::rate_limit::Decision;
-use app::auth::{Caller, Principal, SecuritySettings};
 use app::components::list_pager::NOT_UNRESERVED;
-use app::error::AppError;
-use app::observability::mask;
-use app::services::auth::{bearer_principal, session_principal};
-use app::state::AppState;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::utf8_percent_encode;
+use server_core::auth::rate_limit::Decision;
+use server_core::auth::{Caller, Principal, SecuritySettings};
+use server_core::error::AppError;
+use server_core::observability::mask;
+use server_core::services::auth::{bearer_principal, session_principal};
+use server_core::state::AppState;
 
 /// Routes anonymous callers may use (method, exact path).
 const PUBLIC: [(&str, &str); 8] = [
@@ -157,7 +157,7 @@ fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> 
     Caller {
         principal,
         ip: client_ip(peer(request), request.headers(), &state.security).map(|ip| ip.to_string()),
-        trace_id: app::trace::current(),
+        trace_id: server_core::trace::current(),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)

@@ -3,12 +3,12 @@
 //! route that does not exist). Our own errors already are envelopes; HTML pages
 //! (the app's "not found" page) stay pages, and JSON stays as its handler shaped it.
 
-use app::error::{AppError, EnvelopeSent};
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use server_core::error::{AppError, EnvelopeSent};
 
 use super::Limits;
 

@@ -7,7 +7,7 @@
 //! are never deduplicated, so strangers cannot share or probe one scope. A
 //! server-side failure (5xx) forgets the key, so a retry may run again, unless
 //! the request's writes committed: they mark the key applied in their own
-//! transaction (through the caller's [`app::auth::Caller::idempotency`] and
+//! transaction (through the caller's [`server_core::auth::Caller::idempotency`] and
 //! the audit record each write appends), so a committed effect never runs
 //! twice, even when the process dies before its response is stored. A
 //! response that carries a secret ([`app::api::SECRET_RESPONSE`]: a new API key,
@@ -17,14 +17,14 @@
 use std::future::Future;
 use std::time::Duration;
 
-use app::db::{idempotency, Ts};
-use app::error::{AppError, Result};
-use app::state::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use server_core::db::{idempotency, Ts};
+use server_core::error::{AppError, Result};
+use server_core::state::AppState;
 use sha2::{Digest, Sha256};
 
 use super::Limits;
@@ -54,7 +54,8 @@ pub async fn layer(State((state, limits)): State<(AppState, Limits)>, request: R
     if !matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH) {
         return next.run(request).await;
     }
-    let signed_in = request.extensions().get::<app::auth::Caller>().is_some_and(|caller| caller.principal.is_some());
+    let signed_in =
+        request.extensions().get::<server_core::auth::Caller>().is_some_and(|caller| caller.principal.is_some());
     let mut response = match request.headers().get(&KEY) {
         Some(raw_key) if signed_in => match handle(&state, limits, raw_key.clone(), request, next).await {
             Ok(response) => response,
@@ -74,7 +75,7 @@ async fn handle(
     next: Next,
 ) -> Result<Response> {
     let key = validate_key(&raw_key)?;
-    let scope = caller_scope(request.extensions().get::<app::auth::Caller>());
+    let scope = caller_scope(request.extensions().get::<server_core::auth::Caller>());
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, limits.body_bytes)
         .await
@@ -97,7 +98,7 @@ async fn handle(
         idempotency::Claim::Claimed => {
             let mut parts = parts;
             // The request's writes mark the key applied in their own transaction.
-            if let Some(caller) = parts.extensions.get_mut::<app::auth::Caller>() {
+            if let Some(caller) = parts.extensions.get_mut::<server_core::auth::Caller>() {
                 caller.idempotency = Some(idempotency::Claimed { scope: scope.clone(), key: key.to_owned() });
             }
             let response =
@@ -230,7 +231,7 @@ fn validate_key(value: &HeaderValue) -> Result<&str> {
 /// Whose key it is: the account or API key the authentication middleware
 /// found, so two callers' keys never collide (`anonymous` is never stored:
 /// the layer skips callers without a principal).
-fn caller_scope(caller: Option<&app::auth::Caller>) -> String {
+fn caller_scope(caller: Option<&server_core::auth::Caller>) -> String {
     caller.and_then(|c| c.principal.as_ref()).map_or_else(|| "anonymous".to_owned(), |p| p.rate_key())
 }
 
@@ -259,8 +260,8 @@ mod tests {
 
     #[test]
     fn different_callers_get_different_scopes() {
-        use app::auth::{Caller, Principal, Via};
-        use app::model::Role;
+        use server_core::auth::{Caller, Principal, Via};
+        use server_core::model::Role;
         let caller = |via: Via, id| Caller {
             principal: Some(Principal {
                 account_id: Some(id),

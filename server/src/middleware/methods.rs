@@ -4,11 +4,11 @@
 //! route statistics or the log's vocabulary, nor be told 401 for a request no
 //! credential could make valid.
 
-use app::error::AppError;
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use server_core::error::AppError;
 
 /// Every method some route answers (HEAD and OPTIONS come with GET and CORS).
 const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];

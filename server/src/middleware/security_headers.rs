@@ -9,12 +9,12 @@
 //! written from the same value, so it never depends on what the render did.
 
 use app::security_headers::{origin_of, page_policy, NON_PAGE_POLICY};
-use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
+use server_core::state::AppState;
 
 /// See the module documentation.
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {

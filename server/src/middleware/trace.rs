@@ -6,12 +6,12 @@
 
 use std::time::Instant;
 
-use app::observability::SERVICE;
-use app::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use server_core::observability::SERVICE;
+use server_core::state::AppState;
 use tracing::Instrument;
 
 /// `X-Trace-Id`.
@@ -28,15 +28,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .headers()
         .get(&TRACE_ID)
         .and_then(|v| v.to_str().ok())
-        .and_then(app::trace::accept)
-        .map_or_else(app::trace::generate, str::to_owned);
+        .and_then(server_core::trace::accept)
+        .map_or_else(server_core::trace::generate, str::to_owned);
     // Both labels take few values whatever the client sends: methods outside
     // the known seven are `other`, paths are the router's patterns.
     let method = super::methods::label(request.method());
     let route = route_label(&request);
     let span = tracing::info_span!("request", trace_id = %trace_id, http.method = %method, http.route = %route);
 
-    let mut response = app::trace::scope(trace_id.clone(), next.run(request).instrument(span.clone())).await;
+    let mut response = server_core::trace::scope(trace_id.clone(), next.run(request).instrument(span.clone())).await;
 
     let elapsed = started.elapsed();
     let status = response.status().as_u16();

@@ -1,12 +1,12 @@
 //! Accounts (admins): `GET/POST /api/v1/accounts`, `GET/PATCH /api/v1/accounts/{id}`.
 
-use app::auth::Caller;
-use app::error::{Envelope, Result};
-use app::model::{Account, AccountPage, AccountUpdate, NewAccount};
-use app::services::accounts;
-use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use server_core::auth::Caller;
+use server_core::error::{Envelope, Result};
+use server_core::model::{Account, AccountPage, AccountUpdate, NewAccount};
+use server_core::services::accounts;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

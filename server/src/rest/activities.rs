@@ -1,14 +1,14 @@
 //! Activities: `GET /api/v1/activities`,
 //! `GET /api/v1/activities/export.csv`, `GET /api/v1/activity-types`.
 
-use app::auth::Caller;
-use app::error::Result;
-use app::model::{ActivityPage, ActivityQuery};
-use app::services::activities;
-use app::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
+use server_core::auth::Caller;
+use server_core::error::Result;
+use server_core::model::{ActivityPage, ActivityQuery};
+use server_core::services::activities;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -1,12 +1,12 @@
 //! API keys (owners and admins): `GET/POST /api/v1/api-keys`, `DELETE /api/v1/api-keys/{id}`.
 
-use app::auth::Caller;
-use app::error::{Envelope, Result};
-use app::model::{ApiKey, ApiKeyPage, CreatedApiKey, NewApiKey};
-use app::services::api_keys;
-use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use server_core::auth::Caller;
+use server_core::error::{Envelope, Result};
+use server_core::model::{ApiKey, ApiKeyPage, CreatedApiKey, NewApiKey};
+use server_core::services::api_keys;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

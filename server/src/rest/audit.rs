@@ -1,11 +1,11 @@
 //! The audit log (admins): `GET /api/v1/audit-log`.
 
-use app::auth::Caller;
-use app::error::{Envelope, Result};
-use app::model::{AuditPage, AuditQuery};
-use app::services::audit;
-use app::state::AppState;
 use axum::extract::State;
+use server_core::auth::Caller;
+use server_core::error::{Envelope, Result};
+use server_core::model::{AuditPage, AuditQuery};
+use server_core::services::audit;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -1,15 +1,15 @@
 //! Authentication for API clients: `POST /api/v1/auth/login`,
 //! `/refresh`, `/logout`, and `GET /api/v1/auth/me`.
 
-use app::auth::{Caller, Via};
-use app::error::{Envelope, Result};
-use app::model::{Me, TokenPair};
-use app::services::auth::{self as service, LoginKind};
-use app::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use server_core::auth::{Caller, Via};
+use server_core::error::{Envelope, Result};
+use server_core::model::{Me, TokenPair};
+use server_core::services::auth::{self as service, LoginKind};
+use server_core::state::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

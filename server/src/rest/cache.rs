@@ -1,14 +1,14 @@
 //! The cache at the Flask system's paths: `GET /api/cache/status`, `POST /api/cache/invalidate`.
 
-use app::auth::Caller;
-use app::cache::CacheStatus;
-use app::error::{Envelope, Result};
-use app::model::Invalidated;
-use app::services::system;
-use app::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
+use server_core::auth::Caller;
+use server_core::cache::CacheStatus;
+use server_core::error::{Envelope, Result};
+use server_core::model::Invalidated;
+use server_core::services::system;
+use server_core::state::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

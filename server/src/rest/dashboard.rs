@@ -3,17 +3,17 @@
 //! Each route parses the view query ([`ViewQuery`]) as the server functions do
 //! and calls the same service.
 
-use app::auth::Caller;
-use app::error::Result;
-use app::model::range::{Preset, ViewQuery, Zone};
-use app::model::{
-    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
-};
-use app::services::dashboard;
-use app::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use server_core::auth::Caller;
+use server_core::error::Result;
+use server_core::model::range::{Preset, ViewQuery, Zone};
+use server_core::model::{
+    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth, UsersByType,
+};
+use server_core::services::dashboard;
+use server_core::state::AppState;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -1,9 +1,9 @@
 //! Sends a CSV export as a download whose body is produced while it is sent.
 
-use app::services::export::CsvExport;
 use axum::body::Body;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use server_core::services::export::CsvExport;
 
 /// The streamed response of `export`: `text/csv`, an attachment with its file
 /// name, never cached (it holds personal data).

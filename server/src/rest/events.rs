@@ -2,12 +2,12 @@
 //! `ingest` scope. Honours `Idempotency-Key` (the middleware), so a retried
 //! batch is written once.
 
-use app::auth::Caller;
-use app::error::{Envelope, Result};
-use app::model::{EventBatch, IngestResult};
-use app::services::ingest;
-use app::state::AppState;
 use axum::extract::State;
+use server_core::auth::Caller;
+use server_core::error::{Envelope, Result};
+use server_core::model::{EventBatch, IngestResult};
+use server_core::services::ingest;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

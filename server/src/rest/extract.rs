@@ -3,7 +3,6 @@
 //! a body to the shape the OpenAPI document declares: a struct is read only
 //! from a JSON object, never from an array of its fields.
 
-use app::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query as AxumQuery, Request};
@@ -11,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Uri};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
+use server_core::error::AppError;
 
 /// `axum::extract::Query`, rejecting a bad query string with a 400 envelope.
 /// A parameter with an empty value (`?tz=`) is as if absent, on every route

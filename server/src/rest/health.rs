@@ -1,16 +1,16 @@
 //! Liveness (`/healthz`), readiness (`/ready`) and health with dependencies
 //! (`/health`).
 
-use app::auth::Caller;
-use app::error::AppError;
-use app::model::{HealthReport, HealthStatus};
-use app::observability::health;
-use app::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use server_core::auth::Caller;
+use server_core::error::AppError;
+use server_core::model::{HealthReport, HealthStatus};
+use server_core::observability::health;
+use server_core::state::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -39,7 +39,7 @@ async fn healthz() -> Json<Status> {
     get,
     path = "/ready",
     tag = "operations",
-    responses((status = 200, description = "Ready", body = Status), (status = 503, description = "The database does not answer", body = app::error::Envelope))
+    responses((status = 200, description = "Ready", body = Status), (status = 503, description = "The database does not answer", body = server_core::error::Envelope))
 )]
 async fn ready(State(state): State<AppState>) -> Result<Json<Status>, AppError> {
     if health::ready(&state).await {

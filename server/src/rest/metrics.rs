@@ -6,14 +6,14 @@
 
 use std::net::SocketAddr;
 
-use app::error::{AppError, Envelope};
-use app::observability::MetricsAccess;
-use app::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use server_core::error::{AppError, Envelope};
+use server_core::observability::MetricsAccess;
+use server_core::state::AppState;
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -3,15 +3,17 @@
 //! `POST /api/v1/problems/bulk-status`, `GET /api/v1/problems/export.csv`,
 //! `GET /api/v1/problem-subjects`.
 
-use app::auth::Caller;
-use app::error::Result;
-use app::model::{BulkResult, BulkStatus, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery};
-use app::services::problems;
-use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
+use server_core::auth::Caller;
+use server_core::error::Result;
+use server_core::model::{
+    BulkResult, BulkStatus, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery,
+};
+use server_core::services::problems;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

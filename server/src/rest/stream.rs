@@ -6,13 +6,13 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-use app::auth::Caller;
-use app::live::LiveEvent;
-use app::observability::events;
-use app::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::stream::{self, Stream};
+use server_core::auth::Caller;
+use server_core::live::LiveEvent;
+use server_core::observability::events;
+use server_core::state::AppState;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -47,9 +47,9 @@ impl Drop for Opened {
 async fn stream(
     caller: Caller,
     State(state): State<AppState>,
-) -> app::error::Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let receiver = app::services::dashboard::live_events(&state, &caller)?;
-    let client = app::trace::current().unwrap_or_default();
+) -> server_core::error::Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let receiver = server_core::services::dashboard::live_events(&state, &caller)?;
+    let client = server_core::trace::current().unwrap_or_default();
     events::sse_opened(&client, "/api/v1/stream");
     let opened = Opened { client, since: Instant::now() };
     // The first event tells the client the stream is live and how soon to retry.

@@ -1,13 +1,13 @@
 //! Users: `GET /api/v1/users`, `GET /api/v1/users/export.csv`,
 //! `GET/PATCH /api/v1/users/{id}`.
 
-use app::auth::Caller;
-use app::error::Result;
-use app::model::{UserEnvelope, UserPage, UserQuery, UserTypeChange};
-use app::services::users;
-use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use server_core::auth::Caller;
+use server_core::error::Result;
+use server_core::model::{UserEnvelope, UserPage, UserQuery, UserTypeChange};
+use server_core::services::users;
+use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -4,9 +4,9 @@
 //! solves. Everything comes from one seeded random stream, so the same seed and
 //! sizes give the same rows.
 
-use app::db::bulk::{ActivityRow, ProblemRow, UserRow};
-use app::db::Ts;
 use serde_json::json;
+use server_core::db::bulk::{ActivityRow, ProblemRow, UserRow};
+use server_core::db::Ts;
 
 /// Seconds in a day.
 const DAY: i64 = 86_400;

@@ -6,18 +6,19 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use app::auth::SecuritySettings;
-use app::db::Ts;
-use app::model::Role;
+use server_core::auth::SecuritySettings;
+use server_core::db::Ts;
+use server_core::model::Role;
 
-use app::countries::CountryIndex;
-use app::db::Db;
-use app::state::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
 use serde_json::Value;
+use server_core::countries::CountryIndex;
+use server_core::db::Db;
+use server_core::state::{AppState, Clock};
 use tower::ServiceExt;
 
 /// The admin connection for creating per-test Postgres databases.
@@ -75,7 +76,7 @@ impl TestDb {
         // than the production default's 2 s to free up, and a 503 for that
         // would be the machine's load, not the code under test.
         let settings =
-            app::db::PoolSettings { acquire_timeout: std::time::Duration::from_secs(10), ..Default::default() };
+            server_core::db::PoolSettings { acquire_timeout: std::time::Duration::from_secs(10), ..Default::default() };
         let db = Db::connect_with(&url, settings).await.expect("connect to test database");
         db.migrate().await.expect("migrate postgres");
         Some(Self { db, _dir: None, postgres_name: Some(name) })
@@ -118,20 +119,23 @@ pub fn test_countries() -> CountryIndex {
 /// a rate limit no test reaches by accident, and client addresses taken from
 /// `X-Forwarded-For` (so tests can play several clients).
 pub fn state(db: &Db) -> AppState {
-    let addr = "127.0.0.1:0".parse().unwrap();
-    let leptos_options =
-        server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options");
     let mut security = SecuritySettings::new(b"test secret key, at least 32 bytes long");
     security.rate_limit_per_minute = 1_000_000;
     security.trust_forwarded_for = true;
-    AppState { security: Arc::new(security), ..AppState::new(leptos_options, db.clone(), test_countries()) }
+    AppState { security: Arc::new(security), ..AppState::new(db.clone(), test_countries()) }
+}
+
+/// The site the test routers render: the release build's, when it was built.
+pub fn site() -> LeptosOptions {
+    let addr = "127.0.0.1:0".parse().unwrap();
+    server::site::leptos_options(std::path::Path::new("target/site"), addr).expect("leptos options")
 }
 
 /// The application over `state`, as `dreamseed serve` builds it, calling as
 /// the harness's admin API key unless a request brings its own credentials.
 pub fn app(state: AppState) -> Router {
     let db = state.db.clone();
-    authed(from_local_proxy(server::app(state)), &db)
+    authed(from_local_proxy(server::app(state, site())), &db)
 }
 
 /// `router` as if every request came through a proxy on this machine (a
@@ -154,30 +158,30 @@ pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
 
 /// The application with no credentials added: what an anonymous client meets.
 pub fn anonymous_router(db: &Db) -> Router {
-    from_local_proxy(server::app(state(db)))
+    from_local_proxy(server::app(state(db), site()))
 }
 
 /// The harness's admin account (created once per database).
 pub async fn harness_admin(db: &Db) -> i64 {
     const EMAIL: &str = "harness-admin@test.local";
-    if let Some(account) = app::db::accounts::by_email(db, EMAIL).await.expect("look up the harness admin") {
+    if let Some(account) = server_core::db::accounts::by_email(db, EMAIL).await.expect("look up the harness admin") {
         return account.id;
     }
     // Never used to log in: no need to pay for a real hash.
-    app::db::accounts::insert(db, EMAIL, "unusable", Role::Admin, Ts::now(), None).await.unwrap_or_default()
+    server_core::db::accounts::insert(db, EMAIL, "unusable", Role::Admin, Ts::now(), None).await.unwrap_or_default()
 }
 
 /// A new API key of `role` (with `scopes`) made by the harness admin.
 pub async fn api_key(db: &Db, role: Role, scopes: &str) -> String {
     let creator = harness_admin(db).await;
-    let (key, prefix) = app::auth::tokens::new_api_key();
+    let (key, prefix) = server_core::auth::tokens::new_api_key();
     let now = Ts::now();
-    app::db::api_keys::insert(
+    server_core::db::api_keys::insert(
         db,
-        &app::db::api_keys::NewKey {
+        &server_core::db::api_keys::NewKey {
             name: "test",
             prefix: &prefix,
-            key_hash: &app::auth::tokens::digest(&key),
+            key_hash: &server_core::auth::tokens::digest(&key),
             role,
             scopes,
             created_by: creator,
@@ -198,13 +202,13 @@ const HARNESS_KEY: &str = "ds_harness-key-harness-key-harness-key-harness";
 /// Makes sure [`HARNESS_KEY`] exists in `db` (best effort: over a database that
 /// is gone the key is simply presented and the lookup fails as it would).
 async fn ensure_harness_key(db: &Db) {
-    let digest = app::auth::tokens::digest(HARNESS_KEY);
-    if let Ok(None) = app::db::api_keys::authenticate(db, &digest, Ts::now()).await {
+    let digest = server_core::auth::tokens::digest(HARNESS_KEY);
+    if let Ok(None) = server_core::db::api_keys::authenticate(db, &digest, Ts::now()).await {
         let creator = harness_admin(db).await;
         let now = Ts::now();
-        let _ = app::db::api_keys::insert(
+        let _ = server_core::db::api_keys::insert(
             db,
-            &app::db::api_keys::NewKey {
+            &server_core::db::api_keys::NewKey {
                 name: "harness",
                 prefix: &HARNESS_KEY[..11],
                 key_hash: &digest,
@@ -246,7 +250,9 @@ pub fn authed(router: Router, db: &Db) -> Router {
 /// form; returns the `Cookie` header value (`ds_session=…`).
 pub async fn sign_in_viewer(app: &Router, db: &Db, email: &str) -> String {
     const PASSWORD: &str = "correct horse battery";
-    app::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer).await.expect("create an account");
+    server_core::services::accounts::create_unchecked(db, email, PASSWORD, Role::Viewer)
+        .await
+        .expect("create an account");
     let form = format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+"));
     let request = Request::post("/api/fn/auth_login")
         .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")

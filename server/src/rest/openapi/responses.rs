@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use app::error::Envelope;
 use axum::http::{Method, StatusCode};
+use server_core::error::Envelope;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};

@@ -290,11 +290,11 @@ pub struct ErrorBody {
     pub timestamp: String,
 }
 
-impl leptos::server_fn::error::FromServerFnError for AppError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
 
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        use leptos::server_fn::error::ServerFnErrorErr as E;
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        use server_fn::error::ServerFnErrorErr as E;
         match value {
             // The browser could not reach the server: worth a retry.
             E::Request(_) => Self::Unavailable { dependency: "server".into() },
@@ -303,20 +303,14 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         }
     }
 
-    /// On the server: the envelope, with this request's trace id; and the error's
-    /// HTTP status on the response (server functions otherwise always send 500).
-    fn ser(&self) -> leptos::server_fn::Bytes {
+    /// On the server: the envelope, with this request's trace id, after the
+    /// installed [`on_server_fn_error`] hook has put the error's HTTP status on
+    /// the response (server functions otherwise always send 500).
+    fn ser(&self) -> server_fn::Bytes {
         #[cfg(feature = "ssr")]
         let trace_id = {
-            // A plain form post (no WASM yet) is redirected back to its page by
-            // leptos_axum; an error status would replace that redirect.
-            let plain_form = crate::api::is_plain_form_post();
-            if let (Some(response), Ok(status), false) = (
-                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(self.status_code()),
-                plain_form,
-            ) {
-                response.set_status(status);
+            if let Some(hook) = ssr::SERVER_FN_ERROR.get() {
+                hook(self);
             }
             crate::trace::current()
         };
@@ -328,7 +322,7 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     }
 
     /// In the browser: the error the envelope describes.
-    fn de(data: leptos::server_fn::Bytes) -> Self {
+    fn de(data: server_fn::Bytes) -> Self {
         match serde_json::from_slice::<Envelope>(&data) {
             Ok(envelope) => Self::from_envelope(&envelope),
             Err(_) => Self::Internal,
@@ -340,9 +334,32 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
 mod ssr {
     //! Server-side conversions: database errors in, HTTP envelope out.
 
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::OnceLock;
+
     use super::AppError;
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
+
+    /// What a server function's error does to its response (see [`on_server_fn_error`]).
+    pub(super) static SERVER_FN_ERROR: OnceLock<fn(&AppError)> = OnceLock::new();
+
+    /// Installs what a server function's error does to the response being
+    /// answered before its envelope is written: the app sets the HTTP status
+    /// there (it owns the Leptos response), which this crate cannot reach. The
+    /// first installation wins; later ones are the same function.
+    pub fn on_server_fn_error(hook: fn(&AppError)) {
+        let _ = SERVER_FN_ERROR.set(hook);
+    }
+
+    /// When (Unix seconds) a write last failed for want of space; 0 for never.
+    static STORAGE_FULL_AT: AtomicI64 = AtomicI64::new(0);
+
+    /// When (Unix seconds) a database write last failed because its storage
+    /// was full, if ever: the health report's `storage` reads it.
+    pub fn storage_full_at() -> Option<i64> {
+        Some(STORAGE_FULL_AT.load(Ordering::Relaxed)).filter(|at| *at > 0)
+    }
 
     /// Marks a response whose body already is the envelope, so the middleware that
     /// turns bare error responses into envelopes leaves it alone.
@@ -368,7 +385,7 @@ mod ssr {
                 // and a retry succeeds once space returns.
                 sqlx::Error::Database(ref db) if is_storage_full(db.as_ref()) => {
                     tracing::error!(error = %err, "database storage full");
-                    crate::observability::health::storage_full();
+                    STORAGE_FULL_AT.store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
                     Self::Unavailable { dependency: "storage".into() }
                 }
                 sqlx::Error::Database(ref db) if is_unavailable(db.as_ref()) => {
@@ -462,7 +479,7 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::EnvelopeSent;
+pub use ssr::{on_server_fn_error, storage_full_at, EnvelopeSent};
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
 //! Operations, each implemented once and called by both doors: REST handlers
-//! (`server/src/rest`) and server functions (`api`).
+//! (`server/src/rest`) and server functions (`app/src/api`); later doors (jobs,
+//! GraphQL) call them too.
 
 pub mod accounts;
 pub mod activities;

@@ -71,8 +71,7 @@ impl moka::Expiry<String, Entry> for PerEntryTtl {
 }
 
 /// What `GET /api/cache/status` reports.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CacheStatus {
     /// `memory`, or `redis` (memory in front of Redis).
     pub backend: String,

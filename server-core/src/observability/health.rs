@@ -4,7 +4,6 @@
 //! slowly) or when a write failed for want of disk space within the last
 //! minute (reads work, writes get 503 until space returns).
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::model::{DependencyHealth, HealthReport, HealthStatus};
@@ -16,13 +15,6 @@ const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How long after a write failed for want of space storage is reported degraded.
 const STORAGE_MEMORY_SECS: i64 = 60;
-/// When (Unix seconds) a write last failed for want of space; 0 for never.
-static STORAGE_FULL_AT: AtomicI64 = AtomicI64::new(0);
-
-/// Notes that a write just failed because the database's storage is full.
-pub fn storage_full() {
-    STORAGE_FULL_AT.store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
-}
 
 /// The current health; `details` adds each dependency's state.
 pub async fn report(state: &AppState, details: bool) -> HealthReport {
@@ -66,8 +58,8 @@ async fn database(state: &AppState) -> DependencyHealth {
 /// check is the writes themselves (a full disk shows nowhere else, reads
 /// still work), and it clears by itself once writes stop failing.
 fn storage() -> DependencyHealth {
-    let failed_at = STORAGE_FULL_AT.load(Ordering::Relaxed);
-    let recent = failed_at > 0 && chrono::Utc::now().timestamp() - failed_at < STORAGE_MEMORY_SECS;
+    let recent = crate::error::storage_full_at()
+        .is_some_and(|failed_at| chrono::Utc::now().timestamp() - failed_at < STORAGE_MEMORY_SECS);
     DependencyHealth {
         name: "storage".into(),
         status: if recent { HealthStatus::Degraded } else { HealthStatus::Healthy },

@@ -1,11 +1,11 @@
 //! The server's shared state, given to REST handlers as axum state and to server
-//! functions through Leptos context.
+//! functions through Leptos context (the server adds its rendering options
+//! beside it, not in it: the core knows nothing of Leptos).
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
-use leptos::config::LeptosOptions;
 
 use crate::auth::password::Hasher;
 use crate::auth::rate_limit::RateLimiter;
@@ -19,8 +19,6 @@ use crate::observability::Ops;
 /// Everything a request handler may need. Cheap to clone: pools and `Arc`s.
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
-    /// Where the site is and how Leptos renders it.
-    pub leptos_options: LeptosOptions,
     /// The database pool.
     pub db: Db,
     /// The two-layer cache.
@@ -46,9 +44,8 @@ pub struct AppState {
 impl AppState {
     /// State over `db` with an in-process cache, the system clock and fresh
     /// statistics; adjust the public fields for anything else.
-    pub fn new(leptos_options: LeptosOptions, db: Db, countries: CountryIndex) -> Self {
+    pub fn new(db: Db, countries: CountryIndex) -> Self {
         Self {
-            leptos_options,
             db,
             cache: Cache::memory_only(),
             countries: Arc::new(countries),
