@@ -60,14 +60,18 @@ async fn the_problem_service_enforces_its_roles_with_no_door_in_front() {
     let viewer = problems::create(&state, &caller(Role::Viewer), &input("viewer")).await;
     assert_eq!(viewer.unwrap_err(), AppError::Forbidden);
 
-    let created = problems::create(&state, &caller(Role::Editor), &input("by an editor")).await.expect("editor creates");
+    let created =
+        problems::create(&state, &caller(Role::Editor), &input("by an editor")).await.expect("editor creates");
     assert_eq!(created.title, "by an editor");
 
     // Viewers read; what they see is only what the editor wrote.
     let page = problems::list(&state, &caller(Role::Viewer), &ProblemQuery::default()).await.expect("viewer lists");
     let titles: Vec<&str> = page.problems.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(titles, ["by an editor"]);
-    assert_eq!(problems::list(&state, &Caller::default(), &ProblemQuery::default()).await.unwrap_err(), AppError::Unauthorized);
+    assert_eq!(
+        problems::list(&state, &Caller::default(), &ProblemQuery::default()).await.unwrap_err(),
+        AppError::Unauthorized
+    );
 
     state.db.close().await;
     let _ = std::fs::remove_file(&path);

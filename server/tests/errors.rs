@@ -30,7 +30,7 @@ fn router(db: &server_core::db::Db) -> Router {
     );
     let product = server::app_with_limits(state.clone(), common::site(), limits);
     let db = state.db.clone();
-    common::authed(server::middleware::apply(misbehaving, &state, limits).with_state(state).merge(product), &db)
+    common::authed(server::middleware::apply(misbehaving, &state, limits).merge(product), &db)
 }
 
 #[tokio::test]

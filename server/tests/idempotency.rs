@@ -35,7 +35,7 @@ fn router(state: AppState, effects: Arc<AtomicU64>) -> Router {
         }),
     );
     let db = state.db.clone();
-    common::authed(server::middleware::apply(things, &state, Limits::default()).with_state(state), &db)
+    common::authed(server::middleware::apply(things, &state, Limits::default()), &db)
 }
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
