@@ -49,13 +49,28 @@ simulate:
 
 ## ---- building --------------------------------------------------------------
 
+# The release build is skipped when none of its inputs changed since the last
+# one succeeded: cargo-leptos would otherwise run wasm-bindgen, wasm-opt and the
+# precompression again (~90 s) before every `make run` and `make test`. The
+# stamp takes the time the build started, so an edit made during it counts.
+BUILD_STAMP := target/.release-built
+BUILD_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types server-core server/Cargo.toml server/src frontend style public migrations
 build: tools assets
-	cargo leptos build --release --precompress
+	@if [ -f $(BUILD_STAMP) ] && [ -x target/release/dreamseed ] && [ -f target/site/pkg/dreamseed.wasm ] \
+	    && [ -z "$$(find $(BUILD_INPUTS) -newer $(BUILD_STAMP) -print -quit)" ]; then \
+	  echo "release build: up to date (nothing changed since $$(date -r $(BUILD_STAMP) '+%F %T'))"; \
+	else \
+	  mkdir -p target && touch $(BUILD_STAMP).next && \
+	  cargo leptos build --release --precompress && mv $(BUILD_STAMP).next $(BUILD_STAMP); \
+	fi
 
+# Both write a debug site over the release one: the next `make build` rebuilds.
 build-debug: tools assets
+	rm -f $(BUILD_STAMP)
 	cargo leptos build
 
 watch: tools assets
+	rm -f $(BUILD_STAMP)
 	cargo leptos watch
 
 ## ---- testing ---------------------------------------------------------------

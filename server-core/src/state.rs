@@ -2,9 +2,9 @@
 //! functions through Leptos context (the server adds its rendering options
 //! beside it, not in it: the core knows nothing of Leptos).
 
+use std::ops::Deref;
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 
 use crate::auth::password::Hasher;
@@ -16,9 +16,31 @@ use crate::db::Db;
 use crate::live::LiveHub;
 use crate::observability::Ops;
 
-/// Everything a request handler may need. Cheap to clone: pools and `Arc`s.
-#[derive(Clone, Debug, FromRef)]
-pub struct AppState {
+/// Everything a request handler may need, behind one `Arc`: the middleware
+/// and the handler each take their own copy of the state on every request,
+/// and one reference count is all that copy costs (field by field it was a
+/// dozen, and a profile found them). Fields read through `Deref`; set them up
+/// with [`AppState::with`].
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Parts>);
+
+impl Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+impl From<Parts> for AppState {
+    fn from(parts: Parts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+/// What the state holds.
+#[derive(Clone, Debug)]
+pub struct Parts {
     /// The database pool.
     pub db: Db,
     /// The two-layer cache.
@@ -43,7 +65,21 @@ pub struct AppState {
 
 impl AppState {
     /// State over `db` with an in-process cache, the system clock and fresh
-    /// statistics; adjust the public fields for anything else.
+    /// statistics; [`AppState::with`] changes anything else.
+    pub fn new(db: Db, countries: CountryIndex) -> Self {
+        Parts::new(db, countries).into()
+    }
+
+    /// This state with `change` made to its parts: for setting it up (a state
+    /// already shared is copied first, so its other holders see no change).
+    pub fn with(mut self, change: impl FnOnce(&mut Parts)) -> Self {
+        change(Arc::make_mut(&mut self.0));
+        self
+    }
+}
+
+impl Parts {
+    /// The parts of [`AppState::new`].
     pub fn new(db: Db, countries: CountryIndex) -> Self {
         Self {
             db,

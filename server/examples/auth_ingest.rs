@@ -58,7 +58,7 @@ async fn state_over(db: Db) -> AppState {
     let countries = server_core::countries::CountryIndex::load(std::path::Path::new(&site)).expect("countries.json");
     let mut security = SecuritySettings::new(b"benchmark secret key of 32+ bytes!!");
     security.rate_limit_per_minute = u32::MAX;
-    AppState { security: Arc::new(security), ..AppState::new(db, countries) }
+    AppState::new(db, countries).with(|s| s.security = Arc::new(security))
 }
 
 async fn ingest_rate(label: &str, db: Db) {

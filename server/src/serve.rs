@@ -10,7 +10,7 @@ use server_core::cache::Cache;
 use server_core::countries::CountryIndex;
 use server_core::db::{bulk, Db};
 use server_core::observability::{mask, MetricsAccess, Ops};
-use server_core::state::{AppState, Clock};
+use server_core::state::{AppState, Clock, Parts};
 use tokio::net::TcpListener;
 
 use server_core::auth::SecuritySettings;
@@ -93,14 +93,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         (Some(token), None) => MetricsAccess::Token(token.clone()),
         (None, None) => MetricsAccess::Loopback,
     };
-    let state = AppState {
+    let state = AppState::from(Parts {
         cache,
         clock: Clock::System,
         ops: Arc::new(Ops::new(config.health_details, metrics_access)),
         map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
         security: Arc::new(security_settings(&config)),
-        ..AppState::new(db.clone(), countries)
-    };
+        ..Parts::new(db.clone(), countries)
+    });
     jobs::spawn_all(&state);
     if let Some(addr) = config.metrics_addr {
         let internal =

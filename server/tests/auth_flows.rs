@@ -40,7 +40,7 @@ fn state_with(db: &Db, change: impl FnOnce(&mut SecuritySettings)) -> AppState {
     let state = common::state(db);
     let mut security = (*state.security).clone();
     change(&mut security);
-    AppState { security: Arc::new(security), ..state }
+    state.with(|s| s.security = Arc::new(security))
 }
 
 /// The application as a client meets it: no credentials added.
@@ -50,7 +50,7 @@ fn plain(state: AppState) -> Router {
 
 /// The application over `db` whose clock stands at `now`.
 fn plain_at(db: &Db, now: DateTime<Utc>) -> Router {
-    plain(AppState { clock: Clock::Fixed(now), ..common::state(db) })
+    plain(common::state(db).with(|s| s.clock = Clock::Fixed(now)))
 }
 
 /// An account of `role` with [`PASSWORD`].
@@ -641,8 +641,10 @@ on_both_databases!(api_key_lifecycle, api_keys_are_created_used_expired_and_revo
 /// sliding window cannot move during the test).
 async fn five_a_minute(cache: Cache) {
     let db = common::TestDb::sqlite().await;
-    let state =
-        AppState { cache, clock: Clock::Fixed(Utc::now()), ..state_with(&db.db, |s| s.rate_limit_per_minute = 5) };
+    let state = state_with(&db.db, |s| s.rate_limit_per_minute = 5).with(|s| {
+        s.cache = cache;
+        s.clock = Clock::Fixed(Utc::now());
+    });
     let app = plain(state);
     let key = common::api_key(&db.db, Role::Viewer, "").await;
     let other = common::api_key(&db.db, Role::Viewer, "").await;
@@ -678,7 +680,7 @@ async fn the_limit_holds_while_redis_is_down() {
 async fn a_person_has_one_budget_across_cookie_and_token() {
     let db = common::TestDb::sqlite().await;
     person(&db.db, "kim@example.com", Role::Viewer).await;
-    let state = AppState { clock: Clock::Fixed(Utc::now()), ..state_with(&db.db, |s| s.rate_limit_per_minute = 5) };
+    let state = state_with(&db.db, |s| s.rate_limit_per_minute = 5).with(|s| s.clock = Clock::Fixed(Utc::now()));
     let app = plain(state);
     // Logging in is not a request of the account's.
     let cookie = browser_login(&app, "kim@example.com").await;

@@ -16,7 +16,6 @@ use redis::AsyncCommands;
 use server_core::cache::Cache;
 use server_core::db::Db;
 use server_core::model::Role;
-use server_core::state::AppState;
 
 /// Requests per minute per caller here: low enough to reach in a few calls.
 const LIMIT: u32 = 5;
@@ -33,7 +32,10 @@ async fn replica(db: &Db, url: &str) -> Router {
     let state = common::state(db);
     let mut security = (*state.security).clone();
     security.rate_limit_per_minute = LIMIT;
-    common::app(AppState { cache, security: Arc::new(security), ..state })
+    common::app(state.with(|s| {
+        s.cache = cache;
+        s.security = Arc::new(security);
+    }))
 }
 
 async fn as_key(app: &Router, key: &str) -> u16 {

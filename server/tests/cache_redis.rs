@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use redis::AsyncCommands;
 use server_core::cache::{Cache, Figure};
-use server_core::state::AppState;
 
 /// Polls `/health` until its cache dependency has `status`, for at most 5 s;
 /// returns how long that took.
@@ -49,7 +48,7 @@ async fn requests_survive_redis_dying_hanging_and_returning() {
     let Some(mut redis) = common::RedisServer::start().await else { return };
     let db = common::TestDb::sqlite().await;
     let cache = Cache::with_redis(&redis.url).unwrap();
-    let app = common::app(AppState { cache: cache.clone(), ..common::state(&db.db) });
+    let app = common::app(common::state(&db.db).with(|s| s.cache = cache.clone()));
     cache_health_becomes(&app, "healthy").await;
 
     // Values land in Redis under the prefix.

@@ -14,7 +14,6 @@ use axum::Router;
 use server::Limits;
 use server_core::error::AppError;
 use server_core::observability::{MetricsAccess, Ops};
-use server_core::state::AppState;
 
 /// The real middleware around the product routes plus two that misbehave, with
 /// a short timeout and a small body limit.
@@ -89,7 +88,7 @@ async fn idempotency_conflicts_get_409_and_422() {
 #[tokio::test]
 async fn metrics_guards_answer_401_and_403() {
     let db = common::TestDb::sqlite().await;
-    let state = |access| AppState { ops: std::sync::Arc::new(Ops::new(true, access)), ..common::state(&db.db) };
+    let state = |access| common::state(&db.db).with(|s| s.ops = std::sync::Arc::new(Ops::new(true, access)));
     let token = common::app(state(MetricsAccess::Token("a-long-enough-token".into())));
     common::get(&token, "/metrics").await.assert_envelope(401, "UNAUTHORIZED");
     let loopback = common::app(state(MetricsAccess::Loopback));

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::Request;
 use server_core::observability::{MetricsAccess, Ops};
-use server_core::state::AppState;
 
 #[tokio::test]
 async fn health_reports_each_dependency_in_the_seed_shape() {
@@ -35,7 +34,7 @@ async fn health_reports_each_dependency_in_the_seed_shape() {
 #[tokio::test]
 async fn details_stay_hidden_unless_allowed() {
     let db = common::TestDb::sqlite().await;
-    let state = AppState { ops: Arc::new(Ops::new(false, MetricsAccess::Loopback)), ..common::state(&db.db) };
+    let state = common::state(&db.db).with(|s| s.ops = Arc::new(Ops::new(false, MetricsAccess::Loopback)));
     let app = common::app(state);
     let anonymous = axum::http::Request::get("/health").header("x-test-anonymous", "1").body(axum::body::Body::empty());
     let body = common::send(&app, anonymous.unwrap()).await.json();
@@ -89,7 +88,7 @@ fn samples(text: &str) -> Vec<(String, HashMap<String, String>, f64)> {
 async fn metrics_count_requests_by_route_and_status_and_the_cache() {
     let db = common::TestDb::sqlite().await;
     let token = "metrics-token-for-tests";
-    let state = AppState { ops: Arc::new(Ops::new(true, MetricsAccess::Token(token.into()))), ..common::state(&db.db) };
+    let state = common::state(&db.db).with(|s| s.ops = Arc::new(Ops::new(true, MetricsAccess::Token(token.into()))));
     let app = common::app(state);
     for _ in 0..3 {
         common::get(&app, "/api/dashboard/stats").await;

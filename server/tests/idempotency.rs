@@ -97,13 +97,12 @@ on_both_databases!(failure, a_server_failure_lets_the_key_try_again);
 async fn keys_are_forgotten_after_an_hour(db: &Db) {
     let effects = Arc::new(AtomicU64::new(0));
     let t0 = at("2026-11-21T10:00:00Z");
-    let first = router(AppState { clock: Clock::Fixed(t0), ..common::state(db) }, effects.clone());
+    let first = router(common::state(db).with(|s| s.clock = Clock::Fixed(t0)), effects.clone());
     assert_eq!(create(&first, "hourly", "{}", &[]).await.status, StatusCode::CREATED);
-    let later =
-        router(AppState { clock: Clock::Fixed(at("2026-11-21T10:59:00Z")), ..common::state(db) }, effects.clone());
+    let later = router(common::state(db).with(|s| s.clock = Clock::Fixed(at("2026-11-21T10:59:00Z"))), effects.clone());
     assert_eq!(create(&later, "hourly", "{}", &[]).await.status, StatusCode::OK);
     let much_later =
-        router(AppState { clock: Clock::Fixed(at("2026-11-21T11:00:01Z")), ..common::state(db) }, effects.clone());
+        router(common::state(db).with(|s| s.clock = Clock::Fixed(at("2026-11-21T11:00:01Z"))), effects.clone());
     assert_eq!(create(&much_later, "hourly", "{}", &[]).await.status, StatusCode::CREATED);
     assert_eq!(effects.load(Ordering::SeqCst), 2);
 }
@@ -147,9 +146,9 @@ async fn expired_records_are_cleaned_up() {
     let db = common::TestDb::sqlite().await;
     let effects = Arc::new(AtomicU64::new(0));
     let t0 = at("2026-11-21T10:00:00Z");
-    let app = router(AppState { clock: Clock::Fixed(t0), ..common::state(&db.db) }, effects);
+    let app = router(common::state(&db.db).with(|s| s.clock = Clock::Fixed(t0)), effects);
     create(&app, "old", "{}", &[]).await;
-    let state = AppState { clock: Clock::Fixed(at("2026-11-21T12:00:00Z")), ..common::state(&db.db) };
+    let state = common::state(&db.db).with(|s| s.clock = Clock::Fixed(at("2026-11-21T12:00:00Z")));
     assert_eq!(server::jobs::idempotency_cleanup::once(&state).await, 1);
     assert_eq!(server::jobs::idempotency_cleanup::once(&state).await, 0);
 }

@@ -32,7 +32,7 @@ async fn person(db: &Db, email: &str, role: Role) -> i64 {
 
 /// The state over `db` whose clock stands at `now`.
 fn state_at(db: &Db, now: DateTime<Utc>) -> AppState {
-    AppState { clock: Clock::Fixed(now), ..common::state(db) }
+    common::state(db).with(|s| s.clock = Clock::Fixed(now))
 }
 
 /// An anonymous caller at `ip`.

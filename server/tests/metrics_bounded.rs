@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
 use server_core::observability::{MetricsAccess, Ops};
-use server_core::state::AppState;
 
 const TOKEN: &str = "metrics-token-for-tests";
 
@@ -47,7 +46,7 @@ async fn anonymous(app: &Router, method: &str, path: &str) -> common::Reply {
 #[tokio::test]
 async fn invented_methods_and_paths_add_no_series_and_no_rows() {
     let db = common::TestDb::sqlite().await;
-    let state = AppState { ops: Arc::new(Ops::new(true, MetricsAccess::Token(TOKEN.into()))), ..common::state(&db.db) };
+    let state = common::state(&db.db).with(|s| s.ops = Arc::new(Ops::new(true, MetricsAccess::Token(TOKEN.into()))));
     let app = common::app(state.clone());
 
     // Once per kind of request, so every label set this test can produce exists.

@@ -15,7 +15,6 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use server::config::Config;
 use server_core::observability::{MetricsAccess, Ops};
-use server_core::state::AppState;
 
 fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -69,7 +68,7 @@ async fn computed_responses_are_not_stored_by_any_cache() {
 #[tokio::test]
 async fn loopback_metrics_refuse_what_a_local_proxy_forwards() {
     let db = common::TestDb::sqlite().await;
-    let state = AppState { ops: Arc::new(Ops::new(false, MetricsAccess::Loopback)), ..common::state(&db.db) };
+    let state = common::state(&db.db).with(|s| s.ops = Arc::new(Ops::new(false, MetricsAccess::Loopback)));
     let app = server::app(state, common::site());
     let metrics = |forwarded: Option<&str>| {
         let mut request = Request::get("/metrics");
@@ -115,10 +114,10 @@ async fn log_lines_name_a_person_by_a_masked_address() {
     )
     .await
     .unwrap();
-    let mut state = common::state(&db.db);
+    let state = common::state(&db.db);
     let mut security = (*state.security).clone();
     security.rate_limit_per_minute = 1;
-    state.security = Arc::new(security);
+    let state = state.with(|s| s.security = Arc::new(security));
     let app = server::app(state, common::site());
     let login = r#"{"email":"kim.minjun@example.com","password":"correct horse battery"}"#;
     let pair = common::post_json(&app, "/api/v1/auth/login", login, &[]).await.json();

@@ -18,7 +18,6 @@ use common::Reply;
 use server_core::auth::SecuritySettings;
 use server_core::db::Db;
 use server_core::model::Role;
-use server_core::state::AppState;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -28,7 +27,7 @@ fn behind(db: &Db, proxies: &str) -> Router {
     let mut security: SecuritySettings = (*state.security).clone();
     security.trust_forwarded_for = true;
     security.trusted_proxies = proxies.split(',').map(|p| p.parse().unwrap()).collect();
-    server::app(AppState { security: Arc::new(security), ..state }, common::site())
+    server::app(state.with(|s| s.security = Arc::new(security)), common::site())
 }
 
 /// A failed API login from socket peer `peer` with `headers`; the request

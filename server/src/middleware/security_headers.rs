@@ -18,19 +18,24 @@ use server_core::state::AppState;
 
 /// See the module documentation.
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    // 128 random bits per request: a nonce known in advance protects nothing.
-    let nonce = Nonce::new();
-    request.extensions_mut().insert(nonce.clone());
+    // 128 random bits per page: a nonce known in advance protects nothing. An
+    // API answer or a file puts no script anywhere, so it gets none (making one
+    // is a measurable part of a cheap request).
+    let nonce = may_render_a_page(request.uri().path()).then(|| {
+        let nonce = Nonce::new();
+        request.extensions_mut().insert(nonce.clone());
+        nonce
+    });
     let mut response = next.run(request).await;
     let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let headers = response.headers_mut();
     // A handler that chose its own policy keeps it; nothing here sets one today.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        // Every HTML response names the nonce; only pages Leptos rendered put
-        // it on their scripts, so other HTML (the API docs) runs no inline script.
+        // Every rendered page names its nonce; only pages Leptos rendered put it
+        // on their scripts, so other HTML (the API docs) runs no inline script.
         let policy = if is_html {
             let tiles = state.map_tile_url.as_deref().and_then(origin_of);
-            HeaderValue::from_str(&page_policy(Some(&*nonce), tiles.as_deref())).ok()
+            HeaderValue::from_str(&page_policy(nonce.as_deref(), tiles.as_deref())).ok()
         } else {
             Some(HeaderValue::from_static(NON_PAGE_POLICY))
         };
@@ -47,4 +52,14 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
+}
+
+/// Whether a request for `path` may be answered by a page Leptos renders (a
+/// route, or the app's "not found" page): everything but the API, static
+/// files and the operational probes.
+fn may_render_a_page(path: &str) -> bool {
+    !(path == "/api"
+        || path.starts_with("/api/")
+        || super::auth::is_static(path)
+        || matches!(path, "/healthz" | "/ready" | "/health" | "/metrics"))
 }

@@ -122,7 +122,7 @@ pub fn state(db: &Db) -> AppState {
     let mut security = SecuritySettings::new(b"test secret key, at least 32 bytes long");
     security.rate_limit_per_minute = 1_000_000;
     security.trust_forwarded_for = true;
-    AppState { security: Arc::new(security), ..AppState::new(db.clone(), test_countries()) }
+    AppState::new(db.clone(), test_countries()).with(|s| s.security = Arc::new(security))
 }
 
 /// The site the test routers render: the release build's, when it was built.
@@ -153,7 +153,7 @@ pub fn router(db: &Db) -> Router {
 
 /// The application router over `db` with `clock` as its notion of now.
 pub fn router_with_clock(db: &Db, clock: Clock) -> Router {
-    app(AppState { clock, ..state(db) })
+    app(state(db).with(|s| s.clock = clock))
 }
 
 /// The application with no credentials added: what an anonymous client meets.
