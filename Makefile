@@ -130,7 +130,8 @@ test-e2e: build
 	done; \
 	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db E2E_ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) E2E_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
 	  npx playwright test -c end2end/playwright.config.ts 2>&1 | tee $$tmp/playwright.log || { \
-	    echo "---- the server's last log lines"; tail -30 $$tmp/server.log; \
+	    mkdir -p end2end/results && cp $$tmp/server.log end2end/results/server.log; \
+	    echo "---- the server's last log lines (all of it: end2end/results/server.log)"; tail -30 $$tmp/server.log; \
 	    echo "---- Playwright's failures, again (the server's log came after them)"; \
 	    sed -n '/^  [0-9]*) /,$$p' $$tmp/playwright.log | tail -120; exit 1; }
 
