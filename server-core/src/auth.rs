@@ -258,7 +258,7 @@ impl SecuritySettings {
     /// The session token in a `Cookie` header, if any.
     pub fn session_from_cookies(&self, header: &str) -> Option<String> {
         let name = self.cookie_name();
-        types::cookies::pairs(header).find(|(n, v)| *n == name && !v.is_empty()).map(|(_, v)| v.to_owned())
+        crate::cookies::pairs(header).find(|(n, v)| *n == name && !v.is_empty()).map(|(_, v)| v.to_owned())
     }
 }
 

@@ -35,12 +35,12 @@ use server_core::observability::mask;
 use server_core::services::auth::{bearer_principal, session_principal};
 use server_core::state::AppState;
 
-/// Routes anonymous callers may use (method, exact path).
-const PUBLIC: [(&str, &str); 8] = [
-    ("GET", "/healthz"),
-    ("GET", "/ready"),
-    ("GET", "/health"),
-    ("GET", "/metrics"),
+/// The operational probes: public to `GET`, answered by the server itself
+/// (never a page, never personal data).
+const PROBES: [&str; 4] = ["/healthz", "/ready", "/health", "/metrics"];
+
+/// Routes anonymous callers may use besides the probes (method, exact path).
+const PUBLIC: [(&str, &str); 4] = [
     ("GET", "/login"),
     ("POST", "/api/fn/auth_login"),
     ("POST", "/api/v1/auth/login"),
@@ -54,9 +54,16 @@ pub fn is_static(path: &str) -> bool {
         || matches!(path, "/favicon.svg" | "/favicon.ico" | "/api-docs.js" | "/api-docs.css" | "/robots.txt")
 }
 
+/// Whether `path` is one of the operational probes (`/healthz`, `/ready`, …).
+pub fn is_probe(path: &str) -> bool {
+    PROBES.contains(&path)
+}
+
 /// Whether anonymous callers may use `method` on `path`.
 pub fn is_public(method: &Method, path: &str) -> bool {
-    PUBLIC.iter().any(|(m, p)| (*m == method.as_str() || (*m == "GET" && method == Method::HEAD)) && *p == path)
+    let get = matches!(*method, Method::GET | Method::HEAD);
+    (get && is_probe(path))
+        || PUBLIC.iter().any(|(m, p)| (*m == method.as_str() || (*m == "GET" && method == Method::HEAD)) && *p == path)
 }
 
 /// See the module documentation.

@@ -58,8 +58,5 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
 /// route, or the app's "not found" page): everything but the API, static
 /// files and the operational probes.
 fn may_render_a_page(path: &str) -> bool {
-    !(path == "/api"
-        || path.starts_with("/api/")
-        || super::auth::is_static(path)
-        || matches!(path, "/healthz" | "/ready" | "/health" | "/metrics"))
+    !(path == "/api" || path.starts_with("/api/") || super::auth::is_static(path) || super::auth::is_probe(path))
 }
