@@ -25,6 +25,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 WORKDIR /app
 # The binary finds its site in ./site beside it.
 COPY --from=build /src/target/release/dreamseed /app/dreamseed
+# The hashed names of the site's pkg files: read from beside the binary.
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 USER dreamseed
 ENV HOST=0.0.0.0 \

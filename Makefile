@@ -24,7 +24,7 @@ help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
 	@echo "make test   install what the tests need, then lint and run every test suite"
 	@echo "make build  release build: target/release/dreamseed + target/site"
-	@echo "make watch  hot-reloading development server (cargo leptos watch)"
+	@echo "make watch  hot-reloading development server (cargo leptos watch --split)"
 	@echo "make simulate  write live activity into the make-run database (RATE=5 per second)"
 
 ## ---- the two commands ------------------------------------------------------
@@ -56,22 +56,22 @@ simulate:
 BUILD_STAMP := target/.release-built
 BUILD_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types server-core server/Cargo.toml server/src frontend style public migrations
 build: tools assets
-	@if [ -f $(BUILD_STAMP) ] && [ -x target/release/dreamseed ] && [ -f target/site/pkg/dreamseed.wasm ] \
+	@if [ -f $(BUILD_STAMP) ] && [ -x target/release/dreamseed ] && [ -f target/release/hash.txt ] \
 	    && [ -z "$$(find $(BUILD_INPUTS) -newer $(BUILD_STAMP) -print -quit)" ]; then \
 	  echo "release build: up to date (nothing changed since $$(date -r $(BUILD_STAMP) '+%F %T'))"; \
 	else \
 	  mkdir -p target && touch $(BUILD_STAMP).next && \
-	  cargo leptos build --release --precompress && mv $(BUILD_STAMP).next $(BUILD_STAMP); \
+	  cargo leptos build --release --precompress --split && mv $(BUILD_STAMP).next $(BUILD_STAMP); \
 	fi
 
 # Both write a debug site over the release one: the next `make build` rebuilds.
 build-debug: tools assets
 	rm -f $(BUILD_STAMP)
-	cargo leptos build
+	cargo leptos build --split
 
 watch: tools assets
 	rm -f $(BUILD_STAMP)
-	cargo leptos watch
+	cargo leptos watch --split
 
 ## ---- testing ---------------------------------------------------------------
 

@@ -1,13 +1,15 @@
 // Copies the front-end assets DreamSeed Admin serves itself (never from a CDN) out of
 // node_modules into public/vendor/, which cargo-leptos copies into the site, bundles
 // the parts of ECharts the dashboard uses, and derives the map data:
-//   vendor/countries.geojson  country outlines (world-atlas 110m TopoJSON → GeoJSON),
-//                             each feature tagged with its ISO-3166 alpha-2 code;
+//   vendor/countries.geojson  country outlines (world-atlas 110m TopoJSON → GeoJSON,
+//                             coordinates to 0.01°), each feature tagged with its
+//                             ISO-3166 alpha-2 code;
 //   vendor/countries.json     per alpha-2 code: English and Korean names
 //                             (i18n-iso-countries) and a marker position (centroid of
 //                             the country's largest polygon), read by the server.
 // Idempotent: skips all work when every output is newer than package-lock.json and
 // this script.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,13 +28,14 @@ const copies = [
   ...readdirSync(join(modules, 'leaflet/dist/images')).map((f) => [`leaflet/dist/images/${f}`, `leaflet/images/${f}`]),
   // Pretendard, a Korean UI font (SIL OFL 1.1): split by Unicode range, so a page
   // downloads only the pieces holding the characters it shows.
-  ['pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css', 'pretendard/pretendard.css'],
   ...readdirSync(join(modules, 'pretendard/dist/web/variable/woff2-dynamic-subset')).map((f) => [
     `pretendard/dist/web/variable/woff2-dynamic-subset/${f}`,
     `pretendard/woff2-dynamic-subset/${f}`,
   ]),
 ];
-const derived = ['countries.geojson', 'countries.json', 'echarts/echarts.min.js', 'scalar/standalone.js'];
+const derived = [
+  'countries.geojson', 'countries.json', 'echarts/echarts.min.js', 'pretendard/pretendard.css', 'scalar/standalone.js',
+];
 
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
@@ -53,6 +56,20 @@ if (outputs.every((p) => mtime(p) > inputsChanged)) {
 for (const [from, to] of copies) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   copyFileSync(join(modules, from), join(out, to));
+}
+
+// --- Pretendard's stylesheet, each font named at its version ------------------------
+// The page asks for the stylesheet at the site's version (`?v=`, served immutable);
+// the fonts it names get their own content hash in the same form, so a second visit
+// fetches no font either.
+{
+  const css = readFileSync(join(modules, 'pretendard/dist/web/variable/pretendardvariable-dynamic-subset.css'), 'utf8');
+  const versioned = css.replace(/url\(\.\/(woff2-dynamic-subset\/[^)?]+\.woff2)\)/g, (_, file) => {
+    const hash = createHash('sha256').update(readFileSync(join(out, 'pretendard', file))).digest('hex').slice(0, 16);
+    return `url(./${file}?v=${hash})`;
+  });
+  if (!versioned.includes('.woff2?v=')) throw new Error('pretendard: no font URL was versioned');
+  writeFileSync(join(out, 'pretendard', 'pretendard.css'), versioned);
 }
 
 // --- The interactive API reference on /api/docs (one self-contained bundle) --------
@@ -156,7 +173,10 @@ for (const feature of collection.features) {
   if (a2 && index[a2] && !index[a2].lat) Object.assign(index[a2], markerPosition(feature.geometry));
 }
 
-writeFileSync(join(out, 'countries.geojson'), JSON.stringify(collection));
+// Coordinates to 0.01° (about 1 km, under half a pixel at the map's deepest
+// zoom): the outlines shrink from 99 KB to 36 KB brotli, what a phone downloads.
+const rounded = (key, value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
+writeFileSync(join(out, 'countries.geojson'), JSON.stringify(collection, rounded));
 writeFileSync(join(out, 'countries.json'), JSON.stringify(index));
 const placed = Object.values(index).filter((c) => c.lat !== undefined).length;
 console.log(`vendor assets: copied ${copies.length} files; ${collection.features.length} outlines, ${placed} countries placed`);

@@ -3,6 +3,10 @@
 //! server functions. Behind `ssr` the server functions call the services of
 //! `server_core`; the types both sides share come from `types`.
 
+// The lazy routes make each page's view type part of an async block, whose
+// layout nests deeper than rustc's default 128 (the frontend crate says why too).
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod browser;
@@ -21,29 +25,46 @@ pub(crate) use server_core::{auth, services, state};
 pub(crate) use types::{error, model};
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
-use crate::pages::activities::ActivitiesPage;
-use crate::pages::audit::AuditPage;
+use crate::pages::activities::ActivitiesRoute;
+use crate::pages::audit::AuditRoute;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::problem_edit::ProblemEditPage;
-use crate::pages::problems::ProblemsPage;
-use crate::pages::settings::SettingsPage;
-use crate::pages::system::SystemPage;
-use crate::pages::user_detail::UserDetailPage;
-use crate::pages::users::UsersPage;
+use crate::pages::problem_edit::ProblemEditRoute;
+use crate::pages::problems::ProblemsRoute;
+use crate::pages::settings::SettingsRoute;
+use crate::pages::system::SystemRoute;
+use crate::pages::user_detail::UserDetailRoute;
+use crate::pages::users::UsersRoute;
 use crate::prefs::{Prefs, Theme};
+
+/// The version of the vendored files under `/vendor/` (ECharts, Leaflet, fonts,
+/// map outlines): a hash of their contents, computed by the server at start-up
+/// and added to their URLs (`?v=`), so a browser keeps them for a year and still
+/// fetches a changed file at once. `None` leaves the URLs plain.
+#[derive(Clone, Debug, Default)]
+pub struct AssetVersion(pub Option<std::sync::Arc<str>>);
+
+/// The URL of the vendored file `path` (under `/vendor/`), at `version`.
+pub fn vendor_url(version: Option<&str>, path: &str) -> String {
+    match version {
+        Some(v) => format!("/vendor/{path}?v={v}"),
+        None => format!("/vendor/{path}"),
+    }
+}
 
 /// The HTML document around the app. ECharts and Leaflet are plain scripts the
 /// WASM calls into; `defer` keeps them off the critical path while still running
 /// them, in order, before the hydration module.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let version = use_context::<AssetVersion>().unwrap_or_default().0;
+    let vendor = move |path: &str| vendor_url(version.as_deref(), path);
     view! {
         <!DOCTYPE html>
         <html>
@@ -52,10 +73,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/vendor/pretendard/pretendard.css" />
-                <link rel="stylesheet" href="/vendor/leaflet/leaflet.css" />
-                <script defer src="/vendor/echarts/echarts.min.js"></script>
-                <script defer src="/vendor/leaflet/leaflet.js"></script>
+                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") />
+                <link rel="stylesheet" href=vendor("leaflet/leaflet.css") />
+                <script defer src=vendor("echarts/echarts.min.js")></script>
+                <script defer src=vendor("leaflet/leaflet.js")></script>
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -97,6 +119,8 @@ pub fn App() -> impl IntoView {
     let tiles = use_context::<crate::state::AppState>().and_then(|s| s.map_tile_url.as_deref().map(str::to_owned));
     #[cfg(not(feature = "ssr"))]
     let tiles = None::<String>;
+    // The browser reads it back for the files it fetches itself (map outlines).
+    let assets = use_context::<AssetVersion>().and_then(|v| v.0).map(|v| v.to_string());
 
     view! {
         <Html
@@ -106,10 +130,10 @@ pub fn App() -> impl IntoView {
             data-tz=prefs.zone.as_str()
             data-refresh=prefs.refresh_secs.to_string()
             data-map-tiles=tiles
+            data-assets=assets
             data-account=account
             data-role=role
         />
-        <Stylesheet id="leptos" href="/pkg/dreamseed.css" />
         <Title text="DreamSeed Admin" />
         <Router>
             <a class="skip-link" href="#main">
@@ -117,23 +141,26 @@ pub fn App() -> impl IntoView {
             </a>
             <AppHeader />
             <main id="main" class="page">
+                // Every page but the dashboard and the login is a lazy route: its
+                // code arrives as its own WASM chunk when it is first shown, so a
+                // phone opening the dashboard downloads only what the dashboard runs.
                 <Routes fallback=NotFoundPage>
                     // The dashboard's data takes milliseconds to gather, so the whole page
                     // is sent at once: one parse and one layout in the browser, instead of
                     // skeletons first and a swap (with its re-layout) per widget.
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/users/:id") view=UserDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async />
-                    <Route path=path!("/problems") view=ProblemsPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/activities") view={Lazy::<ActivitiesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/problems") view={Lazy::<ProblemsRoute>::new()} ssr=SsrMode::Async />
                     // Before `:id`, so `new` is never taken for an id (the page
                     // reads `new` as "a new problem" either way).
-                    <Route path=path!("/problems/new") view=ProblemEditPage ssr=SsrMode::Async />
-                    <Route path=path!("/problems/:id") view=ProblemEditPage ssr=SsrMode::Async />
-                    <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
+                    <Route path=path!("/problems/new") view={Lazy::<ProblemEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/problems/:id") view={Lazy::<ProblemEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/system") view={Lazy::<SystemRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

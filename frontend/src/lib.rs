@@ -8,5 +8,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes (their pages are separate WASM chunks) need the asynchronous
+    // hydration, which waits for the current page's chunk.
+    leptos::mount::hydrate_lazy(app::App);
 }

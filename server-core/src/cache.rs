@@ -298,6 +298,11 @@ impl Cache {
         self.inner.redis.as_ref()?.count(key, previous, ttl).await
     }
 
+    /// Whether there is a shared layer (Redis) behind this process's memory.
+    pub fn is_shared(&self) -> bool {
+        self.inner.redis.is_some()
+    }
+
     /// The shared layer's health, or `None` when there is no Redis.
     pub fn redis_health(&self) -> Option<LayerHealth> {
         self.inner.redis.as_ref().map(RedisLayer::health)

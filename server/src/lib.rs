@@ -16,7 +16,7 @@ pub mod telemetry;
 
 use std::sync::OnceLock;
 
-use app::{shell, App};
+use app::{shell, App, AssetVersion};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::Uri;
@@ -43,9 +43,10 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
     app::api::install_error_status();
     let (api, document) = rest::router();
     let api = Router::new().merge(api).merge(rest::openapi::router(&document)).with_state(state.clone());
-    let pages = Pages { state: state.clone(), options: options.clone() };
+    let assets = AssetVersion(site::vendor_version(std::path::Path::new(&*options.site_root)).map(Into::into));
+    let pages = Pages { state: state.clone(), options: options.clone(), assets: assets.clone() };
     let page_router = Router::new()
-        .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&state), move || {
+        .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&state, &assets), move || {
             shell(options.clone())
         })
         .fallback(fallback)
@@ -54,20 +55,24 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
 }
 
 /// The state of the page routes: the core's state, and the site Leptos renders
-/// (which the core knows nothing of).
+/// (which the core knows nothing of) with its vendored files' version.
 #[derive(Clone, FromRef)]
 struct Pages {
     state: AppState,
     options: LeptosOptions,
+    assets: AssetVersion,
 }
 
 /// What every render and server function finds in its Leptos context besides
-/// the request: the core's state, and the nonce the middleware chose.
-fn render_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
+/// the request: the core's state, the vendored files' version, and the nonce
+/// the middleware chose.
+fn render_context(state: &AppState, assets: &AssetVersion) -> impl Fn() + Clone + Send + 'static {
     let state = state.clone();
+    let assets = assets.clone();
     move || {
         app::security_headers::provide_request_nonce();
         provide_context(state.clone());
+        provide_context(assets.clone());
     }
 }
 
@@ -90,6 +95,6 @@ async fn fallback(uri: Uri, pages: State<Pages>, request: Request<Body>) -> Resp
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         return AppError::NotFound { what: format!("route {}", uri.path()) }.into_response();
     }
-    let context = render_context(&pages.state);
+    let context = render_context(&pages.state, &pages.assets);
     leptos_axum::file_and_error_handler_with_context::<Pages, _>(context, shell)(uri, pages, request).await
 }

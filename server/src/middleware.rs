@@ -1,12 +1,17 @@
-//! The middleware every request passes through, outermost first: trace id and
-//! timing headers with metrics and the access log; security headers;
-//! `Cache-Control: no-store` on everything but static files; compression; the
-//! error envelope for any bare error response; unknown methods refused (405);
-//! CSRF, authentication and rate limiting; Idempotency-Key (scoped to the
+//! The middleware every request passes through, outermost first: compression;
+//! the edge layer ([`edge`]: trace id and timing headers with metrics and the
+//! access log, security headers, `Cache-Control`, the error envelope for any
+//! bare error response, unknown methods refused with 405, then CSRF,
+//! authentication and rate limiting, then Idempotency-Key, scoped to the
 //! caller); and, innermost, panics and timeouts turned into envelope responses.
+//!
+//! Every layer costs each request a boxed copy of the services below it and a
+//! boxed future, so concerns that need no layer of their own are steps of the
+//! edge layer.
 
 pub mod auth;
 pub mod cache_control;
+pub mod edge;
 pub mod envelope;
 pub mod idempotency;
 pub mod methods;
@@ -47,15 +52,10 @@ pub fn apply(router: Router, state: &AppState, limits: Limits) -> Router {
     router
         .layer(ServiceBuilder::new().layer(HandleErrorLayer::new(timed_out)).timeout(limits.timeout))
         .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn_with_state((state.clone(), limits), idempotency::layer))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::layer))
-        // Unknown methods get 405 before authentication (issue #11, item 7).
-        .layer(middleware::from_fn(methods::layer))
-        .layer(middleware::from_fn_with_state(limits, envelope::layer))
+        // Unknown methods get 405 here, before authentication (issue #11, item 7);
+        // the envelope reads bare error bodies before they are compressed.
+        .layer(middleware::from_fn_with_state((state.clone(), limits), edge::layer))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(cache_control::layer))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers::layer))
-        .layer(middleware::from_fn_with_state(state.clone(), trace::layer))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
 }
 

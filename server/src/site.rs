@@ -55,5 +55,56 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> Result<LeptosOption
     let mut options = leptos::config::get_config_from_str(LEPTOS_TOML).map_err(|e| SiteError::Config(e.to_string()))?;
     options.site_root = site_root.to_string_lossy().as_ref().into();
     options.site_addr = addr;
+    // The pkg files' hashed names are read from beside the running binary
+    // (Leptos looks nowhere else, and panics rendering a page if the file is
+    // missing). A binary without one — a test, or a site built without
+    // hashing — links the plain names.
+    if options.hash_files && !hash_file_beside_binary(&options.hash_file) {
+        if !site_root.join("pkg").join(format!("{}.js", options.output_name)).is_file() {
+            tracing::warn!(
+                hash_file = %options.hash_file,
+                "the site's pkg files are hashed but the hash file is not beside the binary: pages will not load their scripts"
+            );
+        }
+        options.hash_files = false;
+    }
     Ok(options)
+}
+
+/// Whether `name` (cargo-leptos's `hash.txt`) sits beside the running binary.
+fn hash_file_beside_binary(name: &str) -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(name))).is_some_and(|p| p.is_file())
+}
+
+/// The version of the vendored files under `site_root/vendor` (see
+/// [`app::AssetVersion`]): a hash of every file's path and contents, the same on
+/// every replica running the same site. `None` when there is no such folder.
+pub fn vendor_version(site_root: &Path) -> Option<String> {
+    use std::hash::{Hash, Hasher};
+
+    let root = site_root.join("vendor");
+    let mut files = Vec::new();
+    let mut folders = vec![root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).ok()?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    if files.is_empty() {
+        return None;
+    }
+    files.sort();
+    // Not a security measure, only a change detector: any stable 64-bit hash
+    // will do, and std's needs no crate.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for file in &files {
+        file.strip_prefix(&root).unwrap_or(file).hash(&mut hasher);
+        std::fs::read(file).ok()?.hash(&mut hasher);
+    }
+    Some(format!("{:016x}", hasher.finish()))
 }

@@ -1,7 +1,7 @@
 //! Issue #11 item 10, production defaults: `/metrics` is never open to
 //! loopback in production (the configuration refuses to start) and never to a
 //! proxy on the same host; what the server computes is `Cache-Control:
-//! no-store`, static files keep their own caching; a database password is
+//! no-store` (static files: tests/static_caching.rs); a database password is
 //! never echoed, nor an e-mail address in a log line.
 
 mod common;
@@ -60,9 +60,7 @@ async fn computed_responses_are_not_stored_by_any_cache() {
         assert!(reply.status.is_client_error() || reply.status.is_redirection(), "{uri}");
         assert_eq!(cache_control(&reply), Some("no-store"), "{uri}");
     }
-    // Static files are left to their own caching.
-    let reply = common::get(&anonymous, "/pkg/dreamseed.js").await;
-    assert_ne!(cache_control(&reply), Some("no-store"));
+    // Static files have their own rules (tests/static_caching.rs).
 }
 
 #[tokio::test]

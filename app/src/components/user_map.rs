@@ -211,10 +211,21 @@ mod draw {
         html.get_attribute("data-map-tiles").filter(|u| !u.is_empty())
     }
 
+    /// The vendored files' version the server put on `<html data-assets>`, if any.
+    fn asset_version() -> Option<String> {
+        let html = web_sys::window()?.document()?.document_element()?;
+        html.get_attribute("data-assets").filter(|v| !v.is_empty())
+    }
+
     /// Fetches the bundled outlines and adds them under the markers.
     async fn add_outlines(map: Map) {
         let result = async {
-            let text = gloo_net::http::Request::get("/vendor/countries.geojson").send().await?.text().await?;
+            let text =
+                gloo_net::http::Request::get(&crate::vendor_url(asset_version().as_deref(), "countries.geojson"))
+                    .send()
+                    .await?
+                    .text()
+                    .await?;
             Ok::<_, gloo_net::Error>(text)
         }
         .await;

@@ -31,6 +31,22 @@ fn activity_query(query: &ParamsMap, zone: Zone) -> ActivityQuery {
     }
 }
 
+/// The activities page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct ActivitiesRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for ActivitiesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ActivitiesPage /> }.into_any()
+    }
+}
+
 /// The activities page.
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {

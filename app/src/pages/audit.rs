@@ -36,6 +36,22 @@ fn given(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
+/// The audit log page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct AuditRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for AuditRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AuditPage /> }.into_any()
+    }
+}
+
 /// The audit log page.
 #[component]
 pub fn AuditPage() -> impl IntoView {

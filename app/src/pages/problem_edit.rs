@@ -27,6 +27,22 @@ fn target(id: Option<&str>) -> Option<Option<i64>> {
     id.filter(|id| *id != "new").map(|id| id.parse().ok())
 }
 
+/// The problem page (new or existing) as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct ProblemEditRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for ProblemEditRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ProblemEditPage /> }.into_any()
+    }
+}
+
 /// The problem page, new or existing.
 #[component]
 pub fn ProblemEditPage() -> impl IntoView {

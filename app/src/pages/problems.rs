@@ -37,6 +37,22 @@ fn problem_query(query: &ParamsMap) -> ProblemQuery {
     }
 }
 
+/// The problem bank page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct ProblemsRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for ProblemsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ProblemsPage /> }.into_any()
+    }
+}
+
 /// The problem bank page.
 #[component]
 pub fn ProblemsPage() -> impl IntoView {

@@ -18,6 +18,22 @@ use crate::model::Role;
 use crate::session::{use_current_user, user_can};
 use crate::use_lang;
 
+/// The settings page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct SettingsRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SettingsPage /> }.into_any()
+    }
+}
+
 /// The settings page.
 #[component]
 pub fn SettingsPage() -> impl IntoView {

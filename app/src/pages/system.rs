@@ -12,6 +12,22 @@ use crate::i18n::{format_uptime, t, Msg};
 use crate::model::SystemStatus;
 use crate::use_lang;
 
+/// The System page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct SystemRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for SystemRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SystemPage /> }.into_any()
+    }
+}
+
 /// The System page.
 #[component]
 pub fn SystemPage() -> impl IntoView {

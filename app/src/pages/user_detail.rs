@@ -16,6 +16,22 @@ use crate::i18n::{t, Msg};
 use crate::pages::not_found_status;
 use crate::use_lang;
 
+/// The user detail page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct UserDetailRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for UserDetailRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <UserDetailPage /> }.into_any()
+    }
+}
+
 /// The user detail page.
 #[component]
 pub fn UserDetailPage() -> impl IntoView {

@@ -37,6 +37,22 @@ fn user_query(query: &ParamsMap, zone: Zone) -> UserQuery {
     }
 }
 
+/// The users page as a route whose code is a WASM chunk of its own, fetched
+/// the first time the page is shown: the dashboard loads without it. On the
+/// server it renders like any other page.
+pub struct UsersRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for UsersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <UsersPage /> }.into_any()
+    }
+}
+
 /// The users page.
 #[component]
 pub fn UsersPage() -> impl IntoView {

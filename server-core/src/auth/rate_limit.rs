@@ -5,23 +5,24 @@
 //! either count is over the limit, so a Redis outage never opens the gate: each
 //! replica still enforces the limit on what it sees.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::cache::Cache;
 
 const WINDOW_SECS: i64 = 60;
-/// The most windows counted in memory at once. Every key an anonymous caller
+/// The most keys counted in memory at once. Every key an anonymous caller
 /// can choose (its address, an e-mail) lands here, so the map must not grow
-/// with what an attacker sends: past this, the least used windows go first.
-const MAX_WINDOWS: u64 = 100_000;
+/// with what an attacker sends: past this, the least used keys go first.
+const MAX_KEYS: u64 = 100_000;
 /// The most per-e-mail login locks kept (idle ones are dropped first).
 const MAX_LOGIN_LOCKS: u64 = 10_000;
 /// The limiter's in-memory counters. Cheap to clone.
 #[derive(Clone)]
 pub struct RateLimiter {
-    local: moka::sync::Cache<(String, i64), Arc<AtomicI64>>,
+    /// Per key, its counts for the current and the previous window: one entry
+    /// per key, found by the key as given (no key is built per request).
+    local: moka::sync::Cache<String, Arc<Mutex<Counts>>>,
     login_locks: moka::sync::Cache<String, Arc<tokio::sync::Mutex<()>>>,
 }
 
@@ -33,7 +34,7 @@ impl Default for RateLimiter {
 
 impl std::fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RateLimiter").field("windows", &self.local.entry_count()).finish()
+        f.debug_struct("RateLimiter").field("keys", &self.local.entry_count()).finish()
     }
 }
 
@@ -53,12 +54,13 @@ pub enum Decision {
 }
 
 impl RateLimiter {
-    /// Empty counters. Windows are kept two minutes (the current and the previous).
+    /// Empty counters. A key unused for two windows is forgotten (both its
+    /// counts would be outside the sliding minute by then).
     pub fn new() -> Self {
         Self {
             local: moka::sync::Cache::builder()
-                .max_capacity(MAX_WINDOWS)
-                .time_to_live(Duration::from_secs(2 * WINDOW_SECS as u64))
+                .max_capacity(MAX_KEYS)
+                .time_to_idle(Duration::from_secs(2 * WINDOW_SECS as u64))
                 .build(),
             // Held for one login (well under a second); idle ones go after ten minutes.
             login_locks: moka::sync::Cache::builder()
@@ -77,9 +79,12 @@ impl RateLimiter {
     pub async fn check(&self, cache: &Cache, key: &str, limit: u32, now_ms: i64) -> Decision {
         let window = now_ms.div_euclid(WINDOW_SECS * 1000);
         let elapsed = now_ms.rem_euclid(WINDOW_SECS * 1000) as f64 / (WINDOW_SECS * 1000) as f64;
-        let current = self.counter(key, window).fetch_add(1, Ordering::Relaxed) + 1;
-        let previous = self.local.get(&(key.to_owned(), window - 1)).map_or(0, |c| c.load(Ordering::Relaxed));
+        let (current, previous) = self.count(key, window);
         let mut verdict = decide(limit, elapsed, current, previous);
+        // Without Redis there is nothing to share (and no keys to format).
+        if !cache.is_shared() {
+            return verdict;
+        }
         let shared = cache
             .shared_count(
                 &format!("ratelimit:{key}:{window}"),
@@ -93,8 +98,39 @@ impl RateLimiter {
         verdict
     }
 
-    fn counter(&self, key: &str, window: i64) -> Arc<AtomicI64> {
-        self.local.get_with((key.to_owned(), window), || Arc::new(AtomicI64::new(0)))
+    /// Counts one request by `key` in `window`; returns this window's count
+    /// (this request included) and the previous window's.
+    fn count(&self, key: &str, window: i64) -> (i64, i64) {
+        let counts = match self.local.get(key) {
+            Some(counts) => counts,
+            None => self.local.get_with(key.to_owned(), || Arc::new(Mutex::new(Counts::default()))),
+        };
+        let mut counts = counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts.add(window)
+    }
+}
+
+/// One key's counts: the window it last counted in, that window's count and
+/// the one before it.
+#[derive(Debug, Default)]
+struct Counts {
+    window: i64,
+    current: i64,
+    previous: i64,
+}
+
+impl Counts {
+    fn add(&mut self, window: i64) -> (i64, i64) {
+        // A new window: the count moves back one (or to nothing, if the key was
+        // idle for a whole window). A window earlier than the last one (the
+        // clock stepped back) counts as the last one: never a fresh start.
+        if window > self.window {
+            self.previous = if window == self.window + 1 { self.current } else { 0 };
+            self.current = 0;
+            self.window = window;
+        }
+        self.current += 1;
+        (self.current, self.previous)
     }
 }
 
@@ -148,6 +184,16 @@ mod tests {
         assert!(matches!(limiter.check(&cache, "b", 5, start + 10).await, Decision::Allow { .. }), "keys are separate");
         // Two minutes on, the earlier requests no longer count.
         assert!(matches!(limiter.check(&cache, "a", 5, start + 120_000).await, Decision::Allow { .. }));
+    }
+
+    #[test]
+    fn counts_move_back_one_window_and_never_restart_when_the_clock_steps_back() {
+        let mut counts = Counts::default();
+        assert_eq!(counts.add(100), (1, 0));
+        assert_eq!(counts.add(100), (2, 0));
+        assert_eq!(counts.add(101), (1, 2), "the last window becomes the previous one");
+        assert_eq!(counts.add(100), (2, 2), "an earlier window counts as the current one");
+        assert_eq!(counts.add(103), (1, 0), "an idle window in between leaves nothing behind");
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Request count, latency percentiles and error rate per route, kept in the
-//! process for the System page (Prometheus gets the same requests through
-//! `/metrics`, for aggregation across replicas).
+//! process for the System page, and the same requests counted for Prometheus
+//! (`http_requests_total`, `http_request_duration_seconds` on `/metrics`, for
+//! aggregation across replicas).
+//!
+//! This runs on every request: each row keeps its Prometheus handles, so a
+//! request costs one map lookup by the route (no key is built, nothing is
+//! allocated) instead of a label set built and hashed per metric.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,54 +27,114 @@ pub const MAX_ROUTES: usize = 512;
 /// The method and route of the row that counts requests past [`MAX_ROUTES`].
 pub const OVERFLOW: &str = "other";
 
-#[derive(Debug)]
 struct Entry {
+    method: String,
     latency: Histogram<u64>,
     errors: u64,
     client_errors: u64,
+    /// `http_request_duration_seconds{method, route}`.
+    duration: metrics::Histogram,
+    /// `http_requests_total{method, route, status}`, one per status seen.
+    requests: Vec<(u16, metrics::Counter)>,
+}
+
+impl Entry {
+    fn new(method: &str, route: &str) -> Self {
+        let labels = [("method", method.to_owned()), ("route", route.to_owned())];
+        Self {
+            method: method.to_owned(),
+            latency: Histogram::new_with_bounds(1, MAX_MICROS, 2).expect("valid histogram bounds"),
+            errors: 0,
+            client_errors: 0,
+            duration: metrics::histogram!("http_request_duration_seconds", &labels),
+            requests: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, route: &str, status: u16, elapsed: Duration) {
+        let micros = (elapsed.as_micros() as u64).clamp(1, MAX_MICROS);
+        self.latency.saturating_record(micros);
+        match status {
+            500.. => self.errors += 1,
+            400..=499 => self.client_errors += 1,
+            _ => {}
+        }
+        self.duration.record(elapsed.as_secs_f64());
+        let counter = match self.requests.iter().position(|(s, _)| *s == status) {
+            Some(i) => &self.requests[i].1,
+            None => {
+                let labels =
+                    [("method", self.method.clone()), ("route", route.to_owned()), ("status", status.to_string())];
+                self.requests.push((status, metrics::counter!("http_requests_total", &labels)));
+                &self.requests[self.requests.len() - 1].1
+            }
+        };
+        counter.increment(1);
+    }
+}
+
+#[derive(Default)]
+struct Rows {
+    /// Route pattern → its rows, one per method.
+    by_route: HashMap<String, Vec<Entry>>,
+    count: usize,
 }
 
 /// Statistics per (method, route pattern). Callers pass bounded labels (route
 /// patterns from the router, known methods), and the map is capped at
 /// [`MAX_ROUTES`] rows besides, so it stays as small as the API.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct RouteStats {
-    routes: Mutex<HashMap<(String, String), Entry>>,
+    rows: Mutex<Rows>,
+}
+
+impl std::fmt::Debug for RouteStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteStats").finish_non_exhaustive()
+    }
 }
 
 impl RouteStats {
     /// Counts one response.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let micros = (elapsed.as_micros() as u64).clamp(1, MAX_MICROS);
-        let mut routes = self.routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut key = (method.to_owned(), route.to_owned());
-        // The overflow row itself is the one allowed past the cap.
-        if routes.len() >= MAX_ROUTES && !routes.contains_key(&key) {
-            key = (OVERFLOW.to_owned(), OVERFLOW.to_owned());
-        }
-        let entry = routes.entry(key).or_insert_with(|| Entry {
-            latency: Histogram::new_with_bounds(1, MAX_MICROS, 2).expect("valid histogram bounds"),
-            errors: 0,
-            client_errors: 0,
-        });
-        entry.latency.saturating_record(micros);
-        match status {
-            500.. => entry.errors += 1,
-            400..=499 => entry.client_errors += 1,
-            _ => {}
+        let mut rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Rows { by_route, count } = &mut *rows;
+        let known = by_route.get(route).and_then(|row| row.iter().position(|e| e.method == method));
+        let (route, at) = match known {
+            Some(at) => (route, at),
+            // The overflow row itself is the one allowed past the cap.
+            None if *count >= MAX_ROUTES => {
+                let row = by_route.entry(OVERFLOW.to_owned()).or_default();
+                if row.is_empty() {
+                    row.push(Entry::new(OVERFLOW, OVERFLOW));
+                    *count += 1;
+                }
+                (OVERFLOW, 0)
+            }
+            None => {
+                let row = by_route.entry(route.to_owned()).or_default();
+                row.push(Entry::new(method, route));
+                *count += 1;
+                (route, row.len() - 1)
+            }
+        };
+        if let Some(entry) = by_route.get_mut(route).and_then(|row| row.get_mut(at)) {
+            entry.record(route, status, elapsed);
         }
     }
 
     /// Every route's figures, busiest first.
     pub fn snapshot(&self) -> Vec<RouteStat> {
-        let routes = self.routes.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let ms = |micros: u64| micros as f64 / 1000.0;
-        let mut stats: Vec<RouteStat> = routes
+        let mut stats: Vec<RouteStat> = rows
+            .by_route
             .iter()
-            .map(|((method, route), e)| {
+            .flat_map(|(route, row)| row.iter().map(move |e| (route, e)))
+            .map(|(route, e)| {
                 let count = e.latency.len();
                 RouteStat {
-                    method: method.clone(),
+                    method: e.method.clone(),
                     route: route.clone(),
                     count,
                     avg_ms: e.latency.mean() / 1000.0,

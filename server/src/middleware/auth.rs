@@ -19,13 +19,13 @@
 //! The result is a [`Caller`] in the request's extensions, which handlers and
 //! server functions use for role checks and the audit log.
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 
 use app::components::list_pager::NOT_UNRESERVED;
 use axum::extract::connect_info::MockConnectInfo;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::utf8_percent_encode;
 use server_core::auth::rate_limit::Decision;
@@ -66,30 +66,35 @@ pub fn is_public(method: &Method, path: &str) -> bool {
         || PUBLIC.iter().any(|(m, p)| (*m == method.as_str() || (*m == "GET" && method == Method::HEAD)) && *p == path)
 }
 
-/// See the module documentation.
-pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// A step of the edge layer ([`super::edge`]): `inner` (the rest of the
+/// request) runs only for callers who pass.
+pub async fn run<F, Fut>(state: &AppState, mut request: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let path = request.uri().path().to_owned();
     if is_static(&path) {
-        return next.run(request).await;
+        return inner(request).await;
     }
     let method = request.method().clone();
     let headers = request.headers();
     let via_proxy = peer(&request).is_some_and(|peer| state.security.is_trusted_proxy(peer));
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(headers, &state, via_proxy) {
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(headers, state, via_proxy) {
         tracing::warn!(http.method = %method, http.path = %path, "cross-site request refused");
         return AppError::Forbidden.into_response();
     }
     let public = is_public(&method, &path);
-    let principal = match authenticate(&state, headers).await {
+    let principal = match authenticate(state, headers).await {
         Ok(principal) => principal,
         Err(_) if public => None,
         Err(error) => return with_challenge(error.into_response()),
     };
     let Some(principal) = principal else {
         if public {
-            let caller = caller(&request, &state, None);
+            let caller = caller(&request, state, None);
             request.extensions_mut().insert(caller);
-            return next.run(request).await;
+            return inner(request).await;
         }
         if method == Method::GET && !path.starts_with("/api/") {
             return to_login(&request);
@@ -108,9 +113,9 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     if principal.must_change_password && !open_before_password_change(&method, &path) {
         return password_change_first(&method, &path);
     }
-    let caller = caller(&request, &state, Some(principal));
+    let caller = caller(&request, state, Some(principal));
     request.extensions_mut().insert(caller);
-    let mut response = next.run(request).await;
+    let mut response = inner(request).await;
     let headers = response.headers_mut();
     headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
     headers.insert("x-ratelimit-remaining", HeaderValue::from(remaining));

@@ -4,9 +4,7 @@
 //! (the app's "not found" page) stay pages, and JSON stays as its handler shaped it.
 
 use axum::body::to_bytes;
-use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use server_core::error::{AppError, EnvelopeSent};
 
@@ -16,8 +14,7 @@ use super::Limits;
 const MAX_MESSAGE: usize = 300;
 
 /// See the module documentation.
-pub async fn layer(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+pub async fn shape(response: Response, limits: Limits) -> Response {
     let status = response.status();
     if status.as_u16() < 400 || response.extensions().get::<EnvelopeSent>().is_some() {
         return response;

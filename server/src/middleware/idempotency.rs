@@ -18,9 +18,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use server_core::db::{idempotency, Ts};
 use server_core::error::{AppError, Result};
@@ -49,31 +48,34 @@ const MAX_STORED_BODY: usize = 1024 * 1024;
 /// The response headers a replay repeats.
 const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, HeaderName::from_static("x-job-id")];
 
-/// See the module documentation.
-pub async fn layer(State((state, limits)): State<(AppState, Limits)>, request: Request, next: Next) -> Response {
+/// A step of the edge layer ([`super::edge`]), after authentication: `inner`
+/// (the handler) runs once per key.
+pub async fn run<F, Fut>(state: &AppState, limits: Limits, request: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     if !matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH) {
-        return next.run(request).await;
+        return inner(request).await;
     }
     let signed_in =
         request.extensions().get::<server_core::auth::Caller>().is_some_and(|caller| caller.principal.is_some());
     let mut response = match request.headers().get(&KEY) {
-        Some(raw_key) if signed_in => match handle(&state, limits, raw_key.clone(), request, next).await {
+        Some(raw_key) if signed_in => match handle(state, limits, raw_key.clone(), request, inner).await {
             Ok(response) => response,
             Err(error) => error.into_response(),
         },
-        _ => next.run(request).await,
+        _ => inner(request).await,
     };
     response.headers_mut().remove(&SECRET);
     response
 }
 
-async fn handle(
-    state: &AppState,
-    limits: Limits,
-    raw_key: HeaderValue,
-    request: Request,
-    next: Next,
-) -> Result<Response> {
+async fn handle<F, Fut>(state: &AppState, limits: Limits, raw_key: HeaderValue, request: Request, inner: F) -> Result<Response>
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let key = validate_key(&raw_key)?;
     let scope = caller_scope(request.extensions().get::<server_core::auth::Caller>());
     let (parts, body) = request.into_parts();
@@ -102,7 +104,7 @@ async fn handle(
                 caller.idempotency = Some(idempotency::Claimed { scope: scope.clone(), key: key.to_owned() });
             }
             let response =
-                run_renewing(state, &scope, key, next.run(Request::from_parts(parts, Body::from(body)))).await;
+                run_renewing(state, &scope, key, inner(Request::from_parts(parts, Body::from(body)))).await;
             store(state, &scope, key, response).await
         }
     }

@@ -4,11 +4,7 @@
 //! route statistics or the log's vocabulary, nor be told 401 for a request no
 //! credential could make valid.
 
-use axum::extract::Request;
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use server_core::error::AppError;
 
 /// Every method some route answers (HEAD and OPTIONS come with GET and CORS).
 const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -22,13 +18,11 @@ pub fn label(method: &Method) -> &'static str {
     KNOWN.iter().copied().find(|known| *known == method.as_str()).unwrap_or(OTHER)
 }
 
-/// Refuses unknown methods with the 405 envelope before anything else looks
-/// at the request (authentication, rate limiting, handlers).
-pub async fn layer(request: Request, next: Next) -> Response {
-    if label(request.method()) == OTHER {
-        return AppError::MethodNotAllowed.into_response();
-    }
-    next.run(request).await
+/// Whether `method` is one of the seven the API knows (the edge layer
+/// refuses anything else with the 405 envelope before authentication, rate
+/// limiting or a handler looks at the request; issue #11 item 7).
+pub fn is_known(method: &Method) -> bool {
+    label(method) != OTHER
 }
 
 #[cfg(test)]

@@ -3,30 +3,34 @@
 //! for pages, one naming this request's nonce; for anything else, one that lets
 //! nothing load.
 //!
-//! The nonce is made here, before the request reaches any handler, and put in
-//! the request's extensions, where the page render takes it
+//! Part of the edge layer ([`super::edge`]). The nonce is made before the
+//! request reaches any handler, and put in the request's extensions, where the page render takes it
 //! ([`app::security_headers::provide_request_nonce`]). The header is then
 //! written from the same value, so it never depends on what the render did.
 
 use app::security_headers::{origin_of, page_policy, NON_PAGE_POLICY};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 use server_core::state::AppState;
 
-/// See the module documentation.
-pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The nonce for `request`'s page, if it may render one (put in its
+/// extensions, where the render finds it).
+pub fn nonce_for(request: &mut Request) -> Option<Nonce> {
     // 128 random bits per page: a nonce known in advance protects nothing. An
     // API answer or a file puts no script anywhere, so it gets none (making one
     // is a measurable part of a cheap request).
-    let nonce = may_render_a_page(request.uri().path()).then(|| {
+    may_render_a_page(request.uri().path()).then(|| {
         let nonce = Nonce::new();
         request.extensions_mut().insert(nonce.clone());
         nonce
-    });
-    let mut response = next.run(request).await;
+    })
+}
+
+/// Sets the security headers on `response`; `nonce` is the one
+/// [`nonce_for`] gave its request.
+pub fn apply(state: &AppState, nonce: Option<&str>, response: &mut Response) {
     let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let headers = response.headers_mut();
     // A handler that chose its own policy keeps it; nothing here sets one today.
@@ -35,7 +39,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         // on their scripts, so other HTML (the API docs) runs no inline script.
         let policy = if is_html {
             let tiles = state.map_tile_url.as_deref().and_then(origin_of);
-            HeaderValue::from_str(&page_policy(nonce.as_deref(), tiles.as_deref())).ok()
+            HeaderValue::from_str(&page_policy(nonce, tiles.as_deref())).ok()
         } else {
             Some(HeaderValue::from_static(NON_PAGE_POLICY))
         };
@@ -51,7 +55,6 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
-    response
 }
 
 /// Whether a request for `path` may be answered by a page Leptos renders (a
