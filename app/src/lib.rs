@@ -167,6 +167,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Marks the document hydrated (`<html data-hydrated="true">`) once this
+/// page's code has run in the browser — for a lazy page, once its chunk has
+/// arrived. Every page calls it; the end-to-end tests wait for it before they
+/// use a page, as a person waits for it to respond.
+pub fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(html) = leptos::web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            // Nothing reads it but the tests; a failure changes nothing for the viewer.
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 /// The current UI language (Korean unless switched). Read once when a component
 /// renders: switching the language renders the page again.
 pub fn use_lang() -> Lang {

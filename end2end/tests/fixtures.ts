@@ -37,7 +37,38 @@ export function expectClean(watch: Watch) {
   expect(watch.offsite, 'requests that left the app').toEqual([]);
 }
 
+/** Resolves once the app's code has run on the page (`<html data-hydrated>`, set
+ * when the page's WASM, lazy chunk included, has hydrated it); at once for a
+ * document that is not one of the app's pages (the API docs). */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(
+    () => document.documentElement.dataset.hydrated === 'true' || !document.querySelector('link[rel=modulepreload][href^="/pkg/"]'),
+  );
+}
+
+/** `page` whose `goto` and `reload` resolve once the page is interactive, as a
+ * person waits to see it ready before using it: a server-rendered page shows
+ * its controls before its code (a lazy chunk for most pages) has arrived. */
+function hydrating(page: Page): Page {
+  const goto = page.goto.bind(page);
+  const reload = page.reload.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    if (!options?.waitUntil || options.waitUntil === 'load') await waitForHydration(page);
+    return response;
+  };
+  page.reload = async (options) => {
+    const response = await reload(options);
+    if (!options?.waitUntil || options.waitUntil === 'load') await waitForHydration(page);
+    return response;
+  };
+  return page;
+}
+
 export const test = base.extend<{ watch: Watch }>({
+  page: async ({ page }, use) => {
+    await use(hydrating(page));
+  },
   watch: async ({ page, baseURL }, use) => {
     const watch = await watchPage(page, new URL(baseURL!).host);
     await use(watch);

@@ -33,7 +33,9 @@ pub fn FilterBar(
     });
     view! {
         <search class="filter-bar" data-testid=testid aria-label=t(lang, Msg::Filters)>
-            <Form method="get" action=path on_form_data=drop_empty>
+            // `autocomplete=off`: the browser must not restore the controls'
+            // last values on back/forward; they show what the URL says.
+            <Form method="get" action=path on_form_data=drop_empty attr:autocomplete="off">
                 {children()}
                 <div class="filter-actions">
                     <button type="submit" class="button">

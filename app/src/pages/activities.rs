@@ -43,6 +43,7 @@ impl leptos_router::LazyRoute for ActivitiesRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <ActivitiesPage /> }.into_any()
     }
 }

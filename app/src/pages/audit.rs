@@ -48,6 +48,7 @@ impl leptos_router::LazyRoute for AuditRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <AuditPage /> }.into_any()
     }
 }

@@ -28,6 +28,7 @@ use crate::{use_lang, use_prefs};
 /// refetches them all.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    crate::mark_hydrated();
     let lang = use_lang();
     let zone = use_prefs().zone;
     let live = Live::start();

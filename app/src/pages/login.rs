@@ -60,6 +60,7 @@ fn failure(lang: Lang, error: &AppError) -> AnyView {
 /// The sign-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    crate::mark_hydrated();
     let lang = use_lang();
     let query = use_query_map();
     // Only a path on this site goes back into the form: the page never carries

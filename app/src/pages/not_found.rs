@@ -9,6 +9,7 @@ use crate::use_lang;
 /// "Page not found", with a way back.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
+    crate::mark_hydrated();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);

@@ -39,6 +39,7 @@ impl leptos_router::LazyRoute for ProblemEditRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <ProblemEditPage /> }.into_any()
     }
 }

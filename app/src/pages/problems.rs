@@ -49,6 +49,7 @@ impl leptos_router::LazyRoute for ProblemsRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <ProblemsPage /> }.into_any()
     }
 }

@@ -30,6 +30,7 @@ impl leptos_router::LazyRoute for SettingsRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <SettingsPage /> }.into_any()
     }
 }

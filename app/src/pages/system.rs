@@ -24,6 +24,7 @@ impl leptos_router::LazyRoute for SystemRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <SystemPage /> }.into_any()
     }
 }

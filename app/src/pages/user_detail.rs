@@ -28,6 +28,7 @@ impl leptos_router::LazyRoute for UserDetailRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <UserDetailPage /> }.into_any()
     }
 }

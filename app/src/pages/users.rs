@@ -49,6 +49,7 @@ impl leptos_router::LazyRoute for UsersRoute {
     }
 
     fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
         view! { <UsersPage /> }.into_any()
     }
 }
