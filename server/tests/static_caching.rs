@@ -9,7 +9,7 @@ mod common;
 use axum::http::header;
 
 /// A pkg name as cargo-leptos `hash-files` makes them.
-const HASHED: &str = "/pkg/dreamseed.Ab3_x-Ab3_x-Ab3_x-Ab3_x-.wasm";
+const HASHED: &str = "/pkg/dreamseed.Ab3_x-Ab3_x-Ab3_x-Ab3_.wasm";
 
 #[tokio::test]
 async fn fingerprinted_files_are_immutable_and_the_rest_revalidated() {

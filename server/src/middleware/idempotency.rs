@@ -71,7 +71,13 @@ where
     response
 }
 
-async fn handle<F, Fut>(state: &AppState, limits: Limits, raw_key: HeaderValue, request: Request, inner: F) -> Result<Response>
+async fn handle<F, Fut>(
+    state: &AppState,
+    limits: Limits,
+    raw_key: HeaderValue,
+    request: Request,
+    inner: F,
+) -> Result<Response>
 where
     F: FnOnce(Request) -> Fut,
     Fut: Future<Output = Response>,
@@ -103,8 +109,7 @@ where
             if let Some(caller) = parts.extensions.get_mut::<server_core::auth::Caller>() {
                 caller.idempotency = Some(idempotency::Claimed { scope: scope.clone(), key: key.to_owned() });
             }
-            let response =
-                run_renewing(state, &scope, key, inner(Request::from_parts(parts, Body::from(body)))).await;
+            let response = run_renewing(state, &scope, key, inner(Request::from_parts(parts, Body::from(body)))).await;
             store(state, &scope, key, response).await
         }
     }
