@@ -73,7 +73,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") />
+                // Only wider screens use Pretendard (style/main.css): on a phone
+                // its stylesheet neither blocks the first paint nor loads a font.
+                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") media="(min-width: 640px)" />
                 <link rel="stylesheet" href=vendor("leaflet/leaflet.css") />
                 <script defer src=vendor("echarts/echarts.min.js")></script>
                 <script defer src=vendor("leaflet/leaflet.js")></script>
