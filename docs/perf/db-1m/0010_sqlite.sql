@@ -1,0 +1,23 @@
+create index if not exists users_country_user_type_username on users (country, user_type, username);
+drop index if exists users_country_user_type;
+create index if not exists users_lower_email_username on users (lower(email), lower(username));
+drop index if exists users_lower_email; -- users_lower_username stays
+create index if not exists activities_created_at_id_user on activities (created_at, id, user_id);
+drop index if exists activities_created_at;
+create table user_country_type_counts (country text not null, user_type text not null, n integer not null,
+    primary key (country, user_type)) without rowid; -- country '' for users without one
+insert into user_country_type_counts (country, user_type, n)
+    select coalesce(country, ''), user_type, count(*) from users group by 1, 2;
+create trigger users_country_type_insert after insert on users begin
+    insert into user_country_type_counts (country, user_type, n) values (coalesce(new.country, ''), new.user_type, 1)
+        on conflict (country, user_type) do update set n = n + 1;
+end;
+create trigger users_country_type_delete after delete on users begin
+    update user_country_type_counts set n = n - 1 where country = coalesce(old.country, '') and user_type = old.user_type;
+end;
+create trigger users_country_type_update after update of user_type, country on users begin
+    update user_country_type_counts set n = n - 1 where country = coalesce(old.country, '') and user_type = old.user_type;
+    insert into user_country_type_counts (country, user_type, n) values (coalesce(new.country, ''), new.user_type, 1)
+        on conflict (country, user_type) do update set n = n + 1;
+end;
+analyze users; analyze activities;
