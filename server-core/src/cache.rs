@@ -164,31 +164,30 @@ impl Cache {
             Some(_) => figure.ttl().min(MEMORY_TTL_WITH_REDIS),
             None => figure.ttl(),
         };
-        let entry = self
-            .inner
-            .memory
-            .try_get_with(key.to_owned(), async {
-                if let Some(redis) = &self.inner.redis {
-                    if let Some(json) = redis.get(key).await {
-                        if let Ok(value) = serde_json::from_slice::<T>(&json) {
-                            self.hit("redis");
-                            return Ok(Entry { json: json.into(), value: Arc::new(value), ttl });
-                        }
+        // Boxed: the miss path (Redis, then the figure's queries) is a large
+        // future; inline, every hit would carry and copy its space.
+        let entry = Box::pin(self.inner.memory.try_get_with(key.to_owned(), async {
+            if let Some(redis) = &self.inner.redis {
+                if let Some(json) = redis.get(key).await {
+                    if let Ok(value) = serde_json::from_slice::<T>(&json) {
+                        self.hit("redis");
+                        return Ok(Entry { json: json.into(), value: Arc::new(value), ttl });
                     }
                 }
-                self.inner.misses.fetch_add(1, Ordering::Relaxed);
-                metrics::counter!("cache_misses_total").increment(1);
-                let started = Instant::now();
-                let value = load().await?;
-                metrics::histogram!("cache_load_duration_seconds").record(started.elapsed().as_secs_f64());
-                let json: Arc<[u8]> = serde_json::to_vec(&value).map_err(|_| AppError::Internal)?.into();
-                if let Some(redis) = &self.inner.redis {
-                    redis.set(key, json.clone(), figure.ttl());
-                }
-                Ok::<_, AppError>(Entry { json, value: Arc::new(value), ttl })
-            })
-            .await
-            .map_err(|err: Arc<AppError>| (*err).clone())?;
+            }
+            self.inner.misses.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!("cache_misses_total").increment(1);
+            let started = Instant::now();
+            let value = load().await?;
+            metrics::histogram!("cache_load_duration_seconds").record(started.elapsed().as_secs_f64());
+            let json: Arc<[u8]> = serde_json::to_vec(&value).map_err(|_| AppError::Internal)?.into();
+            if let Some(redis) = &self.inner.redis {
+                redis.set(key, json.clone(), figure.ttl());
+            }
+            Ok::<_, AppError>(Entry { json, value: Arc::new(value), ttl })
+        }))
+        .await
+        .map_err(|err: Arc<AppError>| (*err).clone())?;
         entry.value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
     }
 

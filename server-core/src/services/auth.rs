@@ -52,7 +52,9 @@ where
     if let Some(principal) = state.cache.local_get::<Principal>(&key).await {
         return Ok(Some(principal));
     }
-    let principal = lookup().await?;
+    // Boxed: the database lookup is a large future, needed once per credential
+    // and TTL; inline, every request would carry (and copy) its space.
+    let principal = Box::pin(lookup()).await?;
     if let Some(principal) = &principal {
         state.cache.local_put(&key, principal.clone(), PRINCIPAL_TTL).await;
     }

@@ -61,7 +61,10 @@ where
     let signed_in =
         request.extensions().get::<server_core::auth::Caller>().is_some_and(|caller| caller.principal.is_some());
     let mut response = match request.headers().get(&KEY) {
-        Some(raw_key) if signed_in => match handle(state, limits, raw_key.clone(), request, inner).await {
+        // Boxed: the claim's database calls make a large future, and a request
+        // carries the space for it in its own state even when it never takes
+        // this path (moved and copied per request: issue #14, the hot path).
+        Some(raw_key) if signed_in => match Box::pin(handle(state, limits, raw_key.clone(), request, inner)).await {
             Ok(response) => response,
             Err(error) => error.into_response(),
         },
