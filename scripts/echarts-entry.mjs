@@ -4,20 +4,14 @@
 // renderer calls. Add a chart type here before using it from Rust.
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
-import {
-  AriaComponent,
-  DatasetComponent,
-  GridComponent,
-  LegendComponent,
-  TitleComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
+// No title, dataset or aria component: our charts are named and described by the
+// page itself (aria-labelledby a summary), and their data is in their series.
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([
   BarChart, HeatmapChart, LineChart, PieChart,
-  AriaComponent, DatasetComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent,
+  GridComponent, LegendComponent, TooltipComponent, VisualMapComponent,
   CanvasRenderer,
 ]);
 

@@ -1027,3 +1027,13 @@ mod tests {
         assert_eq!(format_count(-45_000), "-45,000");
     }
 }
+
+/// A problem's difficulty as the UI names it (other values as they are).
+pub fn difficulty_name(lang: Lang, difficulty: &str) -> String {
+    match difficulty {
+        "easy" => t(lang, Msg::Easy).to_owned(),
+        "medium" => t(lang, Msg::Medium).to_owned(),
+        "hard" => t(lang, Msg::Hard).to_owned(),
+        other => other.to_owned(),
+    }
+}

@@ -10,6 +10,8 @@
 pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod browser;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod components;
 pub mod i18n;
 pub mod pages;

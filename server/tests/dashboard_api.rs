@@ -131,7 +131,15 @@ async fn server_function_returns_what_rest_returns(db: &Db) {
         .unwrap();
     let reply = common::send(&app, request).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    assert_eq!(without_timestamp(reply.json()), expected_stats());
+    let body = reply.json();
+    assert_eq!(without_timestamp(body["data"].clone()), expected_stats());
+    // The users-by-tier donut comes drawn: one pie, its slices the tiers' counts.
+    let option: serde_json::Value = serde_json::from_str(body["option"].as_str().expect("option")).unwrap();
+    let slices = option["series"][0]["data"].as_array().expect("pie data");
+    let counts: Vec<i64> = slices.iter().map(|s| s["value"].as_i64().unwrap()).collect();
+    let tiers = &expected_stats()["users_by_type"];
+    assert_eq!(option["series"][0]["type"], "pie");
+    assert_eq!(counts, ["free", "paid", "premium"].map(|t| tiers[t].as_i64().unwrap()));
 }
 on_both_databases!(server_function_stats, server_function_returns_what_rest_returns);
 

@@ -391,3 +391,63 @@ async fn filtered_lists_export_as_csv_with_formulas_defused(db: &Db) {
     assert_eq!(common::send(&anonymous, request).await.status, StatusCode::UNAUTHORIZED);
 }
 on_both_databases!(export, filtered_lists_export_as_csv_with_formulas_defused);
+
+async fn texts(db: &Db, sql: &str) -> Vec<String> {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// The per-country-and-type counter (migration 0010) answers the totals of
+/// type and country filters and the dashboard's users by type: it must follow
+/// every insert, multi-row update and delete exactly, users without a country
+/// included; and country + type sorted by username (its composite index)
+/// pages in the database's own order.
+async fn the_country_and_type_counter_follows_every_change(db: &Db) {
+    seeded(db, 200, 100).await;
+    for sql in [
+        "insert into users (email, username, user_type, country) values \
+         ('a@x.io', 'a', 'paid', null), ('b@x.io', 'b', 'premium', 'KE'), ('c@x.io', 'c', 'free', 'KE')",
+        "update users set user_type = 'premium' where id % 5 = 0",
+        "update users set country = 'KE' where id % 7 = 0",
+        "update users set country = null where id % 11 = 0",
+        "update users set username = username || 'x' where id % 3 = 0",
+        "update users set user_type = 'paid', country = 'JP' where email = 'c@x.io'",
+        "delete from users where email in ('a@x.io', 'c@x.io')",
+    ] {
+        db.execute(sql).await.unwrap();
+        let counted = texts(
+            db,
+            "select country || '/' || user_type || '=' || n from user_country_type_counts where n <> 0 order by 1",
+        )
+        .await;
+        let actual = texts(
+            db,
+            "select coalesce(country, '') || '/' || user_type || '=' || count(*) from users \
+             group by coalesce(country, ''), user_type order by 1",
+        )
+        .await;
+        assert_eq!(counted, actual, "after {sql}");
+    }
+
+    let app = common::router(db);
+    for order in ["asc", "desc"] {
+        let query = format!("user_type=premium&country=KE&sort=username&order={order}&per_page=2");
+        let (got, total) = walk(&app, "/api/v1/users", &query, "users").await;
+        let expected = ids(
+            db,
+            &format!(
+                "select id from users where user_type = 'premium' and country = 'KE' order by username {order}, id {order}"
+            ),
+        )
+        .await;
+        assert!(expected.len() > 3, "the case needs several pages");
+        assert_eq!(got, expected, "{query}");
+        assert_eq!(total, expected.len() as i64, "{query}");
+    }
+    let premium = scalar(db, "select count(*) from users where user_type = 'premium'").await;
+    let body = common::get(&app, "/api/v1/users?user_type=premium&per_page=1").await.json();
+    assert_eq!(body["meta"]["total"].as_i64(), Some(premium));
+}
+on_both_databases!(country_type_counter, the_country_and_type_counter_follows_every_change);

@@ -2,6 +2,7 @@
 //! and what the REST API serialises.
 
 mod auth;
+mod chart;
 mod dashboard;
 mod events;
 mod paging;
@@ -16,6 +17,7 @@ pub use auth::{
     Account, AccountPage, AccountStatus, AccountUpdate, ApiKey, ApiKeyPage, AuditEntry, AuditPage, AuditQuery,
     CreatedApiKey, Me, NewAccount, NewApiKey, Role, TokenPair, TotpEnrollment,
 };
+pub use chart::Charted;
 pub use dashboard::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
     StatsBaseline, TypeSeries, UserGrowth, UserSummary, UsersByType,

@@ -21,9 +21,14 @@ pub fn accept(id: &str) -> Option<&str> {
 }
 
 /// A new trace id: a UUIDv7 as 32 hex digits (time-ordered, so ids sort by when
-/// the request arrived).
+/// the request arrived). Its 80 random bits come from a per-thread generator
+/// seeded once, not from the OS: `Uuid::now_v7` made a `getrandom(2)` call per
+/// request, and a trace id needs to be unique, not secret.
 pub fn generate() -> String {
-    uuid::Uuid::now_v7().simple().to_string()
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let mut random = [0u8; 10];
+    fastrand::fill(&mut random);
+    uuid::Builder::from_unix_timestamp_millis(millis as u64, &random).into_uuid().simple().to_string()
 }
 
 /// Runs `future` with `trace_id` as the current trace id.
@@ -55,6 +60,13 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(accept(&a).is_some());
         assert_ne!(a, b);
+        // A well-formed UUIDv7: version 7, RFC 4122 variant, ordered by time.
+        assert_eq!(a.as_bytes()[12], b'7', "{a}");
+        assert!(matches!(a.as_bytes()[16], b'8' | b'9' | b'a' | b'b'), "{a}");
+        let other = std::thread::spawn(generate).join().unwrap();
+        assert_ne!(other, a, "threads seed their own generators");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(generate() > a, "later ids sort after earlier ones");
     }
 
     #[tokio::test]

@@ -1,21 +1,24 @@
 //! Server functions for the dashboard page. Each parses the view's query as
-//! the REST route does (a bad value is a 400 naming it) and calls the same service function.
+//! the REST route does (a bad value is a 400 naming it) and calls the same
+//! service function; a chart's comes with its ECharts option, built here in the
+//! viewer's language (`crate::charts`).
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::range::ViewQuery;
 use crate::model::{
-    ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, ProblemMatrix, UserGrowth,
+    ActivityHeatmap, ActivityItem, ActivitySeries, Charted, CountryStat, DashboardStats, ProblemMatrix, UserGrowth,
 };
 
-/// The stat cards, with yesterday's baseline.
+/// The stat cards, with yesterday's baseline, and the users-by-tier donut.
 #[server(prefix = "/api/fn", endpoint = "dashboard_stats")]
 pub async fn get_dashboard_stats(
     /// Only `tz` matters: the cards are about today.
     view: ViewQuery,
-) -> Result<DashboardStats, AppError> {
-    crate::services::dashboard::stats(&super::state()?, &super::caller(), &view).await
+) -> Result<Charted<DashboardStats>, AppError> {
+    let stats = crate::services::dashboard::stats(&super::state()?, &super::caller(), &view).await?;
+    Ok(crate::charts::charted(stats, |s| crate::charts::users_by_type::build(&s.users_by_type, lang())))
 }
 
 /// New users per bucket and the running total over the view's range.
@@ -23,8 +26,9 @@ pub async fn get_dashboard_stats(
 pub async fn get_user_growth(
     /// The range and zone.
     view: ViewQuery,
-) -> Result<UserGrowth, AppError> {
-    crate::services::dashboard::user_growth(&super::state()?, &super::caller(), &view, None).await
+) -> Result<Charted<UserGrowth>, AppError> {
+    let growth = crate::services::dashboard::user_growth(&super::state()?, &super::caller(), &view, None).await?;
+    Ok(crate::charts::charted(growth, |g| crate::charts::user_growth::build(g, lang())))
 }
 
 /// Activities per type over the view's range.
@@ -32,8 +36,9 @@ pub async fn get_user_growth(
 pub async fn get_activity_series(
     /// The range and zone.
     view: ViewQuery,
-) -> Result<ActivitySeries, AppError> {
-    crate::services::dashboard::activity_series(&super::state()?, &super::caller(), &view).await
+) -> Result<Charted<ActivitySeries>, AppError> {
+    let series = crate::services::dashboard::activity_series(&super::state()?, &super::caller(), &view).await?;
+    Ok(crate::charts::charted(series, crate::charts::activity::build))
 }
 
 /// Activities by weekday and hour over the view's range.
@@ -41,8 +46,9 @@ pub async fn get_activity_series(
 pub async fn get_activity_heatmap(
     /// The range and zone.
     view: ViewQuery,
-) -> Result<ActivityHeatmap, AppError> {
-    crate::services::dashboard::activity_heatmap(&super::state()?, &super::caller(), &view).await
+) -> Result<Charted<ActivityHeatmap>, AppError> {
+    let heatmap = crate::services::dashboard::activity_heatmap(&super::state()?, &super::caller(), &view).await?;
+    Ok(crate::charts::charted(heatmap, |h| crate::charts::heatmap::build(h, lang())))
 }
 
 /// Users per country, for the map.
@@ -56,8 +62,9 @@ pub async fn get_country_stats(
 
 /// Problems by subject and difficulty.
 #[server(prefix = "/api/fn", endpoint = "dashboard_problems")]
-pub async fn get_problem_matrix() -> Result<ProblemMatrix, AppError> {
-    crate::services::dashboard::problem_matrix(&super::state()?, &super::caller()).await
+pub async fn get_problem_matrix() -> Result<Charted<ProblemMatrix>, AppError> {
+    let matrix = crate::services::dashboard::problem_matrix(&super::state()?, &super::caller()).await?;
+    Ok(crate::charts::charted(matrix, |m| crate::charts::problems::build(m, lang())))
 }
 
 /// The newest activities, newest first.
@@ -67,4 +74,10 @@ pub async fn get_recent_activity(
     limit: i64,
 ) -> Result<Vec<ActivityItem>, AppError> {
     crate::services::dashboard::recent_activity(&super::state()?, &super::caller(), limit).await
+}
+
+/// The viewer's language (their cookie), which the charts' labels are in.
+#[cfg(feature = "ssr")]
+fn lang() -> crate::i18n::Lang {
+    crate::prefs::Prefs::from_request().lang
 }

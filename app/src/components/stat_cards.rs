@@ -6,23 +6,23 @@ use crate::components::stat_card::{StatCard, StatCardSkeleton};
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{format_change, format_count, t, Msg};
-use crate::model::DashboardStats;
+use crate::model::{Charted, DashboardStats};
 use crate::use_lang;
 
 /// The cards for `stats`, a skeleton while it loads, or an error card.
 #[component]
 pub fn StatCards(
     /// The figures.
-    stats: Resource<Result<DashboardStats, AppError>>,
+    stats: Resource<Result<Charted<DashboardStats>, AppError>>,
 ) -> impl IntoView {
     view! {
         <div class="stat-grid" aria-live="polite">
             <WidgetStatus
                 resource=stats
                 // Zeros are figures too: the cards are never "empty".
-                is_empty=|_: &DashboardStats| false
+                is_empty={|_: &Charted<DashboardStats>| false}
                 fallback=|| (0..7).map(|_| view! { <StatCardSkeleton /> }).collect_view().into_any()
-                ready=|s: &DashboardStats| cards(s).into_any()
+                ready={|s: &Charted<DashboardStats>| cards(&s.data).into_any()}
             />
         </div>
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{format_count, t, Msg};
-use crate::model::DashboardStats;
+use crate::model::{Charted, DashboardStats};
 use crate::use_lang;
 
 const CHART_ID: &str = "users-by-type-chart";
@@ -15,22 +15,22 @@ const SUMMARY_ID: &str = "users-by-type-summary";
 #[component]
 pub fn UsersByTypeChart(
     /// The stat figures (the tiers are part of them).
-    stats: Resource<Result<DashboardStats, AppError>>,
+    stats: Resource<Result<Charted<DashboardStats>, AppError>>,
 ) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let lang = use_lang();
         let glyphs = [Msg::Free, Msg::Paid, Msg::Premium].map(|m| t(lang, m)).concat() + "0123456789,%";
-        crate::components::echart::draw(CHART_ID, stats, glyphs, move |s| draw::build(s, lang));
+        crate::components::echart::draw(CHART_ID, stats, glyphs);
     }
     view! {
         <div class="chart-box">
             <WidgetStatus
                 resource=stats
-                is_empty=|s: &DashboardStats| s.total_users == 0
-                ready=|s: &DashboardStats| {
+                is_empty={|s: &Charted<DashboardStats>| s.data.total_users == 0}
+                ready={|s: &Charted<DashboardStats>| {
                     let lang = use_lang();
-                    let b = s.users_by_type;
+                    let b = s.data.users_by_type;
                     let text = format!(
                         "{} {}, {} {}, {} {}",
                         t(lang, Msg::Free),
@@ -41,34 +41,9 @@ pub fn UsersByTypeChart(
                         format_count(b.premium),
                     );
                     view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
-                }
+                }}
             />
             <div id=CHART_ID class="chart chart-small" role="img" aria-labelledby=SUMMARY_ID></div>
         </div>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod draw {
-    use charming::component::Legend;
-    use charming::datatype::{DataPoint, DataPointItem};
-    use charming::element::{Tooltip, Trigger};
-    use charming::series::Pie;
-    use charming::Chart;
-
-    use crate::i18n::{t, Lang, Msg};
-    use crate::model::DashboardStats;
-
-    pub fn build(s: &DashboardStats, lang: Lang) -> Chart {
-        let b = s.users_by_type;
-        let data = vec![
-            DataPoint::from(DataPointItem::new(b.free).name(t(lang, Msg::Free))),
-            DataPoint::from(DataPointItem::new(b.paid).name(t(lang, Msg::Paid))),
-            DataPoint::from(DataPointItem::new(b.premium).name(t(lang, Msg::Premium))),
-        ];
-        Chart::new()
-            .tooltip(Tooltip::new().trigger(Trigger::Item).formatter("{b}: {c} ({d}%)"))
-            .legend(Legend::new().bottom(0))
-            .series(Pie::new().name(t(lang, Msg::UsersByType)).radius(vec!["45%", "70%"]).data(data))
     }
 }

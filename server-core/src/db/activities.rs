@@ -6,10 +6,10 @@ use super::{on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 use crate::model::ActivityItem;
 
-/// Activities recorded in `[from, to)` (an index range).
+/// Activities recorded in `[from, to)`: whole hours from the counters, the
+/// partial hours at the ends row by row (see [`count`]).
 pub async fn count_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
-    const SQL: &str = "select count(*) from activities where created_at >= $1 and created_at < $2";
-    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
+    count(db, &Filter { from: Some(from), to: Some(to), ..Filter::default() }).await
 }
 
 /// Distinct users with an activity in `[from, to)`. Meant for a day or less:

@@ -98,7 +98,8 @@ pub async fn insert_all<R: BulkRow>(
 }
 
 /// The counters the triggers of migration 0004 keep: emptied with the tables.
-const COUNTERS: [&str; 3] = ["activity_hourly", "user_signups_hourly", "user_country_counts"];
+const COUNTERS: [&str; 4] =
+    ["activity_hourly", "user_signups_hourly", "user_country_counts", "user_country_type_counts"];
 
 /// Deletes every platform row and its counters, and restarts the id counters.
 pub async fn truncate_platform_tables(db: &Db) -> Result<()> {
