@@ -988,6 +988,16 @@ pub fn format_count(n: i64) -> String {
     out
 }
 
+/// A problem's difficulty as the UI names it (other values as they are).
+pub fn difficulty_name(lang: Lang, difficulty: &str) -> String {
+    match difficulty {
+        "easy" => t(lang, Msg::Easy).to_owned(),
+        "medium" => t(lang, Msg::Medium).to_owned(),
+        "hard" => t(lang, Msg::Hard).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1025,15 +1035,5 @@ mod tests {
         assert_eq!(format_count(1000), "1,000");
         assert_eq!(format_count(1_234_567), "1,234,567");
         assert_eq!(format_count(-45_000), "-45,000");
-    }
-}
-
-/// A problem's difficulty as the UI names it (other values as they are).
-pub fn difficulty_name(lang: Lang, difficulty: &str) -> String {
-    match difficulty {
-        "easy" => t(lang, Msg::Easy).to_owned(),
-        "medium" => t(lang, Msg::Medium).to_owned(),
-        "hard" => t(lang, Msg::Hard).to_owned(),
-        other => other.to_owned(),
     }
 }
