@@ -272,7 +272,7 @@ pub async fn count(db: &Db, filter: &Filter) -> Result<i64> {
             let p = sql.arg(Arg::Text(country.clone()));
             sql.and(&format!("country = {p}"));
         }
-        return Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?));
+        return count_of(db, &sql).await;
     }
     if !row_filters && filter.country.is_none() && whole_hours {
         let mut sql = Sql::new(db.backend(), "select cast(coalesce(sum(n), 0) as bigint) from user_signups_hourly");
@@ -288,44 +288,44 @@ pub async fn count(db: &Db, filter: &Filter) -> Result<i64> {
             let p = sql.arg(Arg::Int(to.secs() / 3600));
             sql.and(&format!("hour < {p}"));
         }
-        return Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?));
+        return count_of(db, &sql).await;
     }
-    let sql = match &filter.prefix {
-        Some(prefix) => prefix_count(db.backend(), prefix, &Filter { prefix: None, ..filter.clone() }),
-        None => {
-            let mut sql = Sql::new(db.backend(), "select count(*) from users u");
-            filter_by(&mut sql, filter, false);
-            sql
-        }
-    };
+    if let Some(prefix) = &filter.prefix {
+        // The halves run side by side on two connections: the total then
+        // costs the larger one, not their sum (q=min at 1M users: 9 + 12 ms).
+        let rest = Filter { prefix: None, ..filter.clone() };
+        let (username, email) =
+            (prefix_half(db.backend(), prefix, &rest, false), prefix_half(db.backend(), prefix, &rest, true));
+        let (by_username, by_email) = tokio::try_join!(count_of(db, &username), count_of(db, &email))?;
+        return Ok(by_username + by_email);
+    }
+    let mut sql = Sql::new(db.backend(), "select count(*) from users u");
+    filter_by(&mut sql, filter, false);
+    count_of(db, &sql).await
+}
+
+/// The single count `sql` selects.
+async fn count_of(db: &Db, sql: &Sql) -> Result<i64> {
     Ok(on_db!(db, pool => bind_args!(sqlx::query_scalar(sql.text()), sql).fetch_one(pool).await?))
 }
 
-/// How many users' username or e-mail starts with `prefix` (and match `rest`),
-/// as users whose username matches plus users whose e-mail matches and
-/// username does not: two index ranges read from the indexes alone (0010),
-/// where the OR fetched every matching row (84–114 ms for 83k at 1M users).
-fn prefix_count(backend: Backend, prefix: &str, rest: &Filter) -> Sql {
-    let half = |email: bool| {
-        let mut sql = Sql::new(backend, "select count(*) from users u");
-        let (low, high) = prefix_range(prefix);
-        let (low, high) = (sql.arg(Arg::Text(low)), sql.arg(Arg::Text(high)));
-        let (ge, lt) = pattern_ops(backend);
-        let username = format!("lower(u.username) {ge} {low} and lower(u.username) {lt} {high}");
-        if email {
-            sql.and(&format!("lower(u.email) {ge} {low} and lower(u.email) {lt} {high} and not ({username})"));
-        } else {
-            sql.and(&username);
-        }
-        filter_by(&mut sql, rest, false);
-        sql
-    };
-    // Both halves number their parameters alike: bind the first's once.
-    let (username, email) = (half(false), half(true));
-    let mut sql = Sql::new(backend, &format!("select ({}) + ({})", username.text(), email.text()));
-    for arg in username.args() {
-        sql.arg(arg.clone());
+/// One half of the users whose username or e-mail starts with `prefix` (and
+/// match `rest`): those whose username matches, or (`email`) those whose
+/// e-mail matches and username does not. Each is one index range read from the
+/// index alone (0010), where the OR fetched every matching row (84–114 ms for
+/// 83k at 1M users).
+fn prefix_half(backend: Backend, prefix: &str, rest: &Filter, email: bool) -> Sql {
+    let mut sql = Sql::new(backend, "select count(*) from users u");
+    let (low, high) = prefix_range(prefix);
+    let (low, high) = (sql.arg(Arg::Text(low)), sql.arg(Arg::Text(high)));
+    let (ge, lt) = pattern_ops(backend);
+    let username = format!("lower(u.username) {ge} {low} and lower(u.username) {lt} {high}");
+    if email {
+        sql.and(&format!("lower(u.email) {ge} {low} and lower(u.email) {lt} {high} and not ({username})"));
+    } else {
+        sql.and(&username);
     }
+    filter_by(&mut sql, rest, false);
     sql
 }
 
