@@ -10,46 +10,16 @@
 // Prints the median of RUNS (5) runs, and what the first visit transferred by kind.
 //   BASE_URL=http://127.0.0.1:8002 BENCH_EMAIL=admin@dreamseed.local BENCH_PASSWORD=… \
 //     node end2end/bench/phone.mjs
-import { chromium } from 'playwright-core';
+import { allDrawn, base, launch, signedIn } from './common.mjs';
 
-const email = process.env.BENCH_EMAIL ?? 'admin@dreamseed.local';
-const password = process.env.BENCH_PASSWORD;
-if (!password) throw new Error('set BENCH_PASSWORD (and BENCH_EMAIL) to an account of this server');
-const base = process.env.BASE_URL ?? 'http://127.0.0.1:8002';
 const runs = Number(process.env.RUNS ?? 5);
 
 // Lighthouse's mobile profile (throughput in bytes per second).
 const network = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) | 0, uploadThroughput: (750e3 / 8) | 0 };
 const cpuSlowdown = 4;
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-
-// Every chart drawn and the map's markers placed; returns the page's clock.
-const allDrawn = () => {
-  const charts = ['user-growth-chart', 'users-by-type-chart', 'activity-chart', 'heatmap-chart', 'problems-chart'];
-  const drawn = charts.every((id) => {
-    const el = document.getElementById(id);
-    const series = el && window.echarts?.getInstanceByDom(el)?.getOption()?.series;
-    return !!series && series.length > 0;
-  });
-  return drawn && document.querySelectorAll('.country-marker').length >= 1 ? performance.now() : false;
-};
-
-async function signedIn() {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
-  });
-  const res = await context.request.post(base + '/api/fn/auth_login', {
-    form: { email, password },
-    headers: { Origin: new URL(base).origin },
-  });
-  if (!res.ok()) throw new Error(`login failed: HTTP ${res.status()}`);
-  return context;
-}
+const browser = await launch();
 
 /** Opens the dashboard on a throttled page of `context`; returns its figures. */
 async function visit(context) {
@@ -71,7 +41,7 @@ async function visit(context) {
     byKind[kind] = (byKind[kind] ?? 0) + e.encodedDataLength;
   });
   await page.goto(base + '/', { waitUntil: 'commit' });
-  const handle = await page.waitForFunction(allDrawn, null, { polling: 100, timeout: 60_000 });
+  const handle = await page.waitForFunction(allDrawn, 1, { polling: 100, timeout: 60_000 });
   const drawn = await handle.jsonValue();
   counting = false;
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
@@ -96,7 +66,7 @@ function kindOf({ url, type }) {
 const first = [];
 const second = [];
 for (let i = 0; i < runs; i++) {
-  const context = await signedIn();
+  const context = await signedIn(browser, phone);
   first.push(await visit(context));
   second.push(await visit(context));
   await context.close();
