@@ -22,9 +22,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
     fn init(dom: &web_sys::Element, theme: &JsValue) -> Result<Instance, JsValue>;
 
-    /// `echartsInstance.setOption(option, notMerge)`.
+    /// `echartsInstance.setOption(option, opts)`.
     #[wasm_bindgen(method, catch, js_name = setOption)]
-    fn set_option(this: &Instance, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;
+    fn set_option(this: &Instance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
 
     /// `echartsInstance.resize()`: fits the canvas to its box.
     #[wasm_bindgen(method)]
@@ -78,10 +78,16 @@ where
                 }
             }
             if let Some((echarts, _)) = slot.as_ref() {
-                // Not merged: a series that is gone (an activity type) must go.
-                match echarts.set_option(&option, true) {
+                match echarts.set_option(&option, &replace_series()) {
                     Ok(()) => mark_theme(id, dark),
-                    Err(err) => leptos::logging::error!("chart {id}: {err:?}"),
+                    Err(err) => {
+                        // ECharts may be left mid-update, ignoring every later
+                        // option: start afresh with the next data.
+                        leptos::logging::error!("chart {id}: {err:?}");
+                        if let Some((broken, _)) = slot.take() {
+                            broken.dispose();
+                        }
+                    }
                 }
             }
         });
@@ -113,6 +119,17 @@ fn option_for_page(json: &str) -> Option<JsValue> {
     js_sys::Reflect::set(&option, &"textStyle".into(), &text_style).ok()?;
     js_sys::Reflect::set(&option, &"backgroundColor".into(), &"transparent".into()).ok()?;
     Some(option)
+}
+
+/// `{replaceMerge: ['series']}`: the series are replaced (one that is gone, an
+/// activity type say, goes), everything else is merged, so a legend entry the
+/// viewer switched off stays off across refreshes.
+fn replace_series() -> JsValue {
+    let opts = js_sys::Object::new();
+    let series = js_sys::Array::of1(&"series".into());
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&opts, &"replaceMerge".into(), &series);
+    opts.into()
 }
 
 /// Records on the chart's box which theme it was drawn with

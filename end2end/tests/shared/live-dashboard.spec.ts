@@ -53,6 +53,33 @@ test.describe('complete dashboard', () => {
     expect(await growthPoints(page)).toBe(10);
   });
 
+  test('a legend entry switched off stays off when the chart gets new data', async ({ page, watch }) => {
+    await page.goto('/');
+    await waitForDashboard(page);
+    // What the activity chart shows: its first series' name, its buckets, and
+    // whether the legend shows `name`.
+    const state = (name: string | null) =>
+      page.evaluate((name) => {
+        // @ts-expect-error: the vendored ECharts global.
+        const option = window.echarts.getInstanceByDom(document.getElementById('activity-chart')).getOption();
+        return {
+          first: option.series[0].name as string,
+          buckets: option.xAxis[0].data.length as number,
+          shown: name === null ? null : option.legend[0].selected?.[name] !== false,
+        };
+      }, name);
+    const hidden = (await state(null)).first;
+    await page.evaluate((name) => {
+      // @ts-expect-error: the vendored ECharts global.
+      window.echarts.getInstanceByDom(document.getElementById('activity-chart')).dispatchAction({ type: 'legendUnSelect', name });
+    }, hidden);
+    expect((await state(hidden)).shown).toBe(false);
+
+    await page.getByRole('navigation', { name: '기간' }).getByRole('link', { name: '7일' }).click();
+    await expect.poll(async () => (await state(hidden)).buckets).toBe(7);
+    expect((await state(hidden)).shown).toBe(false);
+  });
+
   test('the custom range form puts its dates in the URL', async ({ page, watch }) => {
     await page.goto('/');
     await waitForDashboard(page);
