@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod problems;
+pub mod reports;
+pub mod runs;
 pub mod system;
 pub mod users;
 

@@ -40,8 +40,12 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::problem_edit::ProblemEditRoute;
 use crate::pages::problems::ProblemsRoute;
+use crate::pages::report_edit::ReportEditRoute;
+use crate::pages::reports::ReportsRoute;
 use crate::pages::settings::SettingsRoute;
 use crate::pages::system::SystemRoute;
+use crate::pages::template_edit::TemplateEditRoute;
+use crate::pages::templates::TemplatesRoute;
 use crate::pages::user_detail::UserDetailRoute;
 use crate::pages::users::UsersRoute;
 use crate::prefs::{Prefs, Theme};
@@ -161,6 +165,21 @@ pub fn App() -> impl IntoView {
                     // reads `new` as "a new problem" either way).
                     <Route path=path!("/problems/new") view={Lazy::<ProblemEditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/problems/:id") view={Lazy::<ProblemEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
+                    // The fixed paths before `:id`, as for the problems.
+                    <Route path=path!("/reports/new") view={Lazy::<ReportEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/reports/templates/new")
+                        view={Lazy::<TemplateEditRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/reports/templates/:id")
+                        view={Lazy::<TemplateEditRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/reports/:id") view={Lazy::<ReportEditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/system") view={Lazy::<SystemRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

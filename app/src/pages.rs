@@ -7,8 +7,12 @@ pub mod login;
 pub mod not_found;
 pub mod problem_edit;
 pub mod problems;
+pub mod report_edit;
+pub mod reports;
 pub mod settings;
 pub mod system;
+pub mod template_edit;
+pub mod templates;
 pub mod user_detail;
 pub mod users;
 

@@ -15,6 +15,8 @@ pub mod countries;
 pub mod db;
 pub mod live;
 pub mod observability;
+pub mod reports;
+pub mod scheduling;
 pub mod services;
 pub mod state;
 

@@ -12,5 +12,8 @@ pub mod export;
 pub mod ingest;
 pub mod paging;
 pub mod problems;
+pub mod reports;
+pub mod runs;
 pub mod system;
+pub mod templates;
 pub mod users;

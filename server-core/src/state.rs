@@ -61,6 +61,8 @@ pub struct Parts {
     pub rate_limiter: RateLimiter,
     /// Password hashing, a few at a time in reused memory.
     pub passwords: Hasher,
+    /// Scheduled reports: this process's instance id, settings and worker signal.
+    pub reports: Arc<crate::reports::runtime::ReportsRuntime>,
 }
 
 impl AppState {
@@ -92,6 +94,7 @@ impl Parts {
             security: Arc::new(SecuritySettings::ephemeral()),
             rate_limiter: RateLimiter::new(),
             passwords: Hasher::default(),
+            reports: Arc::default(),
         }
     }
 }

@@ -78,6 +78,10 @@ pub struct Config {
     /// `DB_ACQUIRE_TIMEOUT_MS`, `DB_STATEMENT_TIMEOUT_MS`: how long a request
     /// may wait for the database.
     pub pool: server_core::db::PoolSettings,
+    /// `REPORTS_SCHEDULER`, `REPORTS_TICK_SECONDS`, `REPORTS_LEASE_SECONDS`,
+    /// `REPORTS_CATCH_UP_HOURS`, `REPORTS_MAX_ACTIVE`, `REPORTS_RENDER_THREADS`,
+    /// `REPORT_OUTPUT_MAX_MB`: how this replica schedules and runs reports.
+    pub reports: server_core::reports::runtime::ReportSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -99,6 +103,7 @@ impl std::fmt::Debug for Config {
             .field("admin_password", &self.admin_password.as_ref().map(|_| "<hidden>"))
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("pool", &self.pool)
+            .field("reports", &self.reports)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -289,6 +294,24 @@ impl Config {
             statement_timeout: millis("DB_STATEMENT_TIMEOUT_MS", pool_default.statement_timeout)?,
             ..pool_default
         };
+        let whole = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| invalid(name, Some(v), &format!("a whole number from {} to {}", range.start(), range.end()))),
+        };
+        let report_default = server_core::reports::runtime::ReportSettings::default();
+        let reports = server_core::reports::runtime::ReportSettings {
+            enabled: parse_bool("REPORTS_SCHEDULER", get("REPORTS_SCHEDULER"), true)?,
+            tick: std::time::Duration::from_secs(whole("REPORTS_TICK_SECONDS", 10, 1..=300)?),
+            lease: std::time::Duration::from_secs(whole("REPORTS_LEASE_SECONDS", 60, 10..=3_600)?),
+            catch_up: std::time::Duration::from_secs(3_600 * whole("REPORTS_CATCH_UP_HOURS", 24, 0..=720)?),
+            max_active: whole("REPORTS_MAX_ACTIVE", 32, 1..=1_000)? as usize,
+            render_threads: whole("REPORTS_RENDER_THREADS", report_default.render_threads as u64, 1..=64)? as usize,
+            output_max_bytes: whole("REPORT_OUTPUT_MAX_MB", 20, 1..=200)? as usize * 1024 * 1024,
+        };
         let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;
         let trusted_proxies = match get("TRUSTED_PROXIES") {
             None => Cidr::loopback().to_vec(),
@@ -386,6 +409,7 @@ impl Config {
             admin_password,
             rate_limit_per_minute,
             pool,
+            reports,
             session_idle_minutes,
             trust_proxy_headers,
             trusted_proxies,

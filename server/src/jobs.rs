@@ -4,6 +4,7 @@
 
 pub mod activity_tail;
 pub mod idempotency_cleanup;
+pub mod report_scheduler;
 pub mod session_cleanup;
 pub mod users_online;
 
@@ -13,6 +14,7 @@ use server_core::state::AppState;
 pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
+    tokio::spawn(report_scheduler::run(state.clone()));
     tokio::spawn(session_cleanup::run(state.clone()));
     tokio::spawn(users_online::run(state.clone()));
     tokio::spawn(crate::telemetry::metrics_upkeep());

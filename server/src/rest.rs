@@ -16,7 +16,10 @@ pub mod health;
 pub mod metrics;
 pub mod openapi;
 pub mod problems;
+pub mod reports;
+pub mod runs;
 pub mod stream;
+pub mod templates;
 pub mod users;
 
 use axum::Router;
@@ -40,6 +43,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(activities::router())
         .merge(problems::router())
+        .merge(templates::router())
+        .merge(reports::router())
+        .merge(runs::router())
         .split_for_parts();
     // After the merge: the shared responses go on every route's operations.
     openapi::CommonResponses.modify(&mut document);

@@ -99,8 +99,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         ops: Arc::new(Ops::new(config.health_details, metrics_access)),
         map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
         security: Arc::new(security_settings(&config)),
+        reports: Arc::new(server_core::reports::runtime::ReportsRuntime::new(config.reports.clone())),
         ..Parts::new(db.clone(), countries)
     });
+    server_core::services::reports::ensure_builtins(&state)
+        .await
+        .context("cannot add the built-in report templates and reports")?;
     jobs::spawn_all(&state);
     if let Some(addr) = config.metrics_addr {
         let internal =

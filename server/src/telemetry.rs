@@ -44,15 +44,27 @@ pub fn init(filter: &str, format: LogFormat) -> LogGuard {
 const LATENCY_BUCKETS: [f64; 14] =
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
+/// Report generation buckets, in seconds (the seed's, 0.1 s to a minute).
+const REPORT_BUCKETS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// The process's metrics, installing the recorder on first use. Histograms with
 /// fixed buckets (not summaries) so that replicas can be aggregated.
 pub fn metrics() -> &'static PrometheusHandle {
     METRICS.get_or_init(|| {
-        let builder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), &LATENCY_BUCKETS)
-            .unwrap_or_else(|_| PrometheusBuilder::new());
+        // Full names, not a suffix: the exporter does not promise which of two
+        // matching rules wins, and report runs need buckets of their own.
+        let builder = [
+            ("http_request_duration_seconds", &LATENCY_BUCKETS[..]),
+            ("cache_load_duration_seconds", &LATENCY_BUCKETS[..]),
+            ("report_generation_duration_seconds", &REPORT_BUCKETS[..]),
+        ]
+        .into_iter()
+        .try_fold(PrometheusBuilder::new(), |builder, (name, buckets)| {
+            builder.set_buckets_for_metric(Matcher::Full(name.into()), buckets)
+        })
+        .unwrap_or_else(|_| PrometheusBuilder::new());
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
         // Only fails if another recorder was installed first; ours then renders
@@ -78,6 +90,12 @@ fn describe() {
         "cache_load_duration_seconds",
         metrics::Unit::Seconds,
         "Time to compute a value on a cache miss"
+    );
+    metrics::describe_counter!("reports_generated_total", "Report runs ended, by status (completed, failed)");
+    metrics::describe_histogram!(
+        "report_generation_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time from a report run's start to its end"
     );
     metrics::describe_gauge!("dreamseed_users_online", "Platform users flagged online");
     metrics::describe_gauge!("dreamseed_build_info", "Always 1; the version is a label");

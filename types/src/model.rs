@@ -10,6 +10,7 @@ mod paging;
 pub mod params;
 mod problems;
 pub mod range;
+mod reports;
 mod system;
 mod users;
 
@@ -27,6 +28,13 @@ pub use paging::{PageMeta, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use problems::{
     BulkResult, BulkStatus, Problem, ProblemEnvelope, ProblemInput, ProblemPage, ProblemPatch, ProblemQuery,
     ProblemStats, DIFFICULTIES, MAX_ANSWER, MAX_BULK, MAX_CONTENT, MAX_SUBJECT, MAX_TITLE, STATUSES,
+};
+pub use reports::{
+    OutputMeta, Period, Report, ReportEnvelope, ReportInput, ReportPage, ReportQuery, ReportStatus, Run, RunEnvelope,
+    RunPage, RunQuery, RunSummary, ScheduleQuery, SchedulePreview,
+    ScheduleText, Section, Template, TemplateEnvelope, TemplateInput, TemplateList, UpcomingRun, COMPARISON_METRICS,
+    MAX_DESTINATIONS, MAX_PERIOD_DAYS, MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, MAX_SECTIONS, MAX_SECTION_TEXT,
+    PERIOD_KINDS, REPORT_CHARTS, REPORT_FORMATS, SECTION_KINDS, TEMPLATE_CATEGORIES,
 };
 pub use system::{DependencyHealth, HealthReport, HealthStatus, Invalidated, RouteStat, SystemStatus};
 pub use users::{ActivityPage, ActivityQuery, UserDetail, UserEnvelope, UserPage, UserQuery, UserTypeChange};

@@ -277,3 +277,30 @@ pub async fn set_status(db: &Db, ids: &[i64], status: &str, at: Ts, entry: &audi
         Ok(changed)
     })
 }
+
+/// Problems created in `[from, to)` (archived ones included: they were created).
+pub async fn count_created_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
+    const SQL: &str = "select count(*) from problems where created_at >= $1 and created_at < $2";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
+}
+
+/// (id, title, subject, difficulty, solves, attempts) of problems in the bank
+/// as a report lists them.
+pub type ProblemLine = (i64, String, Option<String>, Option<String>, i64, i64);
+
+/// The `limit` problems in the bank solved most often.
+pub async fn most_solved(db: &Db, limit: i64) -> Result<Vec<ProblemLine>> {
+    const SQL: &str = "select p.id, p.title, p.subject, p.difficulty, s.solves, s.attempts from problem_stats s \
+        join problems p on p.id = s.problem_id where p.archived_at is null and s.solves > 0 \
+        order by s.solves desc, p.id limit $1";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await?))
+}
+
+/// The `limit` problems in the bank with the lowest solve rate among those
+/// tried at least `min_tries` times.
+pub async fn lowest_solve_rate(db: &Db, min_tries: i64, limit: i64) -> Result<Vec<ProblemLine>> {
+    const SQL: &str = "select p.id, p.title, p.subject, p.difficulty, s.solves, s.attempts from problem_stats s \
+        join problems p on p.id = s.problem_id where p.archived_at is null and s.solves + s.attempts >= $1 \
+        order by cast(s.solves as double precision) / (s.solves + s.attempts), p.id limit $2";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(min_tries).bind(limit).fetch_all(pool).await?))
+}

@@ -42,6 +42,7 @@ pub use responses::CommonResponses;
         (name = "users", description = "The platform's users: list, detail, tier changes, CSV export"),
         (name = "activities", description = "What users did: list, CSV export"),
         (name = "problems", description = "The problem bank: CRUD, archive, bulk status, stats, CSV export"),
+        (name = "reports", description = "Scheduled reports: templates, reports and their cron schedules"),
     ),
     modifiers(&Security),
 )]

@@ -29,6 +29,8 @@ fn postgres_admin_url() -> String {
 /// A migrated, empty database that disappears with the value.
 pub struct TestDb {
     pub db: Db,
+    /// Its URL, for more pools on the same database (other "replicas").
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
@@ -40,7 +42,7 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open sqlite");
         db.migrate().await.expect("migrate sqlite");
-        Self { db, _dir: Some(dir), postgres_name: None }
+        Self { db, url, _dir: Some(dir), postgres_name: None }
     }
 
     /// A fresh Postgres database, or `None` (with one line saying so) when no
@@ -79,7 +81,7 @@ impl TestDb {
             server_core::db::PoolSettings { acquire_timeout: std::time::Duration::from_secs(10), ..Default::default() };
         let db = Db::connect_with(&url, settings).await.expect("connect to test database");
         db.migrate().await.expect("migrate postgres");
-        Some(Self { db, _dir: None, postgres_name: Some(name) })
+        Some(Self { db, url, _dir: None, postgres_name: Some(name) })
     }
 }
 
