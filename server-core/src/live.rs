@@ -1,14 +1,15 @@
 //! Live updates: a hub that fans events out to every open
 //! `/api/v1/stream` in this process. The activity-tail job feeds it by following
 //! the `activities` table, so writes from any process or replica (ingestion,
-//! the simulator, another server) reach every dashboard.
+//! the simulator, another server) reach every dashboard; the report-run tail
+//! does the same with `report_runs`.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
-use crate::model::ActivityItem;
+use crate::model::{ActivityItem, RunProgress};
 
 /// Events a slow subscriber may fall behind by before it skips ahead (it then
 /// refetches, so nothing shown stays wrong).
@@ -22,6 +23,8 @@ pub enum LiveEvent {
     Activity(ActivityItem),
     /// The dashboard's figures changed: refetch them.
     Stats,
+    /// A report run moved on (status, progress or stage).
+    ReportRun(RunProgress),
 }
 
 impl LiveEvent {
@@ -30,6 +33,7 @@ impl LiveEvent {
         match self {
             LiveEvent::Activity(_) => "activity",
             LiveEvent::Stats => "stats",
+            LiveEvent::ReportRun(_) => "report_run",
         }
     }
 }
@@ -67,6 +71,12 @@ impl LiveHub {
         async move {
             let _ = closing.wait_for(|closing| *closing).await;
         }
+    }
+
+    /// Whether any stream is open in this process (jobs that only feed the
+    /// streams skip their work otherwise).
+    pub fn has_subscribers(&self) -> bool {
+        self.tx.receiver_count() > 0
     }
 
     /// Sends `event` to every subscriber (none is fine).

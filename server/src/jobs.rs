@@ -4,6 +4,7 @@
 
 pub mod activity_tail;
 pub mod idempotency_cleanup;
+pub mod report_run_tail;
 pub mod report_scheduler;
 pub mod session_cleanup;
 pub mod users_online;
@@ -14,6 +15,7 @@ use server_core::state::AppState;
 pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
+    tokio::spawn(report_run_tail::run(state.clone()));
     tokio::spawn(report_scheduler::run(state.clone()));
     tokio::spawn(session_cleanup::run(state.clone()));
     tokio::spawn(users_online::run(state.clone()));

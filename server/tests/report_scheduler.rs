@@ -199,7 +199,7 @@ async fn a_run_whose_worker_died_is_finished_by_another(db: &common::TestDb) {
     let later = slot + Duration::seconds(61);
     assert_eq!(runner::take(&b, later, 10).await.unwrap(), [(id, 2)], "the lease ran out: B takes it");
     // A comes back to life too late: its completion is refused.
-    let late = report_runs::complete(&a.db, id, "a", Ts::from(later), 1, "{}", &[]).await.unwrap();
+    let late = report_runs::complete(&a.db, id, "a", Ts::from(later), 1, "{}", &[], &[]).await.unwrap();
     assert!(!late, "a worker that lost its lease completes nothing");
     runner::execute(&b, id, 2).await.unwrap();
     let run = report_runs::by_id(&db.db, id).await.unwrap().unwrap();
@@ -212,6 +212,12 @@ async fn a_run_whose_worker_died_is_finished_by_another(db: &common::TestDb) {
     let names: Vec<&str> = formats.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(names, ["csv", "html", "markdown"]);
     assert!(formats.iter().all(|(_, size)| *size > 100), "{formats:?}");
+    let queued: Vec<(String, String)> = rows(
+        &db.db,
+        &format!("select status, subject_kind from deliveries where subject_id = {id} and subject_kind = 'report_run'"),
+    )
+    .await;
+    assert_eq!(queued, [("pending".to_owned(), "report_run".to_owned())], "one delivery for its one channel");
     // A run that lost its workers too often fails instead of looping.
     let id2 = scheduler::tick(&a, slot + Duration::days(1)).await.unwrap()[0];
     runner::execute(&a, id2, runner::MAX_ATTEMPTS + 1).await.unwrap();

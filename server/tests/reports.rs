@@ -461,3 +461,42 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     assert_eq!(generate_actions, 2, "each run asked for is in the audit log once");
 }
 on_both_databases!(generate, a_run_asked_for_over_the_api_completes_with_its_files);
+
+#[tokio::test]
+async fn the_stream_carries_a_run_from_pending_to_completed() {
+    use http_body_util::BodyExt;
+    let db = common::TestDb::sqlite().await;
+    // The worker's clock is the real one: the tail follows real change times.
+    let state = common::state(&db.db);
+    server_core::services::reports::ensure_builtins(&state).await.unwrap();
+    tokio::spawn(server::jobs::report_run_tail::run(state.clone()));
+    let reply = tower::ServiceExt::oneshot(
+        common::app(state.clone()),
+        Request::get("/api/v1/stream").body(Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut body = reply.into_body();
+    let mut seen = String::new();
+    let mut next_until = async |needle: &str| {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !seen.contains(needle) {
+            let frame = tokio::time::timeout_at(deadline, body.frame()).await.expect("event in time").unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                seen.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    };
+    next_until("event: ready").await;
+    let report = scalar(&db.db, "select id from reports where builtin = 'daily'").await;
+    let app = common::app(state.clone());
+    let run = common::post_json(&app, &format!("/api/v1/reports/{report}/generate"), "", &[]).await.json();
+    let run_id = run["run"]["id"].as_i64().unwrap();
+    let expected = format!(r#""run_id":{run_id},"report_id":{report},"status":"pending""#);
+    next_until(&expected).await;
+    let taken = server_core::reports::runner::take(&state, state.clock.now(), 10).await.unwrap();
+    assert_eq!(taken, [(run_id, 1)]);
+    server_core::reports::runner::execute(&state, run_id, 1).await.unwrap();
+    next_until(r#""status":"completed","progress":100"#).await;
+    assert!(seen.contains("event: report_run"), "{seen}");
+}

@@ -31,7 +31,7 @@ pub use problems::{
 };
 pub use reports::{
     OutputMeta, Period, Report, ReportEnvelope, ReportInput, ReportPage, ReportQuery, ReportStatus, Run, RunEnvelope,
-    RunPage, RunQuery, RunSummary, ScheduleQuery, SchedulePreview,
+    RunPage, RunProgress, RunQuery, RunSummary, ScheduleQuery, SchedulePreview,
     ScheduleText, Section, Template, TemplateEnvelope, TemplateInput, TemplateList, UpcomingRun, COMPARISON_METRICS,
     MAX_DESTINATIONS, MAX_PERIOD_DAYS, MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, MAX_SECTIONS, MAX_SECTION_TEXT,
     PERIOD_KINDS, REPORT_CHARTS, REPORT_FORMATS, SECTION_KINDS, TEMPLATE_CATEGORIES,

@@ -217,9 +217,12 @@ pub struct NewOutput {
     pub body: Vec<u8>,
 }
 
-/// Completes run `id` held by `owner` with its files, in one transaction:
-/// false (and nothing written) when `owner` no longer holds it, so a worker
-/// that lost its lease can never complete a run another one is finishing.
+/// Completes run `id` held by `owner` with its files, and queues one
+/// delivery per channel of `destinations`, in one transaction: false (and
+/// nothing written) when `owner` no longer holds it, so a worker that lost its
+/// lease can never complete a run another one is finishing, and a run is
+/// queued for each channel once.
+#[allow(clippy::too_many_arguments)]
 pub async fn complete(
     db: &Db,
     id: i64,
@@ -228,7 +231,15 @@ pub async fn complete(
     duration_ms: i64,
     timings: &str,
     outputs: &[NewOutput],
+    destinations: &[i64],
 ) -> Result<bool> {
+    // The payload is made by the dispatcher at the first attempt and kept, so
+    // every retry sends the same bytes; `message_id` is what receivers dedupe on.
+    const DELIVERY: &str = "insert into deliveries (message_id, channel_id, subject_kind, subject_id, status, \
+        next_attempt_at, trace_id, created_at, updated_at) \
+        select $1, c.id, 'report_run', $2, 'pending', $3, r.trace_id, $3, $3 \
+        from channels c, report_runs r where c.id = $4 and r.id = $2 \
+        on conflict (channel_id, subject_kind, subject_id) do nothing";
     const DONE: &str = "update report_runs set status = 'completed', progress = 100, stage = null, \
         finished_at = $3, duration_ms = $4, timings = $5, lease_owner = null, lease_until = null, updated_at = $3 \
         where id = $1 and lease_owner = $2 and status = 'running'";
@@ -260,6 +271,11 @@ pub async fn complete(
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
+        }
+        // A channel deleted since the run began is skipped (the select finds none).
+        for channel in destinations {
+            let message_id = uuid::Uuid::now_v7().simple().to_string();
+            sqlx::query(DELIVERY).bind(message_id).bind(id).bind(at).bind(channel).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -366,4 +382,16 @@ pub async fn outputs(db: &Db, ids: &[i64]) -> Result<Vec<OutputRow>> {
 pub async fn output(db: &Db, run_id: i64, format: &str) -> Result<Option<(String, String, Vec<u8>)>> {
     const SQL: &str = "select content_type, filename, body from report_outputs where run_id = $1 and format = $2";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(run_id).bind(format).fetch_optional(pool).await?))
+}
+
+/// (id, report id, status, progress, stage, updated at) of the runs changed
+/// at or after `since`, oldest change first, at most `limit`.
+pub async fn changed_since(
+    db: &Db,
+    since: Ts,
+    limit: i64,
+) -> Result<Vec<(i64, i64, String, i64, Option<String>, Ts)>> {
+    const SQL: &str = "select id, report_id, status, cast(progress as bigint), stage, updated_at from report_runs \
+        where updated_at >= $1 order by updated_at, id limit $2";
+    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await?))
 }

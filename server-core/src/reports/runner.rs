@@ -93,8 +93,10 @@ pub async fn execute(state: &AppState, id: i64, attempt: i64) -> Result<()> {
     let now = Ts::from(state.clock.now());
     match outcome {
         None => tracing::warn!(run.id = id, trace_id, "report run's lease lost: another worker has it"),
-        Some(Ok((outputs, timings))) => {
-            if report_runs::complete(&state.db, id, &owner, now, duration_ms, &timings, &outputs).await? {
+        Some(Ok((outputs, timings, destinations))) => {
+            let done =
+                report_runs::complete(&state.db, id, &owner, now, duration_ms, &timings, &outputs, &destinations);
+            if done.await? {
                 record_end(id, &trace_id, "completed", elapsed, None);
             } else {
                 tracing::warn!(run.id = id, trace_id, "report run finished after its lease was lost: discarded");
@@ -121,14 +123,15 @@ fn record_end(id: i64, trace_id: &str, status: &'static str, elapsed: Duration, 
     }
 }
 
-/// Gathers the figures and renders every format of `spec`, recording progress.
+/// Gathers the figures and renders every format of `spec`, recording
+/// progress; returns the files, their timings and the channels to deliver to.
 async fn produce(
     state: &AppState,
     id: i64,
     owner: &str,
     spec: &RunSpec,
     at: DateTime<Utc>,
-) -> Result<(Vec<NewOutput>, String)> {
+) -> Result<(Vec<NewOutput>, String, Vec<i64>)> {
     let step = |percent: i64, stage: &'static str| async move {
         report_runs::progress(&state.db, id, owner, percent, stage, Ts::from(state.clock.now())).await
     };
@@ -170,7 +173,7 @@ async fn produce(
         });
     }
     step(95, "storing").await?;
-    Ok((outputs, serde_json::Value::Object(timings).to_string()))
+    Ok((outputs, serde_json::Value::Object(timings).to_string(), spec.destinations.clone()))
 }
 
 fn stage_name(format: &str) -> &'static str {

@@ -1,6 +1,7 @@
 //! `GET /api/v1/stream`: the live-update stream as Server-Sent
 //! Events: `activity` events carry each new activity, `stats` events say the
-//! dashboard's figures changed. Comments keep idle connections open through
+//! dashboard's figures changed, `report_run` events carry a report run's
+//! status and progress. Comments keep idle connections open through
 //! proxies; the browser's `EventSource` (and our backoff) reconnects.
 
 use std::convert::Infallible;
@@ -36,7 +37,8 @@ impl Drop for Opened {
 
 /// Live events as `text/event-stream`: `event: activity` with an activity
 /// (the `ActivityItem` schema) as data, and `event: stats` (data `{}`) when the
-/// figures changed. A client that falls behind gets a `stats` event in place of
+/// figures changed, and `event: report_run` (the `RunProgress` schema) as a
+/// report run moves on. A client that falls behind gets a `stats` event in place of
 /// what it missed, and refetches.
 #[utoipa::path(
     get,
@@ -68,6 +70,7 @@ async fn stream(
         let data = match &event {
             LiveEvent::Activity(item) => serde_json::to_string(item).unwrap_or_else(|_| "{}".into()),
             LiveEvent::Stats => "{}".into(),
+            LiveEvent::ReportRun(progress) => serde_json::to_string(progress).unwrap_or_else(|_| "{}".into()),
         };
         Some((Ok(Event::default().event(event.name()).data(data)), (receiver, closed, opened)))
     });

@@ -459,3 +459,19 @@ pub struct ReportStatus {
     /// Runs pending or running.
     pub open_runs: i64,
 }
+
+/// A run's progress as the live stream sends it (`event: report_run`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunProgress {
+    /// The run.
+    pub run_id: i64,
+    /// Its report.
+    pub report_id: i64,
+    /// `pending`, `running`, `completed` or `failed`.
+    pub status: String,
+    /// 0–100.
+    pub progress: i64,
+    /// What it is doing.
+    pub stage: Option<String>,
+}
