@@ -103,7 +103,9 @@ fn weekly(korean: bool) -> ReportData {
     };
     // A day-and-night rhythm, busier on weekdays.
     let counts: Vec<Vec<i64>> = (0..7)
-        .map(|d| (0..24).map(|h| if (9..23).contains(&h) { 10 + h + if d < 5 { 6 } else { 0 } } else { h % 4 }).collect())
+        .map(|d| {
+            (0..24).map(|h| if (9..23).contains(&h) { 10 + h + if d < 5 { 6 } else { 0 } } else { h % 4 }).collect()
+        })
         .collect();
     let max = counts.iter().flatten().copied().max().unwrap_or(0);
     let figure = |key, value, previous| Figure { key, value, previous };
@@ -268,7 +270,9 @@ fn html_is_self_contained_and_mail_safe() {
 #[test]
 fn html_charts_carry_korean_text_and_a_data_table() {
     let html = rendered(true, "html");
-    assert!(html.contains("Pretendard, &apos;Apple SD Gothic Neo&apos;, &apos;Malgun Gothic&apos;, sans-serif"));
+    assert!(
+        html.contains("font-family=\"Pretendard, &#39;Apple SD Gothic Neo&#39;, &#39;Malgun Gothic&#39;, sans-serif\"")
+    );
     assert!(html.contains(">\n누적 사용자\n</text>"), "the legend's Korean text is in the SVG as UTF-8");
     assert!(html.contains(">\n프리미엄\n</text>") && html.contains(">\n월\n</text>"));
     // The figures survive without the SVG: the growth table lists every day.
@@ -281,7 +285,8 @@ fn html_charts_carry_korean_text_and_a_data_table() {
 fn markdown_escapes_markup_and_folds_long_series() {
     for korean in [true, false] {
         let md = rendered(korean, "markdown");
-        assert!(!md.contains("<script"), "raw HTML got through");
+        let bare = md.match_indices(['<', '>']).filter(|(i, _)| !md[..*i].ends_with('\\')).count();
+        assert_eq!(bare, 0, "raw HTML got through");
         assert!(md.contains(r"\<script\>alert('x')\</script\>"));
         assert!(md.contains(r"\| pipes \| and \*stars\* \[link\](x) \`code\`"));
         assert!(md.contains("| 2026-11-23 | 14 | 1,194 |"), "a chart becomes its table");
@@ -302,7 +307,8 @@ fn markdown_escapes_markup_and_folds_long_series() {
             GrowthPoint { date: d, start: day_start(d, Zone::Kst), new_users: 1, total_users: 100 + i }
         })
         .collect();
-    data.sections = vec![SectionData::Chart { title: None, chart: ChartData::UserGrowth(UserGrowth { days: 40, range, points }) }];
+    data.sections =
+        vec![SectionData::Chart { title: None, chart: ChartData::UserGrowth(UserGrowth { days: 40, range, points }) }];
     let md = String::from_utf8(render(&data, "markdown").unwrap().body).unwrap();
     assert!(md.contains("| Week | New users | Total users |"), "{md}");
     assert!(md.contains("| 2026-11-01 | 1 | 100 |"), "a Sunday alone ends its ISO week:\n{md}");
@@ -320,11 +326,60 @@ fn csv_has_a_bom_and_defused_cells() {
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert!(rows.iter().all(|r| r.len() == 7));
         assert!(rows.iter().all(|r| !r.iter().any(|c| c.starts_with(['=', '+', '@']))), "a live formula");
-        assert!(rows.iter().any(|r| &r[2] == format!("'{FORMULA}")), "the formula title is defused");
+        assert!(rows.iter().any(|r| r[2] == format!("'{FORMULA}")), "the formula title is defused");
         assert!(rows.iter().any(|r| &r[0] == "stat_summary" && &r[1] == "new_users" && &r[6] == "27.5"));
+        assert!(rows.iter().any(|r| &r[1] == "active_users" && &r[6] == "-5.3"), "numbers stay numbers");
+        assert!(rows.iter().all(|r| r.iter().skip(4).all(|n| n.is_empty() || n.parse::<f64>().is_ok())));
         assert!(!text.contains("Sign-ups peaked"), "free text is left out");
         assert_eq!(rows.iter().filter(|r| &r[0] == "heatmap").count(), 168);
     }
+}
+
+#[test]
+fn empty_and_hourly_data_render_without_panicking() {
+    let mut data = weekly(false);
+    let range = ResolvedRange { preset: Preset::Today, last_day: day(23), bucket: Bucket::Hour, ..week(day(23)) };
+    let hours: Vec<DateTime<Utc>> = (0..24).map(|h| range.start + Duration::hours(h)).collect();
+    let points = hours
+        .iter()
+        .enumerate()
+        .map(|(h, start)| GrowthPoint { date: day(23), start: *start, new_users: h as i64 % 3, total_users: 50 })
+        .collect();
+    data.range = range;
+    let empty_matrix = ProblemMatrix { subjects: vec![], difficulties: vec![], counts: vec![], total: 0 };
+    data.sections = vec![
+        SectionData::StatSummary { title: None, figures: vec![] },
+        SectionData::Chart { title: None, chart: ChartData::UserGrowth(UserGrowth { days: 1, range, points }) },
+        SectionData::Chart { title: None, chart: ChartData::UserGrowth(UserGrowth { days: 1, range, points: vec![] }) },
+        SectionData::Chart { title: None, chart: ChartData::UsersByType(UsersByType::default()) },
+        SectionData::Chart {
+            title: None,
+            chart: ChartData::Activity(ActivitySeries { range, buckets: hours, series: vec![] }),
+        },
+        SectionData::Chart {
+            title: None,
+            chart: ChartData::Heatmap(ActivityHeatmap { range, counts: vec![], max: 0 }),
+        },
+        SectionData::Chart { title: None, chart: ChartData::Problems(empty_matrix.clone()) },
+        SectionData::TopCountries { title: None, rows: vec![] },
+        SectionData::ProblemBank {
+            title: None,
+            active: 0,
+            total: 0,
+            matrix: empty_matrix,
+            top_solved: vec![],
+            lowest_rate: vec![],
+        },
+        SectionData::Text { title: None, body: String::new() },
+    ];
+    let html = String::from_utf8(render(&data, "html").unwrap().body).unwrap();
+    assert_eq!(html.matches("<svg").count(), 6);
+    assert_eq!(html.matches("</svg>").count(), 6);
+    assert!(html.contains("<td style=\"padding:3px 6px;border-bottom:1px solid #eef1f4\">09:00</td>"), "hours");
+    let md = String::from_utf8(render(&data, "markdown").unwrap().body).unwrap();
+    assert!(md.contains("Period: 2026-11-23 (KST)"), "{md}");
+    assert!(md.contains("| 23:00 | 2 | 50 |") && md.contains("No data."), "{md}");
+    assert!(render(&data, "csv").unwrap().body.len() > 3);
 }
 
 #[test]

@@ -220,7 +220,7 @@ mod tests {
         // Small numbers never count, however far from the mean.
         let small = [0, 1, 0, 1, 0, 1, 0, 1, 9];
         let mut none = Vec::new();
-        unusual(&small, 8, 3.0, |i, ..| none.push(i));
+        unusual(&small, 8, 3.0, |i, _, _, _| none.push(i));
         assert!(none.is_empty(), "{none:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! A report's words in Korean and English, and how it writes numbers and
 //! changes. The dashboard's words live in `app/src/i18n.rs`, which server-core
-//! cannot use (`app` depends on it), so the ones reports share are copied here.
+//! cannot use (`app` depends on it), so the ones reports share are copied here
+//! (section kinds, figures, tiers, difficulties, weekdays): keep them equal.
 
 /// Every fixed piece of report text, so a missing translation is a compile error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,11 +66,11 @@ pub fn label(korean: bool, key: Label) -> &'static str {
         Period => ("기간", "Period"),
         Generated => ("생성", "Generated"),
         Footer => ("DreamSeed Admin이 자동으로 만든 보고서입니다.", "An automatic report from DreamSeed Admin."),
-        StatSummary => ("주요 지표", "Key figures"),
-        Comparison => ("이전 기간과 비교", "Compared with the previous period"),
-        TopCountries => ("국가별 사용자", "Users by country"),
+        StatSummary => ("주요 지표 요약", "Key figures"),
+        Comparison => ("이전 기간 비교", "Comparison with the previous period"),
+        TopCountries => ("상위 국가", "Top countries"),
         ProblemBank => ("문제 은행", "Problem bank"),
-        Anomalies => ("이상 징후", "Unusual days"),
+        Anomalies => ("이상치", "Anomalies"),
         Notes => ("메모", "Notes"),
         UserGrowth => ("사용자 증가", "User growth"),
         UsersByType => ("유형별 사용자", "Users by type"),

@@ -1,11 +1,15 @@
 //! The report's figures as one long CSV table,
 //! `section,metric,dimension,bucket,value,previous,change_pct`, for a
 //! spreadsheet's pivot table: UTF-8 with a byte-order mark (Excel then reads
-//! Korean), quoted by the csv crate, every cell defused like the exports'
-//! (`services::export::defuse`). Section and metric are stable keys; the
+//! Korean), quoted by the csv crate. Section and metric are stable keys; the
 //! dimension is the category (activity type, country, subject, problem title);
 //! the bucket is the day or hour, or the second category (a difficulty, an
 //! hour of a weekday). Free text is left out.
+//!
+//! Every text cell is defused like the exports' (`services::export::defuse`).
+//! The three number columns hold only numbers formatted here, which no
+//! spreadsheet runs, and are not: a decrease's `-5.3` would otherwise arrive
+//! as the text `'-5.3` (Excel shows the apostrophe of an imported cell).
 
 use chrono::{DateTime, Utc};
 
@@ -21,8 +25,11 @@ pub const HEADER: [&str; 7] = ["section", "metric", "dimension", "bucket", "valu
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// One row before writing.
+/// One row before writing: four text cells, then three numbers (or empty).
 type Row = [String; 7];
+
+/// The columns that may hold text from the data (the rest are numbers).
+const TEXT_COLUMNS: usize = 4;
 
 /// The CSV file of `data`.
 pub fn render(data: &ReportData) -> Vec<u8> {
@@ -34,7 +41,9 @@ pub fn render(data: &ReportData) -> Vec<u8> {
     // Writing to a Vec cannot fail; the csv crate only reports I/O errors here.
     let _ = writer.write_record(HEADER);
     for row in &rows {
-        let _ = writer.write_record(row.iter().map(|cell| defuse(cell).into_owned()));
+        let (text, numbers) = row.split_at(TEXT_COLUMNS);
+        let cells = text.iter().map(|cell| defuse(cell)).chain(numbers.iter().map(|n| n.as_str().into()));
+        let _ = writer.write_record(cells.map(|cell| cell.into_owned()));
     }
     writer.into_inner().unwrap_or_else(|_| BOM.to_vec())
 }

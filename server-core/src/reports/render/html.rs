@@ -95,9 +95,9 @@ fn write_part(h: &mut String, korean: bool, part: &Part<'_>) {
         Part::Figures(figures) => write_cards(h, korean, figures),
         Part::Chart(chart) => {
             write_chart(h, korean, chart);
-            write_table(h, &chart_table(korean, chart));
+            write_table(h, korean, &chart_table(korean, chart));
         }
-        Part::Table(table) => write_table(h, table),
+        Part::Table(table) => write_table(h, korean, table),
         Part::Subheading(text) => {
             let _ = writeln!(h, "<h3 style=\"margin:16px 0 8px;font-size:14px;color:{TEXT}\">{}</h3>", escape(text));
         }
@@ -139,19 +139,18 @@ fn write_cards(h: &mut String, korean: bool, figures: &[Figure]) {
                 Trend::Down => DOWN,
                 Trend::Flat => MUTED,
             };
-            let _ = write!(
+            let _ = writeln!(
                 h,
                 "<td width=\"33%\" valign=\"top\" style=\"width:33%;padding:4px\">\
                  <div style=\"border:1px solid {BORDER};border-radius:8px;padding:10px 12px\">\
                  <div style=\"font-size:12px;color:{MUTED}\">{name}</div>\
                  <div style=\"font-size:22px;font-weight:700;color:{TEXT}\">{value}</div>\
-                 <div style=\"font-size:12px;color:{color}\">{change} ({diff})</div>\
+                 <div style=\"font-size:12px;color:{color}\">{change}</div>\
                  <div style=\"font-size:11px;color:{MUTED}\">{prev_label} {prev}</div>\
-                 </div></td>\n",
+                 </div></td>",
                 name = escape(text::figure_name(korean, f.key)),
                 value = text::count(f.value),
-                change = escape(&text::change(korean, f.value, f.previous)),
-                diff = text::difference(f.value, f.previous),
+                change = escape(&card_change(korean, f)),
                 prev_label = label(korean, Label::PreviousPeriod),
                 prev = text::count(f.previous),
             );
@@ -165,36 +164,40 @@ fn write_cards(h: &mut String, korean: bool, figures: &[Figure]) {
     h.push_str("</table>\n");
 }
 
-/// The chart as inline SVG: without the `xmlns` URL (HTML does not need it),
-/// scaled to the column, named for screen readers.
-fn write_chart(h: &mut String, korean: bool, chart: &ChartData) {
-    let drawn = svg::chart(korean, chart);
-    let name = escape(label(korean, super::chart_label(chart)));
-    let (w, ht) = svg::SIZE;
-    let plotters_open =
-        format!("<svg width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\" xmlns=\"http://www.w3.org/2000/svg\">");
-    let open = format!(
-        "<svg width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\" role=\"img\" aria-label=\"{name}\" \
-         style=\"display:block;width:100%;max-width:{w}px;height:auto\">"
-    );
-    // plotters opens every SVG the same way; anything else is left out rather
-    // than sent with the namespace URL.
-    if let Some(rest) = drawn.strip_prefix(&plotters_open) {
-        let _ = write!(h, "<div style=\"margin:0 0 8px\">{open}{rest}</div>\n");
+/// A card's change: `▲ 27.5 % (+22)`, `▲ +4` after nothing, or "no change".
+fn card_change(korean: bool, f: &Figure) -> String {
+    let change = text::change(korean, f.value, f.previous);
+    let diff = text::difference(f.value, f.previous);
+    match (Trend::of(f.value, f.previous), f.previous) {
+        (Trend::Flat, _) => change,
+        (_, 0) => format!("{change} {diff}"),
+        _ => format!("{change} ({diff})"),
     }
 }
 
-/// A compact data table; numbers right-aligned.
-fn write_table(h: &mut String, table: &Table) {
+/// The chart as inline SVG.
+fn write_chart(h: &mut String, korean: bool, chart: &ChartData) {
+    let name = label(korean, super::chart_label(chart));
+    let _ = writeln!(h, "<div style=\"margin:0 0 8px\">{}</div>", svg::chart(korean, chart).inline(name));
+}
+
+/// A compact data table, numbers right-aligned; an empty one says so.
+fn write_table(h: &mut String, korean: bool, table: &Table) {
+    if table.rows.is_empty() {
+        let _ =
+            writeln!(h, "<p style=\"margin:8px 0;font-size:13px;color:{MUTED}\">{}</p>", label(korean, Label::NoData));
+        return;
+    }
     h.push_str(
         "<table cellpadding=\"0\" cellspacing=\"0\" border=\"0\" \
          style=\"width:100%;border-collapse:collapse;font-size:12px;margin:0 0 8px\">\n<tr>",
     );
-    let align = |i: usize| if table.numeric.get(i).copied().unwrap_or(false) { "right" } else { "left" };
+    let numeric = |i: usize| table.numeric.get(i).copied().unwrap_or(false);
+    let align = |i: usize| if numeric(i) { "right" } else { "left" };
     for (i, cell) in table.headers.iter().enumerate() {
         let _ = write!(
             h,
-            "<th align=\"{a}\" style=\"text-align:{a};padding:4px 6px;border-bottom:1px solid {BORDER};\
+            "<th align=\"{a}\" style=\"padding:4px 6px;border-bottom:1px solid {BORDER};\
              color:{MUTED};font-weight:600\">{}</th>",
             escape(cell),
             a = align(i)
@@ -204,12 +207,9 @@ fn write_table(h: &mut String, table: &Table) {
     for row in &table.rows {
         h.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            let _ = write!(
-                h,
-                "<td align=\"{a}\" style=\"text-align:{a};padding:3px 6px;border-bottom:1px solid #eef1f4\">{}</td>",
-                escape(cell),
-                a = align(i)
-            );
+            // Left is a cell's default: only numbers say how they align.
+            let a = if numeric(i) { " align=\"right\"" } else { "" };
+            let _ = write!(h, "<td{a} style=\"padding:3px 6px;border-bottom:1px solid #eef1f4\">{}</td>", escape(cell));
         }
         h.push_str("</tr>\n");
     }
