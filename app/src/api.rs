@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod channels;
 pub mod dashboard;
 pub mod problems;
 pub mod reports;

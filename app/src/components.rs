@@ -41,6 +41,8 @@ pub mod report_details;
 pub mod report_form;
 pub mod reports_table;
 pub mod route_stats_table;
+pub mod run_events;
+pub mod runs_table;
 pub mod schedule_preview;
 pub mod section_list;
 pub mod section_options;

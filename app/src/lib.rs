@@ -41,6 +41,7 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::problem_edit::ProblemEditRoute;
 use crate::pages::problems::ProblemsRoute;
 use crate::pages::report_edit::ReportEditRoute;
+use crate::pages::report_runs::ReportRunsRoute;
 use crate::pages::reports::ReportsRoute;
 use crate::pages::settings::SettingsRoute;
 use crate::pages::system::SystemRoute;
@@ -168,6 +169,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
                     // The fixed paths before `:id`, as for the problems.
                     <Route path=path!("/reports/new") view={Lazy::<ReportEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports/runs") view={Lazy::<ReportRunsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reports/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/reports/templates/new")
@@ -180,6 +182,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/reports/:id") view={Lazy::<ReportEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports/:id/runs") view={Lazy::<ReportRunsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/system") view={Lazy::<SystemRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ pub mod not_found;
 pub mod problem_edit;
 pub mod problems;
 pub mod report_edit;
+pub mod report_runs;
 pub mod reports;
 pub mod settings;
 pub mod system;

@@ -8,6 +8,8 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod bulk;
+pub mod channels;
+pub mod deliveries;
 pub mod events;
 pub mod idempotency;
 pub mod problems;

@@ -11,12 +11,14 @@
 
 pub mod auth;
 pub mod cache;
+pub mod channels;
 pub mod countries;
 pub mod db;
 pub mod live;
 pub mod observability;
 pub mod reports;
 pub mod scheduling;
+pub mod secrets;
 pub mod services;
 pub mod state;
 

@@ -7,6 +7,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod channels;
 pub mod dashboard;
 pub mod export;
 pub mod ingest;

@@ -63,6 +63,8 @@ pub struct Parts {
     pub passwords: Hasher,
     /// Scheduled reports: this process's instance id, settings and worker signal.
     pub reports: Arc<crate::reports::runtime::ReportsRuntime>,
+    /// Where report deliveries may go, and the public address their links use.
+    pub channels: Arc<crate::channels::ChannelSettings>,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl Parts {
             rate_limiter: RateLimiter::new(),
             passwords: Hasher::default(),
             reports: Arc::default(),
+            channels: Arc::default(),
         }
     }
 }

@@ -82,6 +82,9 @@ pub struct Config {
     /// `REPORTS_CATCH_UP_HOURS`, `REPORTS_MAX_ACTIVE`, `REPORTS_RENDER_THREADS`,
     /// `REPORT_OUTPUT_MAX_MB`: how this replica schedules and runs reports.
     pub reports: server_core::reports::runtime::ReportSettings,
+    /// `CHANNELS_ALLOW_PRIVATE`, `PUBLIC_URL`: where deliveries may go, and
+    /// the address the links in them start with.
+    pub channels: server_core::channels::ChannelSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -104,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("pool", &self.pool)
             .field("reports", &self.reports)
+            .field("channels", &self.channels)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -296,11 +300,9 @@ impl Config {
         };
         let whole = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match get(name) {
             None => Ok(default),
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| invalid(name, Some(v), &format!("a whole number from {} to {}", range.start(), range.end()))),
+            Some(v) => v.parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+                invalid(name, Some(v), &format!("a whole number from {} to {}", range.start(), range.end()))
+            }),
         };
         let report_default = server_core::reports::runtime::ReportSettings::default();
         let reports = server_core::reports::runtime::ReportSettings {
@@ -311,6 +313,22 @@ impl Config {
             max_active: whole("REPORTS_MAX_ACTIVE", 32, 1..=1_000)? as usize,
             render_threads: whole("REPORTS_RENDER_THREADS", report_default.render_threads as u64, 1..=64)? as usize,
             output_max_bytes: whole("REPORT_OUTPUT_MAX_MB", 20, 1..=200)? as usize * 1024 * 1024,
+        };
+        let channels = server_core::channels::ChannelSettings {
+            // Loopback and private targets (and plain http) are for development
+            // and internal receivers; production must opt in.
+            allow_private: parse_bool(
+                "CHANNELS_ALLOW_PRIVATE",
+                get("CHANNELS_ALLOW_PRIVATE"),
+                environment == Environment::Development,
+            )?,
+            public_url: match get("PUBLIC_URL").map(|u| u.trim().trim_end_matches('/')) {
+                None | Some("") => None,
+                Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 8 => {
+                    Some(url.to_owned())
+                }
+                Some(url) => return Err(invalid("PUBLIC_URL", Some(url), "an http:// or https:// address")),
+            },
         };
         let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;
         let trusted_proxies = match get("TRUSTED_PROXIES") {
@@ -410,6 +428,7 @@ impl Config {
             rate_limit_per_minute,
             pool,
             reports,
+            channels,
             session_idle_minutes,
             trust_proxy_headers,
             trusted_proxies,

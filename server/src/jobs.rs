@@ -3,6 +3,7 @@
 //! its runs as lifecycle events.
 
 pub mod activity_tail;
+pub mod delivery_dispatcher;
 pub mod idempotency_cleanup;
 pub mod report_run_tail;
 pub mod report_scheduler;
@@ -14,6 +15,7 @@ use server_core::state::AppState;
 /// Starts every job on `state`.
 pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
+    tokio::spawn(delivery_dispatcher::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
     tokio::spawn(report_run_tail::run(state.clone()));
     tokio::spawn(report_scheduler::run(state.clone()));

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod channels;
 pub mod dashboard;
 pub mod download;
 pub mod events;
@@ -46,6 +47,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(templates::router())
         .merge(reports::router())
         .merge(runs::router())
+        .merge(channels::router())
         .split_for_parts();
     // After the merge: the shared responses go on every route's operations.
     openapi::CommonResponses.modify(&mut document);

@@ -100,6 +100,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         map_tile_url: config.map_tile_url.as_deref().map(Arc::from),
         security: Arc::new(security_settings(&config)),
         reports: Arc::new(server_core::reports::runtime::ReportsRuntime::new(config.reports.clone())),
+        channels: Arc::new(config.channels.clone()),
         ..Parts::new(db.clone(), countries)
     });
     server_core::services::reports::ensure_builtins(&state)
@@ -151,10 +152,21 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 pub fn security_settings(config: &Config) -> SecuritySettings {
     let mut settings = match &config.secret_key {
         Some(key) => SecuritySettings::new(key.as_bytes()),
-        None => {
-            tracing::warn!("SECRET_KEY is not set: API access tokens end when this process stops");
-            SecuritySettings::ephemeral()
-        }
+        // Production refuses to start without SECRET_KEY (config.rs): this is development.
+        None => match development_key(std::path::Path::new(DEVELOPMENT_KEY_FILE)) {
+            Ok(key) => {
+                tracing::warn!(
+                    file = DEVELOPMENT_KEY_FILE,
+                    "SECRET_KEY is not set: using this machine's development key (set SECRET_KEY in production)"
+                );
+                SecuritySettings::new(key.as_bytes())
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "SECRET_KEY is not set and no development key can be kept: \
+                    access tokens and channel secrets end when this process stops");
+                SecuritySettings::ephemeral()
+            }
+        },
     };
     settings.production = config.environment == Environment::Production;
     settings.rate_limit_per_minute = config.rate_limit_per_minute;
@@ -163,6 +175,28 @@ pub fn security_settings(config: &Config) -> SecuritySettings {
     settings.trusted_proxies = config.trusted_proxies.clone();
     settings.allowed_origins = config.allowed_origins.clone();
     settings
+}
+
+/// Where development keeps its key when `SECRET_KEY` is not set (git-ignored).
+const DEVELOPMENT_KEY_FILE: &str = ".dreamseed-secret-key";
+
+/// The development key in `path`, made (64 hex digits, readable by the owner
+/// only) the first time: access tokens and sealed channel secrets then
+/// survive a restart of `make run`.
+fn development_key(path: &std::path::Path) -> std::io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(key) if key.trim().len() >= 32 => return Ok(key.trim().to_owned()),
+        Ok(_) => return Err(std::io::Error::other(format!("{} holds no usable key", path.display()))),
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+        Err(_) => {}
+    }
+    let key: String = server_core::secrets::random_bytes::<32>().iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, key.as_bytes())?;
+    Ok(key)
 }
 
 /// What the operator reads on stderr when the first admin gets a generated password.
@@ -198,6 +232,22 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_development_key_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        let first = development_key(&path).unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(development_key(&path).unwrap(), first, "the same key after a restart");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        std::fs::write(&path, "short").unwrap();
+        assert!(development_key(&path).is_err(), "a damaged file is reported, not replaced");
+    }
 
     #[test]
     fn the_one_time_password_is_told_on_stderr_with_what_to_do() {

@@ -451,3 +451,20 @@ async fn the_country_and_type_counter_follows_every_change(db: &Db) {
     assert_eq!(body["meta"]["total"].as_i64(), Some(premium));
 }
 on_both_databases!(country_type_counter, the_country_and_type_counter_follows_every_change);
+
+/// A list asked for with no filter at all: the browser sends an empty form
+/// (every field of the query is absent), which must mean "the defaults", not
+/// a 400 for a missing `query`.
+#[tokio::test]
+async fn list_server_functions_take_an_empty_query() {
+    let db = common::TestDb::sqlite().await;
+    let app = common::router(&db.db);
+    for endpoint in ["problems_list", "users_list", "activities_list", "audit_list", "reports_list", "runs_list"] {
+        let request = axum::http::Request::post(format!("/api/fn/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let reply = common::send(&app, request).await;
+        assert_eq!(reply.status, axum::http::StatusCode::OK, "{endpoint}: {}", reply.text());
+    }
+}

@@ -30,7 +30,10 @@ async fn replica(db: &common::TestDb, name: &str) -> AppState {
 
 async fn rows<T>(db: &Db, sql: &str) -> Vec<T>
 where
-    T: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
     match db {
         Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
@@ -40,7 +43,8 @@ where
 
 /// The slots claimed so far, oldest first, as RFC 3339 text.
 async fn slots(db: &Db) -> Vec<String> {
-    let found: Vec<(Ts,)> = rows(db, "select slot_at from report_runs where slot_at is not null order by slot_at").await;
+    let found: Vec<(Ts,)> =
+        rows(db, "select slot_at from report_runs where slot_at is not null order by slot_at").await;
     found.into_iter().map(|(t,)| t.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).collect()
 }
 

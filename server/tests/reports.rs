@@ -33,7 +33,8 @@ async fn scalar(db: &Db, sql: &str) -> i64 {
 }
 
 async fn actions(db: &Db) -> Vec<String> {
-    const SQL: &str = "select action from audit_log where action like 'report.%' or action like 'template.%' order by id";
+    const SQL: &str =
+        "select action from audit_log where action like 'report.%' or action like 'template.%' order by id";
     match db {
         Db::Sqlite(pool) => sqlx::query_scalar(SQL).fetch_all(pool).await.unwrap(),
         Db::Postgres(pool) => sqlx::query_scalar(SQL).fetch_all(pool).await.unwrap(),
@@ -117,7 +118,9 @@ async fn builtins_exist_once_and_are_protected(db: &Db) {
     let id = weekly["template_id"].as_i64().unwrap();
     let reply = send(&app, "PUT", &format!("/api/v1/templates/{id}"), Some(&template_body("Mine"))).await;
     reply.assert_envelope(422, "BUSINESS_RULE_VIOLATION");
-    send(&app, "DELETE", &format!("/api/v1/templates/{id}"), None).await.assert_envelope(422, "BUSINESS_RULE_VIOLATION");
+    send(&app, "DELETE", &format!("/api/v1/templates/{id}"), None)
+        .await
+        .assert_envelope(422, "BUSINESS_RULE_VIOLATION");
     let report_id = daily["id"].as_i64().unwrap();
     let reply = send(&app, "DELETE", &format!("/api/v1/reports/{report_id}"), None).await;
     reply.assert_envelope(422, "BUSINESS_RULE_VIOLATION");
@@ -190,7 +193,10 @@ async fn templates_name_every_bad_field_and_keep_their_rules(db: &Db) {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let report_id = reply.json()["report"]["id"].as_i64().unwrap();
     send(&app, "DELETE", &format!("/api/v1/templates/{id}"), None).await.assert_envelope(409, "CONFLICT");
-    assert_eq!(send(&app, "DELETE", &format!("/api/v1/reports/{report_id}"), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&app, "DELETE", &format!("/api/v1/reports/{report_id}"), None).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(send(&app, "DELETE", &format!("/api/v1/templates/{id}"), None).await.status, StatusCode::NO_CONTENT);
     send(&app, "GET", &format!("/api/v1/templates/{id}"), None).await.assert_envelope(404, "NOT_FOUND");
     assert_eq!(
@@ -444,7 +450,9 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     assert!(csv.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert!(csv.body.starts_with(b"\xEF\xBB\xBF"), "a BOM for spreadsheet programs");
     send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/pdf"), None).await.assert_envelope(404, "NOT_FOUND");
-    send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/exe"), None).await.assert_envelope(400, "VALIDATION_FAILED");
+    send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/exe"), None)
+        .await
+        .assert_envelope(400, "VALIDATION_FAILED");
 
     let runs = send(&app, "GET", &format!("/api/v1/reports/{id}/runs"), None).await.json();
     assert_eq!(runs["meta"]["total"], 1);

@@ -2,6 +2,7 @@
 //! and what the REST API serialises.
 
 mod auth;
+mod channels;
 mod chart;
 mod dashboard;
 mod events;
@@ -18,6 +19,10 @@ pub use auth::{
     Account, AccountPage, AccountStatus, AccountUpdate, ApiKey, ApiKeyPage, AuditEntry, AuditPage, AuditQuery,
     CreatedApiKey, Me, NewAccount, NewApiKey, Role, TokenPair, TotpEnrollment,
 };
+pub use channels::{
+    Channel, ChannelEnvelope, ChannelInput, ChannelPage, ChannelQuery, ChannelUser, CreatedChannel, Delivery,
+    DeliveryAttempt, DeliveryEnvelope, DeliveryPage, DeliveryQuery, CHANNEL_KINDS, MAX_CHANNEL_NAME, MAX_CHANNEL_URL,
+};
 pub use chart::Charted;
 pub use dashboard::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,
@@ -31,10 +36,10 @@ pub use problems::{
 };
 pub use reports::{
     OutputMeta, Period, Report, ReportEnvelope, ReportInput, ReportPage, ReportQuery, ReportStatus, Run, RunEnvelope,
-    RunPage, RunProgress, RunQuery, RunSummary, ScheduleQuery, SchedulePreview,
-    ScheduleText, Section, Template, TemplateEnvelope, TemplateInput, TemplateList, UpcomingRun, COMPARISON_METRICS,
-    MAX_DESTINATIONS, MAX_PERIOD_DAYS, MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, MAX_SECTIONS, MAX_SECTION_TEXT,
-    PERIOD_KINDS, REPORT_CHARTS, REPORT_FORMATS, SECTION_KINDS, TEMPLATE_CATEGORIES,
+    RunPage, RunProgress, RunQuery, RunSummary, SchedulePreview, ScheduleQuery, ScheduleText, Section, Template,
+    TemplateEnvelope, TemplateInput, TemplateList, UpcomingRun, COMPARISON_METRICS, MAX_DESTINATIONS, MAX_PERIOD_DAYS,
+    MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, MAX_SECTIONS, MAX_SECTION_TEXT, PERIOD_KINDS, REPORT_CHARTS,
+    REPORT_FORMATS, SECTION_KINDS, TEMPLATE_CATEGORIES,
 };
 pub use system::{DependencyHealth, HealthReport, HealthStatus, Invalidated, RouteStat, SystemStatus};
 pub use users::{ActivityPage, ActivityQuery, UserDetail, UserEnvelope, UserPage, UserQuery, UserTypeChange};

@@ -9,6 +9,8 @@ use crate::model::{ActivityPage, ActivityQuery};
 #[server(prefix = "/api/fn", endpoint = "activities_list")]
 pub async fn list_activities(
     /// Filters and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: ActivityQuery,
 ) -> Result<ActivityPage, AppError> {
     crate::services::activities::list(&super::state()?, &super::caller(), &query).await

@@ -9,6 +9,8 @@ use crate::model::{AuditPage, AuditQuery};
 #[server(prefix = "/api/fn", endpoint = "audit_list")]
 pub async fn list_audit(
     /// Filters and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: AuditQuery,
 ) -> Result<AuditPage, AppError> {
     crate::services::audit::list(&super::state()?, &super::caller(), &query).await

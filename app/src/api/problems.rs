@@ -9,6 +9,8 @@ use crate::model::{BulkResult, BulkStatus, Problem, ProblemInput, ProblemPage, P
 #[server(prefix = "/api/fn", endpoint = "problems_list")]
 pub async fn list_problems(
     /// Filters, order and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: ProblemQuery,
 ) -> Result<ProblemPage, AppError> {
     crate::services::problems::list(&super::state()?, &super::caller(), &query).await

@@ -5,14 +5,15 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::{
-    Report, ReportInput, ReportPage, ReportQuery, ScheduleQuery, SchedulePreview, Template, TemplateInput,
-    TemplateList,
+    Report, ReportInput, ReportPage, ReportQuery, SchedulePreview, ScheduleQuery, Template, TemplateInput, TemplateList,
 };
 
 /// A page of reports by name.
 #[server(prefix = "/api/fn", endpoint = "reports_list")]
 pub async fn list_reports(
     /// Status filter and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: ReportQuery,
 ) -> Result<ReportPage, AppError> {
     crate::services::reports::list(&super::state()?, &super::caller(), &query).await

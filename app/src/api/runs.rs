@@ -22,6 +22,8 @@ pub async fn list_runs(
     /// One report's runs; all when absent.
     report_id: Option<i64>,
     /// Status filter and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: RunQuery,
 ) -> Result<RunPage, AppError> {
     crate::services::runs::list(&super::state()?, &super::caller(), report_id, &query).await

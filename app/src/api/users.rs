@@ -9,6 +9,8 @@ use crate::model::{UserDetail, UserPage, UserQuery, UserTypeChange};
 #[server(prefix = "/api/fn", endpoint = "users_list")]
 pub async fn list_users(
     /// Filters, order and paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: UserQuery,
 ) -> Result<UserPage, AppError> {
     crate::services::users::list(&super::state()?, &super::caller(), &query).await

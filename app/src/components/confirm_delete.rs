@@ -29,7 +29,8 @@ pub fn ConfirmDelete(
 ) -> impl IntoView {
     let lang = use_lang();
     let label = action_on(lang, Msg::Delete, &name);
-    let (delete_button, cancel_button) = (NodeRef::<leptos::html::Button>::new(), NodeRef::<leptos::html::Button>::new());
+    let (delete_button, cancel_button) =
+        (NodeRef::<leptos::html::Button>::new(), NodeRef::<leptos::html::Button>::new());
     let asking = move || confirming.get() == Some(id);
     move || {
         if asking() {

@@ -46,7 +46,8 @@ pub fn list_href(path: &str, query: &ParamsMap, keys: &[&str], extra: &[(&str, &
 #[component]
 pub fn ListPager(
     /// The list page's path (`/users`).
-    path: &'static str,
+    #[prop(into)]
+    path: String,
     /// The query keys that are filters and order (kept on every link).
     keys: &'static [&'static str],
     /// The page's `meta.next_cursor`.
@@ -59,7 +60,7 @@ pub fn ListPager(
     let query = use_query_map().get_untracked();
     let first = given(&query, "cursor").map(|_| {
         view! {
-            <a class="button button-quiet" href=list_href(path, &query, keys, &[]) data-testid=format!("{testid}-first")>
+            <a class="button button-quiet" href=list_href(&path, &query, keys, &[]) data-testid=format!("{testid}-first")>
                 {t(lang, Msg::FirstPage)}
             </a>
         }
@@ -69,7 +70,7 @@ pub fn ListPager(
             <a
                 class="button button-quiet"
                 rel="next"
-                href=list_href(path, &query, keys, &[("cursor", &cursor)])
+                href=list_href(&path, &query, keys, &[("cursor", &cursor)])
                 data-testid=format!("{testid}-next")
             >
                 {t(lang, Msg::NextPage)}

@@ -125,7 +125,11 @@ impl ReportDraft {
             figures_zone: text(&self.figures_zone),
             lang: text(&self.lang),
             formats: Some(
-                REPORT_FORMATS.iter().filter(|f| self.formats.iter().any(|g| g == *f)).map(|f| (*f).to_owned()).collect(),
+                REPORT_FORMATS
+                    .iter()
+                    .filter(|f| self.formats.iter().any(|g| g == *f))
+                    .map(|f| (*f).to_owned())
+                    .collect(),
             ),
             destinations: self.destinations.clone(),
             status: text(&self.status),

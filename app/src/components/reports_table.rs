@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 
 use crate::api::reports::{CloneReport, DeleteReport, SetReportActive};
+use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::error_card::ErrorCard;
 use crate::components::field_errors::refused;
-use crate::components::confirm_delete::ConfirmDelete;
 use crate::error::AppError;
 use crate::i18n::{action_on, format_datetime, schedule_words, t, value_name, Lang, Msg};
 use crate::model::{Report, Role, RunSummary};
@@ -141,7 +141,13 @@ fn row(report: Report, actions: Option<ReportActions>, hydrated: RwSignal<bool>)
             <td class="title-cell">{report.template_name.clone()}</td>
             <td class="wrap">{schedule_words(lang, &report.schedule_text)}</td>
             <td>{next_run}</td>
-            <td>{last_run}</td>
+            <td>
+                {last_run}
+                " "
+                <a class="small" href=format!("/reports/{id}/runs") data-testid="report-runs-link">
+                    {t(lang, Msg::RunsTitle)}
+                </a>
+            </td>
             <td>
                 <span class=report_badge(&report.status) data-testid="report-status">
                     {value_name(lang, &report.status)}

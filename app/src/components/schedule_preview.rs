@@ -179,7 +179,9 @@ fn preview_view(lang: Lang, answer: Result<SchedulePreview, AppError>) -> AnyVie
         }
         .into_any(),
         // The fields' own messages say what is wrong with them.
-        Err(error) if message_for(Some(&error), "cron").is_some() || message_for(Some(&error), "timezone").is_some() => {
+        Err(error)
+            if message_for(Some(&error), "cron").is_some() || message_for(Some(&error), "timezone").is_some() =>
+        {
             view! { <p class="muted">{t(lang, Msg::SchedulePending)}</p> }.into_any()
         }
         Err(error) => view! { <ErrorCard error /> }.into_any(),

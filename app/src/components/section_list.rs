@@ -28,11 +28,7 @@ pub fn shift<T>(list: &mut [T], index: usize, up: bool) -> Option<usize> {
 
 /// A new section of `kind` with what that kind cannot do without (a chart).
 pub fn new_section(kind: &str) -> Section {
-    Section {
-        kind: kind.to_owned(),
-        chart: (kind == "chart").then(|| "user_growth".to_owned()),
-        ..Section::default()
-    }
+    Section { kind: kind.to_owned(), chart: (kind == "chart").then(|| "user_growth".to_owned()), ..Section::default() }
 }
 
 /// One section being edited, with its key in the list.

@@ -116,8 +116,15 @@ pub fn SectionOptions(
                     on:input=move |ev| section.update(|s| s.limit = whole(&event_target_value(&ev)))
                 />
             };
-            option_field(id("limit"), t(lang, Msg::RowLimit), default_hint(default), error("limit"), "limit", control.into_any())
-                .into_any()
+            option_field(
+                id("limit"),
+                t(lang, Msg::RowLimit),
+                default_hint(default),
+                error("limit"),
+                "limit",
+                control.into_any(),
+            )
+            .into_any()
         }
         "comparison" => comparison(section, key, error("metrics")).into_any(),
         "anomalies" => {

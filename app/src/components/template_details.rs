@@ -118,6 +118,9 @@ mod tests {
             metrics: Some(vec!["new_users".into(), "activities".into()]),
             ..Section::default()
         };
-        assert_eq!(section_facts(Lang::En, &comparison), vec![("Figures compared", "New users, Activities".to_owned())]);
+        assert_eq!(
+            section_facts(Lang::En, &comparison),
+            vec![("Figures compared", "New users, Activities".to_owned())]
+        );
     }
 }

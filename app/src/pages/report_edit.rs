@@ -129,7 +129,13 @@ fn ReportView(report: Report) -> impl IntoView {
             <h1 class="page-title" data-testid="report-heading">
                 {move || current.with(|r| r.name.clone())}
             </h1>
-            <div class="head-actions">{status} {builtin}</div>
+            <div class="head-actions">
+                {status}
+                {builtin}
+                <a class="button button-quiet" href=move || format!("/reports/{}/runs", current.with(|r| r.id)) data-testid="report-runs">
+                    {t(lang, Msg::RunsTitle)}
+                </a>
+            </div>
         </div>
         <section class="panel">{body}</section>
     }

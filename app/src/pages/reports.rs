@@ -23,9 +23,14 @@ use crate::use_lang;
 /// The query keys the report list reads (and its links keep).
 pub const REPORT_KEYS: &[&str] = &["status"];
 
-/// The list's query from the URL's (checked by the server).
+/// Reports per page (the server's default, said out loud: see [`report_query`]).
+const PER_PAGE: i64 = 50;
+
+/// The list's query from the URL's (checked by the server). `per_page` is
+/// always given: a query with every field empty is sent as nothing at all,
+/// and the server function would then miss its argument.
 fn report_query(query: &ParamsMap) -> ReportQuery {
-    ReportQuery { status: given(query, "status"), cursor: given(query, "cursor"), per_page: None }
+    ReportQuery { status: given(query, "status"), cursor: given(query, "cursor"), per_page: Some(PER_PAGE) }
 }
 
 /// The reports page as a route whose code is a WASM chunk of its own, fetched
@@ -63,11 +68,7 @@ pub fn ReportsPage() -> impl IntoView {
     };
     provide_context(actions);
     let (set_active, clone, delete) = (actions.set_active.version(), actions.clone.version(), actions.delete.version());
-    Effect::watch(
-        move || (set_active.get(), clone.get(), delete.get()),
-        move |_, _, _| reports.refetch(),
-        false,
-    );
+    Effect::watch(move || (set_active.get(), clone.get(), delete.get()), move |_, _, _| reports.refetch(), false);
     let new_report = editor.then(|| {
         view! {
             <a class="button" href="/reports/new" data-testid="new-report">
@@ -84,6 +85,9 @@ pub fn ReportsPage() -> impl IntoView {
                 {new_report}
                 <a class="button button-quiet" href="/reports/templates" data-testid="templates-link">
                     {t(lang, Msg::Templates)}
+                </a>
+                <a class="button button-quiet" href="/reports/runs" data-testid="runs-link">
+                    {t(lang, Msg::AllRuns)}
                 </a>
             </div>
         </div>
@@ -127,13 +131,12 @@ mod tests {
         let query = report_query(&q);
         assert_eq!(query.status.as_deref(), Some("paused"));
         assert_eq!(query.cursor.as_deref(), Some("abc"));
-        assert_eq!(query.per_page, None);
     }
 
     #[test]
-    fn an_empty_status_lists_every_report() {
+    fn an_empty_status_lists_every_report_and_the_query_is_never_empty() {
         let mut q = ParamsMap::new();
         q.insert("status", " ".to_owned());
-        assert_eq!(report_query(&q), ReportQuery::default());
+        assert_eq!(report_query(&q), ReportQuery { per_page: Some(PER_PAGE), ..ReportQuery::default() });
     }
 }

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::reports::{list_templates, CloneTemplate, DeleteTemplate};
-use crate::components::field_errors::refused;
 use crate::components::confirm_delete::ConfirmDelete;
+use crate::components::field_errors::refused;
 use crate::components::reports_table::refusal;
 use crate::components::widget_status::WidgetStatus;
 use crate::i18n::{action_on, format_count, report_count, t, value_name, Lang, Msg};
@@ -164,7 +164,8 @@ fn row(template: Template, actions: Option<TemplateActions>, hydrated: RwSignal<
 fn row_actions(template: &Template, actions: TemplateActions, hydrated: RwSignal<bool>) -> impl IntoView {
     let lang = use_lang();
     let id = template.id;
-    let busy = Signal::derive(move || !hydrated.get() || actions.clone.pending().get() || actions.delete.pending().get());
+    let busy =
+        Signal::derive(move || !hydrated.get() || actions.clone.pending().get() || actions.delete.pending().get());
     let delete = deletable(template).then(|| {
         let on_confirm = move |()| {
             actions.clear();

@@ -386,11 +386,7 @@ pub async fn output(db: &Db, run_id: i64, format: &str) -> Result<Option<(String
 
 /// (id, report id, status, progress, stage, updated at) of the runs changed
 /// at or after `since`, oldest change first, at most `limit`.
-pub async fn changed_since(
-    db: &Db,
-    since: Ts,
-    limit: i64,
-) -> Result<Vec<(i64, i64, String, i64, Option<String>, Ts)>> {
+pub async fn changed_since(db: &Db, since: Ts, limit: i64) -> Result<Vec<(i64, i64, String, i64, Option<String>, Ts)>> {
     const SQL: &str = "select id, report_id, status, cast(progress as bigint), stage, updated_at from report_runs \
         where updated_at >= $1 order by updated_at, id limit $2";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await?))

@@ -44,7 +44,13 @@ pub async fn run(state: AppState) {
                         continue;
                     }
                     sent.insert(run_id, seen);
-                    state.live.publish(LiveEvent::ReportRun(RunProgress { run_id, report_id, status, progress, stage }));
+                    state.live.publish(LiveEvent::ReportRun(RunProgress {
+                        run_id,
+                        report_id,
+                        status,
+                        progress,
+                        stage,
+                    }));
                 }
                 // Forget runs that have not changed within the overlap.
                 sent.retain(|_, last| last.3.secs() >= since.secs() - OVERLAP_SECS);

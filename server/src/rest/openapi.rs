@@ -42,7 +42,8 @@ pub use responses::CommonResponses;
         (name = "users", description = "The platform's users: list, detail, tier changes, CSV export"),
         (name = "activities", description = "What users did: list, CSV export"),
         (name = "problems", description = "The problem bank: CRUD, archive, bulk status, stats, CSV export"),
-        (name = "reports", description = "Scheduled reports: templates, reports and their cron schedules"),
+        (name = "reports", description = "Scheduled reports: templates, reports and their cron schedules, runs and their files"),
+        (name = "channels", description = "Where reports are delivered: webhooks (signed), Slack; the delivery log"),
     ),
     modifiers(&Security),
 )]

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use server_core::auth::Caller;
 use server_core::error::Result;
-use server_core::model::{ReportEnvelope, ReportInput, ReportPage, ReportQuery, ScheduleQuery, SchedulePreview};
+use server_core::model::{ReportEnvelope, ReportInput, ReportPage, ReportQuery, SchedulePreview, ScheduleQuery};
 use server_core::services::reports;
 use server_core::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -92,7 +92,11 @@ async fn schedule_preview(
     responses((status = 200, description = "The report", body = ReportEnvelope)),
     security(("bearer" = []))
 )]
-async fn get_report(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<ReportEnvelope>> {
+async fn get_report(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ReportEnvelope>> {
     Ok(axum::Json(ReportEnvelope { report: reports::get(&state, &caller, id).await? }))
 }
 
@@ -141,7 +145,11 @@ async fn delete_report(caller: Caller, State(state): State<AppState>, Path(id): 
     responses((status = 200, description = "The report, paused", body = ReportEnvelope)),
     security(("bearer" = []))
 )]
-async fn pause_report(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<ReportEnvelope>> {
+async fn pause_report(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ReportEnvelope>> {
     Ok(axum::Json(ReportEnvelope { report: reports::set_active(&state, &caller, id, false).await? }))
 }
 
@@ -156,7 +164,11 @@ async fn pause_report(caller: Caller, State(state): State<AppState>, Path(id): P
     responses((status = 200, description = "The report, active", body = ReportEnvelope)),
     security(("bearer" = []))
 )]
-async fn resume_report(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<ReportEnvelope>> {
+async fn resume_report(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ReportEnvelope>> {
     Ok(axum::Json(ReportEnvelope { report: reports::set_active(&state, &caller, id, true).await? }))
 }
 

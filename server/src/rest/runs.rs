@@ -68,7 +68,11 @@ async fn generate_report(caller: Caller, State(state): State<AppState>, Path(id)
     responses((status = 200, description = "Where the report stands", body = ReportStatus)),
     security(("bearer" = []))
 )]
-async fn report_status(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<ReportStatus>> {
+async fn report_status(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<ReportStatus>> {
     Ok(axum::Json(runs::status(&state, &caller, id).await?))
 }
 
@@ -99,7 +103,11 @@ async fn report_runs(
     responses((status = 200, description = "A page of runs", body = RunPage)),
     security(("bearer" = []))
 )]
-async fn list_runs(caller: Caller, State(state): State<AppState>, Query(query): Query<RunQuery>) -> Result<axum::Json<RunPage>> {
+async fn list_runs(
+    caller: Caller,
+    State(state): State<AppState>,
+    Query(query): Query<RunQuery>,
+) -> Result<axum::Json<RunPage>> {
     Ok(axum::Json(runs::list(&state, &caller, None, &query).await?))
 }
 
@@ -112,7 +120,11 @@ async fn list_runs(caller: Caller, State(state): State<AppState>, Query(query): 
     responses((status = 200, description = "The run", body = RunEnvelope)),
     security(("bearer" = []))
 )]
-async fn get_run(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<axum::Json<RunEnvelope>> {
+async fn get_run(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<RunEnvelope>> {
     Ok(axum::Json(RunEnvelope { run: runs::get(&state, &caller, id).await? }))
 }
 

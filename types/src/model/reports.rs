@@ -327,6 +327,7 @@ pub struct ReportInput {
 /// Which reports to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ReportQuery {
     /// `active` or `paused`.
     #[serde(default)]
@@ -342,6 +343,7 @@ pub struct ReportQuery {
 /// What the schedule preview is asked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct ScheduleQuery {
     /// The cron pattern.
     #[serde(default)]
@@ -432,6 +434,7 @@ pub struct RunPage {
 /// Which runs to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct RunQuery {
     /// `pending`, `running`, `completed` or `failed`.
     #[serde(default)]

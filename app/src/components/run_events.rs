@@ -1,0 +1,104 @@
+//! Report runs as they move: one `EventSource` on `/api/v1/stream` for the
+//! life of the page that asks, keeping each run's latest progress from the
+//! `report_run` events, and counting the runs that ended (a run table
+//! refetches then, to show the files and the duration).
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::model::RunProgress;
+
+/// What a run table reacts to.
+#[derive(Clone, Copy, Debug)]
+pub struct RunEvents {
+    /// The latest progress of each run heard of since the page opened.
+    pub progress: RwSignal<HashMap<i64, RunProgress>>,
+    /// Bumped each time a run completes or fails.
+    pub ended: RwSignal<u64>,
+}
+
+impl RunEvents {
+    /// Starts listening (in the browser) for the life of the calling component.
+    pub fn start() -> Self {
+        let events = Self { progress: RwSignal::new(HashMap::new()), ended: RwSignal::new(0) };
+        #[cfg(feature = "hydrate")]
+        browser::listen(events);
+        events
+    }
+
+    /// Records one event.
+    pub fn apply(&self, progress: RunProgress) {
+        let ended = matches!(progress.status.as_str(), "completed" | "failed");
+        self.progress.update(|all| {
+            all.insert(progress.run_id, progress);
+        });
+        if ended {
+            self.ended.update(|n| *n += 1);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The `EventSource` and its listener. The browser reconnects by itself;
+    //! a table that missed events while away refetches on the next end.
+
+    use leptos::prelude::*;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{EventSource, MessageEvent};
+
+    use super::RunEvents;
+    use crate::model::RunProgress;
+
+    /// The open source and its listener (dropping the closure would detach it).
+    struct Connection {
+        source: EventSource,
+        _listener: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    pub fn listen(events: RunEvents) {
+        let Ok(source) = EventSource::new("/api/v1/stream") else { return };
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
+            if let Ok(progress) = serde_json::from_str::<RunProgress>(&data) {
+                events.apply(progress);
+            }
+        });
+        let _ = source.add_event_listener_with_callback("report_run", listener.as_ref().unchecked_ref());
+        let connection = StoredValue::new_local(Some(Connection { source, _listener: listener }));
+        on_cleanup(move || {
+            connection.update_value(|c| {
+                if let Some(c) = c.take() {
+                    c.source.close();
+                }
+            });
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_event_wins_and_ends_are_counted() {
+        let owner = Owner::new();
+        owner.set();
+        let events = RunEvents::start();
+        let at = |status: &str, progress: i64| RunProgress {
+            run_id: 7,
+            report_id: 1,
+            status: status.into(),
+            progress,
+            stage: None,
+        };
+        events.apply(at("running", 40));
+        assert_eq!(events.progress.with_untracked(|p| p[&7].progress), 40);
+        assert_eq!(events.ended.get_untracked(), 0);
+        events.apply(at("completed", 100));
+        assert_eq!(events.progress.with_untracked(|p| p[&7].status.clone()), "completed");
+        assert_eq!(events.ended.get_untracked(), 1);
+    }
+}

@@ -1,0 +1,391 @@
+//! Report delivery end to end on SQLite and Postgres, on a hand-moved clock:
+//! a real run (taken, rendered, completed) queues one delivery per channel,
+//! and the dispatcher sends each to a real receiver on 127.0.0.1 that checks
+//! every Standard Webhooks signature with the `standardwebhooks` crate.
+//! 500 then 200 → two attempts of one delivery with the same `webhook-id`
+//! and bytes; 400 → failed after one; 429 with `Retry-After` → retried then,
+//! not earlier; a Slack-shaped receiver gets `text` and `blocks`; two
+//! dispatchers racing send once; a dead dispatcher's attempt is marked lost
+//! and the next one sent; private targets refused when not allowed; and
+//! "send a test" answers with its one attempt; six failures end a delivery.
+
+mod common;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::IntoResponse;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+use server_core::auth::Caller;
+use server_core::channels::{dispatcher, ChannelSettings};
+use server_core::db::{deliveries, Db, Ts};
+use server_core::reports::runner;
+use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
+use server_core::services::runs::{self, Trigger};
+use server_core::state::{AppState, Clock};
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+struct Hit {
+    path: String,
+    headers: HeaderMap,
+    body: String,
+    /// Whether its signature checked out (webhook paths only).
+    verified: Option<bool>,
+}
+
+/// What a path answers next: a status and an optional `Retry-After`.
+type Script = VecDeque<(u16, Option<&'static str>)>;
+
+/// A webhook receiver: answers each path from its script (then 200), checks
+/// signatures with the path's secret, and keeps every request.
+#[derive(Clone, Default)]
+struct Receiver {
+    hits: Arc<Mutex<Vec<Hit>>>,
+    scripts: Arc<Mutex<HashMap<String, Script>>>,
+    secrets: Arc<Mutex<HashMap<String, String>>>,
+    base: String,
+}
+
+impl Receiver {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let receiver = Self { base: format!("http://{}", listener.local_addr().unwrap()), ..Self::default() };
+        let shared = receiver.clone();
+        let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
+            let shared = shared.clone();
+            async move { shared.answer(uri.path(), headers, body) }
+        });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        receiver
+    }
+
+    fn answer(&self, path: &str, headers: HeaderMap, body: Bytes) -> axum::response::Response {
+        let verified = self.secrets.lock().unwrap().get(path).map(|secret| {
+            standardwebhooks::Webhook::new(secret).expect("a whsec_ secret").verify(&body, &headers).is_ok()
+        });
+        let body = String::from_utf8_lossy(&body).into_owned();
+        self.hits.lock().unwrap().push(Hit { path: path.to_owned(), headers, body, verified });
+        let next = self.scripts.lock().unwrap().get_mut(path).and_then(VecDeque::pop_front);
+        let (status, retry_after) = next.unwrap_or((200, None));
+        let status = StatusCode::from_u16(status).unwrap();
+        match retry_after {
+            Some(after) => (status, [("retry-after", after)], "slow down").into_response(),
+            None => (status, "ok").into_response(),
+        }
+    }
+
+    fn script(&self, path: &str, answers: &[(u16, Option<&'static str>)]) {
+        self.scripts.lock().unwrap().insert(path.to_owned(), answers.iter().copied().collect());
+    }
+
+    fn hits(&self, path: &str) -> Vec<Hit> {
+        self.hits.lock().unwrap().iter().filter(|h| h.path == path).cloned().collect()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+async fn admin(db: &Db) -> Caller {
+    let id = common::harness_admin(db).await;
+    Caller {
+        principal: Some(server_core::auth::Principal {
+            account_id: Some(id),
+            name: "harness-admin@test.local".into(),
+            role: server_core::model::Role::Admin,
+            scopes: Vec::new(),
+            via: server_core::auth::Via::ApiKey { id: 0 },
+            must_change_password: false,
+        }),
+        ..Default::default()
+    }
+}
+
+/// A replica: its own pool and instance id.
+async fn replica(db: &common::TestDb, name: &str) -> AppState {
+    let pool = Db::connect(&db.url).await.expect("another pool");
+    let runtime = ReportsRuntime { instance: name.to_owned(), ..ReportsRuntime::new(ReportSettings::default()) };
+    common::state(&pool).with(|s| s.reports = Arc::new(runtime))
+}
+
+/// A channel aimed at `path` of `receiver`; its signing secret is registered there.
+async fn channel(state: &AppState, receiver: &Receiver, name: &str, kind: &str, path: &str) -> i64 {
+    let input: server_core::model::ChannelInput =
+        serde_json::from_value(json!({ "name": name, "kind": kind, "url": receiver.url(path) })).unwrap();
+    let created = server_core::services::channels::create(state, &admin(&state.db).await, &input).await.unwrap();
+    if let Some(secret) = created.signing_secret {
+        receiver.secrets.lock().unwrap().insert(path.to_owned(), secret);
+    }
+    created.channel.id
+}
+
+/// A completed run of a new report sending to `channels`, made at `now` by `state`.
+async fn completed_run(state: &AppState, name: &str, channels: &[i64], now: DateTime<Utc>) -> i64 {
+    let caller = admin(&state.db).await;
+    let state = state.clone().with(|s| s.clock = Clock::Fixed(now));
+    server_core::services::reports::ensure_builtins(&state).await.unwrap();
+    let templates = server_core::services::templates::list(&state, &caller).await.unwrap();
+    let input: server_core::model::ReportInput = serde_json::from_value(json!({
+        "name": name, "template_id": templates.templates[0].id, "cron": "0 9 * * 1",
+        "destinations": channels, "formats": ["html", "csv"]
+    }))
+    .unwrap();
+    let report = server_core::services::reports::create(&state, &caller, &input).await.unwrap();
+    let run = runs::generate(&state, &caller, report.id, Trigger::Api).await.unwrap();
+    let taken = runner::take(&state, now, 10).await.unwrap();
+    assert_eq!(taken, [(run.id, 1)]);
+    runner::execute(&state, run.id, 1).await.unwrap();
+    assert_eq!(runs::get(&state, &caller, run.id).await.unwrap().status, "completed");
+    run.id
+}
+
+/// The delivery of run `run` to `channel`, with its attempts.
+async fn delivery(state: &AppState, channel: i64) -> server_core::model::Delivery {
+    let query = server_core::model::DeliveryQuery::default();
+    let page =
+        server_core::services::channels::deliveries(state, &admin(&state.db).await, channel, &query).await.unwrap();
+    assert_eq!(page.deliveries.len(), 1, "one delivery per (channel, run): {page:?}");
+    page.deliveries.into_iter().next().unwrap()
+}
+
+fn outcomes(delivery: &server_core::model::Delivery) -> Vec<(String, Option<i64>)> {
+    delivery.attempts.iter().map(|a| (a.outcome.clone().unwrap_or_default(), a.status_code)).collect()
+}
+
+fn header(hit: &Hit, name: &str) -> String {
+    hit.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+async fn retries_finals_and_slack(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "a").await;
+    let settings = ChannelSettings::default();
+    receiver.script("/flaky", &[(500, None)]);
+    receiver.script("/broken", &[(400, None)]);
+    receiver.script("/busy", &[(429, Some("120"))]);
+    let flaky = channel(&state, &receiver, "flaky", "webhook", "/flaky").await;
+    let broken = channel(&state, &receiver, "broken", "webhook", "/broken").await;
+    let busy = channel(&state, &receiver, "busy", "webhook", "/busy").await;
+    let slack = channel(&state, &receiver, "slack", "slack", "/slack").await;
+    let now = at("2026-12-07T00:00:00Z");
+    let run = completed_run(&state, "Weekly numbers", &[flaky, broken, busy, slack], now).await;
+
+    let first = dispatcher::run_due(&state, &settings, now).await.unwrap();
+    let mut statuses: Vec<&str> = first.iter().map(|(_, s)| *s).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["delivered", "failed", "retry", "retry"], "{first:?}");
+
+    // 400: final after one attempt.
+    let d = delivery(&state, broken).await;
+    assert_eq!((d.status.as_str(), d.attempt_count, d.last_status_code), ("failed", 1, Some(400)));
+    assert_eq!(outcomes(&d), [("failed".to_owned(), Some(400))]);
+    // 429: next attempt exactly when Retry-After says.
+    let d = delivery(&state, busy).await;
+    assert_eq!(d.status, "pending");
+    assert_eq!(d.next_attempt_at, Some(now + Duration::seconds(120)), "{d:?}");
+    // 500: the backoff's first step, 30 s ± 20 %.
+    let d = delivery(&state, flaky).await;
+    let wait = (d.next_attempt_at.unwrap() - now).num_seconds();
+    assert!((24..=36).contains(&wait), "{wait}");
+    // Slack: text and blocks.
+    let hits = receiver.hits("/slack");
+    assert_eq!(hits.len(), 1);
+    let message: Value = serde_json::from_str(&hits[0].body).unwrap();
+    assert!(message["text"].as_str().unwrap().starts_with("Weekly numbers — "), "{message}");
+    assert_eq!(message["blocks"][0]["type"], "header");
+    assert!(message["blocks"].as_array().unwrap().len() >= 3, "{message}");
+    assert_eq!(delivery(&state, slack).await.status, "delivered");
+
+    // Nothing is due 10 s later; at +40 s the 500 is retried and succeeds.
+    assert!(dispatcher::run_due(&state, &settings, now + Duration::seconds(10)).await.unwrap().is_empty());
+    let second = dispatcher::run_due(&state, &settings, now + Duration::seconds(40)).await.unwrap();
+    assert_eq!(second.len(), 1, "{second:?}");
+    let d = delivery(&state, flaky).await;
+    assert_eq!((d.status.as_str(), d.attempt_count), ("delivered", 2));
+    assert_eq!(outcomes(&d), [("retry".to_owned(), Some(500)), ("delivered".to_owned(), Some(200))]);
+    let hits = receiver.hits("/flaky");
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| h.verified == Some(true)), "every signature checks out");
+    assert_eq!(header(&hits[0], "webhook-id"), header(&hits[1], "webhook-id"), "the same webhook-id");
+    assert_eq!(header(&hits[0], "webhook-id"), d.message_id);
+    assert_eq!(hits[0].body, hits[1].body, "the same bytes on every attempt");
+    assert!(header(&hits[0], "user-agent").starts_with("DreamSeed-Admin/"));
+    assert_eq!(Some(header(&hits[0], "x-trace-id")), d.trace_id);
+    let payload: Value = serde_json::from_str(&hits[0].body).unwrap();
+    assert_eq!(payload["type"], "report.completed");
+    assert_eq!(payload["report"]["name"], "Weekly numbers");
+    assert_eq!(payload["run"]["id"], run);
+    let formats: Vec<&str> =
+        payload["outputs"].as_array().unwrap().iter().map(|o| o["format"].as_str().unwrap()).collect();
+    assert_eq!(formats.len(), 2, "{payload}");
+    assert_eq!(payload["outputs"][0]["url"], format!("/api/v1/runs/{run}/outputs/{}", formats[0]));
+
+    // The 429 comes back only at its time, then is delivered.
+    assert!(dispatcher::run_due(&state, &settings, now + Duration::seconds(119)).await.unwrap().is_empty());
+    assert_eq!(dispatcher::run_due(&state, &settings, now + Duration::seconds(120)).await.unwrap().len(), 1);
+    assert_eq!(delivery(&state, busy).await.status, "delivered");
+    // The final one is never tried again.
+    assert!(dispatcher::run_due(&state, &settings, now + Duration::days(1)).await.unwrap().is_empty());
+    assert_eq!(receiver.hits("/broken").len(), 1);
+}
+
+async fn racing_dispatchers_send_once(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let (a, b) = (replica(db, "a").await, replica(db, "b").await);
+    let settings = ChannelSettings::default();
+    let hook = channel(&a, &receiver, "hook", "webhook", "/race").await;
+    let now = at("2026-12-07T00:00:00Z");
+    completed_run(&a, "Raced", &[hook], now).await;
+    let (x, y) = tokio::join!(dispatcher::run_due(&a, &settings, now), dispatcher::run_due(&b, &settings, now));
+    assert_eq!(x.unwrap().len() + y.unwrap().len(), 1, "one dispatcher sent it");
+    assert_eq!(receiver.hits("/race").len(), 1, "sent once");
+    let d = delivery(&a, hook).await;
+    assert_eq!((d.status.as_str(), d.attempt_count), ("delivered", 1));
+    let (x, y) = tokio::join!(
+        dispatcher::run_due(&a, &settings, now + Duration::hours(1)),
+        dispatcher::run_due(&b, &settings, now + Duration::hours(1))
+    );
+    assert!(x.unwrap().is_empty() && y.unwrap().is_empty());
+    assert_eq!(receiver.hits("/race").len(), 1);
+}
+
+async fn a_dead_dispatchers_attempt_is_lost_and_the_next_sent(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "b").await;
+    let settings = ChannelSettings::default();
+    let hook = channel(&state, &receiver, "hook", "webhook", "/takeover").await;
+    let now = at("2026-12-07T00:00:00Z");
+    completed_run(&state, "Taken over", &[hook], now).await;
+    let id = delivery(&state, hook).await.id;
+    // "dead" takes it and claims attempt 1, then stops.
+    let until = Ts::from(now + Duration::seconds(60));
+    let taken = deliveries::take(&state.db, id, "dead", Ts::from(now), until, 6).await.unwrap();
+    assert!(matches!(taken, Some(deliveries::Take::Taken(ref t)) if t.attempt == 1), "{taken:?}");
+    assert!(
+        dispatcher::run_due(&state, &settings, now + Duration::seconds(59)).await.unwrap().is_empty(),
+        "its lease holds"
+    );
+    let done = dispatcher::run_due(&state, &settings, now + Duration::seconds(61)).await.unwrap();
+    assert_eq!(done, [(id, "delivered")]);
+    let d = delivery(&state, hook).await;
+    assert_eq!(outcomes(&d), [("lost".to_owned(), None), ("delivered".to_owned(), Some(200))]);
+    assert_eq!(d.attempts[0].instance, "dead");
+    assert_eq!(d.attempts[1].instance, "b");
+    assert_eq!(d.attempt_count, 2);
+}
+
+async fn private_targets_are_refused_when_not_allowed(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "a").await;
+    let hook = channel(&state, &receiver, "hook", "webhook", "/private").await;
+    let now = at("2026-12-07T00:00:00Z");
+    completed_run(&state, "Kept inside", &[hook], now).await;
+    let strict = ChannelSettings { allow_private: false, ..ChannelSettings::default() };
+    assert_eq!(dispatcher::run_due(&state, &strict, now).await.unwrap().len(), 1);
+    let d = delivery(&state, hook).await;
+    assert_eq!(d.status, "failed", "a refused target is final: {d:?}");
+    assert!(d.last_error.as_deref().is_some_and(|e| e.contains("https://") || e.contains("private")), "{d:?}");
+    assert!(receiver.hits("/private").is_empty(), "nothing left the machine's policy");
+}
+
+async fn a_test_is_sent_inline_with_its_attempt(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "a").await;
+    let hook = channel(&state, &receiver, "hook", "webhook", "/test").await;
+    let app = common::app(state.clone());
+    let request = axum::http::Request::post(format!("/api/v1/channels/{hook}/test"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let reply = common::send(&app, request).await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.text());
+    let delivery = &reply.json()["delivery"];
+    assert_eq!(delivery["subject_kind"], "test");
+    assert_eq!(delivery["status"], "delivered");
+    assert_eq!(delivery["attempts"][0]["outcome"], "delivered");
+    assert_eq!(delivery["attempts"][0]["status_code"], 200);
+    let hits = receiver.hits("/test");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].verified, Some(true));
+    assert_eq!(serde_json::from_str::<Value>(&hits[0].body).unwrap()["type"], "report.test");
+    // A receiver that fails: still 200, the delivery says so, and no retry is queued.
+    receiver.script("/test", &[(503, None)]);
+    let request = axum::http::Request::post(format!("/api/v1/channels/{hook}/test"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let reply = common::send(&app, request).await;
+    assert_eq!(reply.json()["delivery"]["status"], "failed", "{}", reply.text());
+    assert_eq!(reply.json()["delivery"]["last_status_code"], 503);
+    let log = common::get(&app, &format!("/api/v1/channels/{hook}/deliveries")).await.json();
+    assert_eq!(log["meta"]["total"], 2);
+}
+
+async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "a").await;
+    let settings = ChannelSettings::default();
+    receiver
+        .script("/down", &[(500, None), (502, None), (503, None), (504, None), (500, None), (500, None), (200, None)]);
+    let hook = channel(&state, &receiver, "down", "webhook", "/down").await;
+    let mut now = at("2026-12-07T00:00:00Z");
+    completed_run(&state, "Never arrives", &[hook], now).await;
+    let mut waits = Vec::new();
+    for attempt in 1..=6 {
+        assert_eq!(dispatcher::run_due(&state, &settings, now).await.unwrap().len(), 1, "attempt {attempt}");
+        let d = delivery(&state, hook).await;
+        match d.next_attempt_at {
+            Some(next) => {
+                waits.push((next - now).num_seconds());
+                now = next;
+            }
+            None => assert_eq!(attempt, 6, "{d:?}"),
+        }
+    }
+    // 30 s, 2 min, 10 min, 1 h, 6 h, each ± 20 %.
+    for (wait, base) in waits.iter().zip([30, 120, 600, 3_600, 21_600]) {
+        assert!((base * 8 / 10..=base * 12 / 10).contains(wait), "{waits:?}");
+    }
+    let d = delivery(&state, hook).await;
+    assert_eq!((d.status.as_str(), d.attempt_count, d.next_attempt_at), ("failed", 6, None));
+    assert_eq!(d.attempts.len(), 6);
+    assert!(dispatcher::run_due(&state, &settings, now + Duration::days(2)).await.unwrap().is_empty());
+    assert_eq!(receiver.hits("/down").len(), 6, "never a seventh");
+}
+
+macro_rules! on_both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = common::TestDb::sqlite().await;
+                $body(&db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = common::TestDb::postgres().await {
+                    $body(&db).await;
+                }
+            }
+        }
+    };
+}
+
+on_both!(retries, retries_finals_and_slack);
+on_both!(race, racing_dispatchers_send_once);
+on_both!(takeover, a_dead_dispatchers_attempt_is_lost_and_the_next_sent);
+on_both!(ssrf, private_targets_are_refused_when_not_allowed);
+on_both!(send_test, a_test_is_sent_inline_with_its_attempt);
+on_both!(give_up, six_failed_attempts_end_the_delivery);
