@@ -58,6 +58,22 @@ pub struct ReportRow {
     pub run_finished_at: Option<Ts>,
 }
 
+impl ReportRow {
+    /// The latest run, if the report has one.
+    pub fn last_run(&self) -> Option<crate::model::RunSummary> {
+        match (self.run_id, &self.run_status, &self.run_trigger, self.run_created_at) {
+            (Some(id), Some(status), Some(trigger), Some(created_at)) => Some(crate::model::RunSummary {
+                id,
+                status: status.clone(),
+                trigger: trigger.clone(),
+                created_at: created_at.0,
+                finished_at: self.run_finished_at.map(|t| t.0),
+            }),
+            _ => None,
+        }
+    }
+}
+
 const SELECT: &str = "select r.id, r.name, r.description, r.template_id, t.name as template_name, r.period, r.cron, \
     r.timezone, r.figures_zone, r.lang, r.formats, r.status, r.builtin, r.schedule_from, r.last_slot_at, \
     r.next_run_at, r.created_by, r.created_at, r.updated_at, lr.id as run_id, lr.status as run_status, \

@@ -15,8 +15,8 @@ use crate::db::select::{After, KeyValue};
 use crate::db::{audit as audit_db, report_templates, Ts};
 use crate::error::{AppError, FieldError, Result};
 use crate::model::{
-    PageMeta, Period, Report, ReportInput, ReportPage, ReportQuery, Role, RunSummary, SchedulePreview, ScheduleQuery,
-    ScheduleText, UpcomingRun, MAX_DESTINATIONS, REPORT_FORMATS,
+    PageMeta, Period, Report, ReportInput, ReportPage, ReportQuery, Role, SchedulePreview, ScheduleQuery, ScheduleText,
+    UpcomingRun, MAX_DESTINATIONS, REPORT_FORMATS,
 };
 use crate::scheduling::cron::{self, Schedule};
 use crate::services::audit;
@@ -38,16 +38,7 @@ pub fn available_formats() -> &'static [&'static str] {
 /// A stored row as the API shows it (its schedule in words; its destinations given).
 fn to_model(row: ReportRow, destinations: Vec<i64>) -> Report {
     let schedule_text = words(&row.cron, &row.timezone);
-    let last_run = match (row.run_id, row.run_status, row.run_trigger, row.run_created_at) {
-        (Some(id), Some(status), Some(trigger), Some(created_at)) => Some(RunSummary {
-            id,
-            status,
-            trigger,
-            created_at: created_at.0,
-            finished_at: row.run_finished_at.map(|t| t.0),
-        }),
-        _ => None,
-    };
+    let last_run = row.last_run();
     Report {
         id: row.id,
         name: row.name,

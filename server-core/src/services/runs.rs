@@ -9,7 +9,7 @@ use crate::db::report_runs::{self, RunRow};
 use crate::db::select::KeyValue;
 use crate::db::{reports, Ts};
 use crate::error::{AppError, Result};
-use crate::model::{OutputMeta, PageMeta, ReportStatus, Role, Run, RunPage, RunQuery, RunSummary, REPORT_FORMATS};
+use crate::model::{OutputMeta, PageMeta, ReportStatus, Role, Run, RunPage, RunQuery, REPORT_FORMATS};
 use crate::reports::scheduler::spec_of;
 use crate::services::audit;
 use crate::services::paging::{self, one_of, Problems};
@@ -153,16 +153,7 @@ pub async fn list(state: &AppState, caller: &Caller, report_id: Option<i64>, que
 pub async fn status(state: &AppState, caller: &Caller, report_id: i64) -> Result<ReportStatus> {
     caller.require(Role::Viewer)?;
     let row = reports::by_id(&state.db, report_id).await?.ok_or(AppError::NotFound { what: "report".into() })?;
-    let last_run = match (row.run_id, row.run_status, row.run_trigger, row.run_created_at) {
-        (Some(id), Some(status), Some(trigger), Some(created_at)) => Some(RunSummary {
-            id,
-            status,
-            trigger,
-            created_at: created_at.0,
-            finished_at: row.run_finished_at.map(|t| t.0),
-        }),
-        _ => None,
-    };
+    let last_run = row.last_run();
     Ok(ReportStatus {
         report_id,
         status: row.status,
