@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use server_core::auth::Caller;
-use server_core::error::Result;
+use server_core::error::{Envelope, Result};
 use server_core::model::{ReportEnvelope, ReportInput, ReportPage, ReportQuery, SchedulePreview, ScheduleQuery};
 use server_core::services::reports;
 use server_core::state::AppState;
@@ -128,7 +128,10 @@ async fn update_report(
     path = "/api/v1/reports/{id}",
     tag = "reports",
     params(("id" = i64, Path, description = "The report's id")),
-    responses((status = 204, description = "The report is deleted")),
+    responses(
+        (status = 204, description = "The report is deleted"),
+        (status = 422, description = "A built-in report (`BUSINESS_RULE_VIOLATION`): pause it instead", body = Envelope)
+    ),
     security(("bearer" = []))
 )]
 async fn delete_report(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode> {

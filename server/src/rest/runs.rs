@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use server_core::auth::Caller;
-use server_core::error::Result;
+use server_core::error::{Envelope, Result};
 use server_core::model::{ReportStatus, RunEnvelope, RunPage, RunQuery};
 use server_core::services::runs::{self, Trigger};
 use server_core::state::AppState;
@@ -42,7 +42,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "reports",
     params(("id" = i64, Path, description = "The report's id")),
     responses((status = 202, description = "The run, pending", body = RunEnvelope,
-        headers(("X-Job-Id" = String, description = "The run's id"), ("Location" = String, description = "The run")))),
+        headers(("X-Job-Id" = String, description = "The run's id"), ("Location" = String, description = "The run"))),
+        (status = 409, description = "Its previous unscheduled run is still open (`CONFLICT`)", body = Envelope)),
     security(("bearer" = []))
 )]
 async fn generate_report(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response> {

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use server_core::auth::Caller;
-use server_core::error::Result;
+use server_core::error::{Envelope, Result};
 use server_core::model::{TemplateEnvelope, TemplateInput, TemplateList};
 use server_core::services::templates;
 use server_core::state::AppState;
@@ -77,7 +77,10 @@ async fn get_template(
     tag = "reports",
     params(("id" = i64, Path, description = "The template's id")),
     request_body = TemplateInput,
-    responses((status = 200, description = "The template as changed", body = TemplateEnvelope)),
+    responses(
+        (status = 200, description = "The template as changed", body = TemplateEnvelope),
+        (status = 422, description = "A built-in template (`BUSINESS_RULE_VIOLATION`): clone it", body = Envelope)
+    ),
     security(("bearer" = []))
 )]
 async fn update_template(
@@ -96,7 +99,11 @@ async fn update_template(
     path = "/api/v1/templates/{id}",
     tag = "reports",
     params(("id" = i64, Path, description = "The template's id")),
-    responses((status = 204, description = "The template is deleted")),
+    responses(
+        (status = 204, description = "The template is deleted"),
+        (status = 409, description = "Reports use it (`CONFLICT`)", body = Envelope),
+        (status = 422, description = "A built-in template (`BUSINESS_RULE_VIOLATION`)", body = Envelope)
+    ),
     security(("bearer" = []))
 )]
 async fn delete_template(caller: Caller, State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode> {
