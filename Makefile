@@ -18,7 +18,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium services clean
+.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium smtp-sink services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -40,7 +40,7 @@ run: build
 	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
-test: tools assets chromium services lint test-rust test-openapi test-drills test-e2e
+test: tools assets chromium services smtp-sink lint test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -165,6 +165,15 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The real SMTP server the e-mail delivery tests start (scripts/smtp-sink.py):
+# Debian's aiosmtpd for /usr/bin/python3 and the openssl CLI (its throwaway CA),
+# installed with apt (through sudo when not root) when missing.
+smtp-sink:
+	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && command -v openssl >/dev/null || { \
+	  echo "Installing Debian's python3-aiosmtpd for the e-mail tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd openssl >/dev/null; }
 
 # Postgres and Redis on their standard local ports, started if they are down and
 # installed here. Elsewhere the tests that need them skip with one line, except

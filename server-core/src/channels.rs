@@ -1,11 +1,12 @@
 //! Delivery channels (docs/design/reports.md §4): one [`Channel`] trait that
 //! reports (#15) and alerts (#16) send through, its implementations
-//! (webhook, Slack; e-mail later) behind one enum, how an answer is
+//! (webhook, Slack, e-mail) behind one enum, how an answer is
 //! classified, when to retry, and the dispatcher that sends every queued
 //! delivery exactly once per (channel, subject) with at-least-once attempts.
 
 pub mod backoff;
 pub mod dispatcher;
+pub mod email;
 pub mod http;
 pub mod signing;
 pub mod slack;
@@ -13,8 +14,9 @@ pub mod webhook;
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use crate::model::EmailSettings;
 use crate::secrets::{OpenError, Secret, SecretBox};
 
 /// The most attempts a delivery gets before it fails.
@@ -33,11 +35,14 @@ pub struct ChannelSettings {
     /// The server's public address (`PUBLIC_URL`), which makes the output
     /// links in payloads absolute.
     pub public_url: Option<String>,
+    /// CA certificates (PEM) trusted for SMTP TLS besides Mozilla's roots
+    /// (`SMTP_CA_FILE`): a private relay's.
+    pub smtp_ca_pem: Option<String>,
 }
 
 impl Default for ChannelSettings {
     fn default() -> Self {
-        Self { allow_private: true, public_url: None }
+        Self { allow_private: true, public_url: None, smtp_ca_pem: None }
     }
 }
 
@@ -48,6 +53,28 @@ impl ChannelSettings {
             Some(base) => format!("{base}{path}"),
             None => path.to_owned(),
         }
+    }
+}
+
+/// What `channels.config` holds: only what may be shown.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ChannelConfig {
+    /// Webhook and Slack: enough of the URL to recognise it.
+    #[serde(default)]
+    pub url_hint: Option<String>,
+    /// Webhooks: whether a signing secret is set.
+    #[serde(default)]
+    pub signing_secret_set: bool,
+    /// E-mail: the SMTP settings but the password.
+    #[serde(default)]
+    pub email: Option<EmailSettings>,
+}
+
+impl ChannelConfig {
+    /// Read from the column (a damaged one reads as empty: the channel then
+    /// shows no settings and cannot send, rather than failing every list).
+    pub fn parse(json: &str) -> Self {
+        serde_json::from_str(json).unwrap_or_default()
     }
 }
 
@@ -106,6 +133,8 @@ pub struct Outgoing<'a> {
     pub payload: &'a str,
     /// `X-Trace-Id`.
     pub trace_id: Option<&'a str>,
+    /// E-mail: the files to attach (the run's outputs).
+    pub attachments: &'a [email::Attachment],
 }
 
 /// How an attempt ended.
@@ -212,14 +241,22 @@ pub enum AnyChannel {
     Webhook(webhook::Webhook),
     /// A Slack incoming webhook.
     Slack(slack::Slack),
+    /// An SMTP server.
+    Email(email::Email),
 }
 
 impl AnyChannel {
-    /// The channel of `kind` with its opened `secrets`, or why it cannot send.
-    pub fn new(kind: &str, secrets: &Secret<ChannelSecrets>, settings: &ChannelSettings) -> Result<Self, String> {
+    /// The channel of `kind` with its shown `config` and opened `secrets`,
+    /// or why it cannot send.
+    pub fn new(
+        kind: &str,
+        config: &ChannelConfig,
+        secrets: &Secret<ChannelSecrets>,
+        settings: &ChannelSettings,
+    ) -> Result<Self, String> {
         let secrets = secrets.expose();
-        let url = secrets.url.clone().ok_or("the channel has no URL: enter it again")?;
         let policy = http::Policy { allow_private: settings.allow_private };
+        let url = || secrets.url.clone().ok_or("the channel has no URL: enter it again");
         match kind {
             "webhook" => {
                 let key = secrets
@@ -227,10 +264,21 @@ impl AnyChannel {
                     .as_deref()
                     .and_then(signing::decode_secret)
                     .ok_or("the channel has no signing secret: rotate it")?;
-                Ok(Self::Webhook(webhook::Webhook { url: Secret::new(url), key: Secret::new(key), policy }))
+                Ok(Self::Webhook(webhook::Webhook { url: Secret::new(url()?), key: Secret::new(key), policy }))
             }
-            "slack" => Ok(Self::Slack(slack::Slack { url: Secret::new(url), policy })),
-            "email" => Err("e-mail channels arrive in the next release".into()),
+            "slack" => Ok(Self::Slack(slack::Slack { url: Secret::new(url()?), policy })),
+            "email" => {
+                let email = config.email.clone().ok_or("the channel has no SMTP settings: save it again")?;
+                if email.tls == "none" && !settings.allow_private {
+                    return Err("plain-text SMTP is allowed only where private targets are (CHANNELS_ALLOW_PRIVATE)".into());
+                }
+                Ok(Self::Email(email::Email {
+                    settings: email,
+                    password: secrets.password.clone().map(Secret::new),
+                    policy,
+                    extra_roots: settings.smtp_ca_pem.clone(),
+                }))
+            }
             other => Err(format!("unknown channel kind {other}")),
         }
     }
@@ -241,6 +289,7 @@ impl Channel for AnyChannel {
         match self {
             Self::Webhook(channel) => channel.send(message).await,
             Self::Slack(channel) => channel.send(message).await,
+            Self::Email(channel) => channel.send(message).await,
         }
     }
 }

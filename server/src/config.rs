@@ -82,8 +82,9 @@ pub struct Config {
     /// `REPORTS_CATCH_UP_HOURS`, `REPORTS_MAX_ACTIVE`, `REPORTS_RENDER_THREADS`,
     /// `REPORT_OUTPUT_MAX_MB`: how this replica schedules and runs reports.
     pub reports: server_core::reports::runtime::ReportSettings,
-    /// `CHANNELS_ALLOW_PRIVATE`, `PUBLIC_URL`: where deliveries may go, and
-    /// the address the links in them start with.
+    /// `CHANNELS_ALLOW_PRIVATE`, `PUBLIC_URL`, `SMTP_CA_FILE`: where
+    /// deliveries may go, the address the links in them start with, and the
+    /// CA certificates trusted for SMTP besides Mozilla's.
     pub channels: server_core::channels::ChannelSettings,
 }
 
@@ -328,6 +329,13 @@ impl Config {
                     Some(url.to_owned())
                 }
                 Some(url) => return Err(invalid("PUBLIC_URL", Some(url), "an http:// or https:// address")),
+            },
+            smtp_ca_pem: match get("SMTP_CA_FILE").map(str::trim) {
+                None | Some("") => None,
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => Some(pem),
+                    _ => return Err(invalid("SMTP_CA_FILE", Some(path), "a readable PEM file of CA certificates")),
+                },
             },
         };
         let trust_proxy_headers = parse_bool("TRUST_PROXY_HEADERS", get("TRUST_PROXY_HEADERS"), false)?;

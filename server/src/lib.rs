@@ -3,6 +3,10 @@
 //! middleware, background jobs, and the commands of the binary. `main.rs` only
 //! wires these together.
 
+// The app's route tree is one nested type; rendering it needs deeper queries
+// than the default 128 (the same limit as app/ and frontend/).
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod jobs;

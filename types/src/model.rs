@@ -21,8 +21,10 @@ pub use auth::{
 };
 pub use channels::{
     Channel, ChannelEnvelope, ChannelInput, ChannelPage, ChannelQuery, ChannelUser, CreatedChannel, Delivery,
-    DeliveryAttempt, DeliveryEnvelope, DeliveryPage, DeliveryQuery, CHANNEL_KINDS, MAX_CHANNEL_NAME, MAX_CHANNEL_URL,
+    DeliveryAttempt, DeliveryEnvelope, DeliveryPage, DeliveryQuery, EmailSettings, CHANNEL_KINDS, MAX_CHANNEL_NAME,
+    MAX_CHANNEL_URL, MAX_RECIPIENTS, SMTP_TLS_MODES,
 };
+pub use channels::default_smtp_port;
 pub use chart::Charted;
 pub use dashboard::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,

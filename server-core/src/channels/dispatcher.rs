@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 
-use super::{backoff, slack, webhook, AnyChannel, Channel as _, ChannelSecrets, ChannelSettings, Outcome, Outgoing};
+use super::{
+    backoff, email, slack, webhook, AnyChannel, Channel as _, ChannelConfig, ChannelSecrets, ChannelSettings, Outcome,
+    Outgoing,
+};
 use crate::db::deliveries::{self, Take, Taken};
 use crate::db::{audit, channels, report_runs, Ts};
 use crate::error::Result;
@@ -102,6 +105,7 @@ async fn payload(
             let outputs = report_runs::outputs(&state.db, &[run_id]).await?;
             match kind {
                 "slack" => slack::report_completed(&run, &outputs, settings),
+                "email" => email::report_completed(&run, &outputs, settings),
                 _ => webhook::report_completed(&run, &outputs, settings, now),
             }
         }
@@ -143,7 +147,7 @@ pub async fn attempt(
         attempt = taken.attempt, trace_id, "delivery attempt");
     let outcome = match payload(state, settings, &kind, taken, now).await? {
         Err(error) => Outcome::Failed { code: None, error, excerpt: None },
-        Ok(body) => send(state, settings, &channel, taken, &body).await,
+        Ok(body) => send(state, settings, &channel, taken, &body).await?,
     };
     finish(state, taken, &kind, &outcome, now, max_attempts, started.elapsed()).await
 }
@@ -155,18 +159,44 @@ async fn send(
     channel: &channels::ChannelRow,
     taken: &Taken,
     body: &str,
-) -> Outcome {
+) -> Result<Outcome> {
     let sealed_box = SecretBox::for_state(state);
     let secrets = match ChannelSecrets::open(&sealed_box, channel.id, &channel.secrets) {
         Ok(secrets) => secrets,
-        Err(error) => return Outcome::Failed { code: None, error: error.to_string(), excerpt: None },
+        Err(error) => return Ok(Outcome::Failed { code: None, error: error.to_string(), excerpt: None }),
     };
-    let target = match AnyChannel::new(&channel.kind, &secrets, settings) {
+    let config = ChannelConfig::parse(&channel.config);
+    let target = match AnyChannel::new(&channel.kind, &config, &secrets, settings) {
         Ok(target) => target,
-        Err(error) => return Outcome::Failed { code: None, error, excerpt: None },
+        Err(error) => return Ok(Outcome::Failed { code: None, error, excerpt: None }),
     };
-    let message = Outgoing { message_id: &taken.message_id, payload: body, trace_id: taken.trace_id.as_deref() };
-    target.send(&message).await
+    let attachments = match (channel.kind.as_str(), taken.subject_kind.as_str(), taken.subject_id) {
+        ("email", "report_run", Some(run_id)) => attachments(state, run_id).await?,
+        _ => Vec::new(),
+    };
+    let message = Outgoing {
+        message_id: &taken.message_id,
+        payload: body,
+        trace_id: taken.trace_id.as_deref(),
+        attachments: &attachments,
+    };
+    Ok(target.send(&message).await)
+}
+
+/// Run `run_id`'s stored outputs as files to attach, within the size limit
+/// (those left out are linked in the text).
+async fn attachments(state: &AppState, run_id: i64) -> Result<Vec<email::Attachment>> {
+    let mut files = Vec::new();
+    for (_, format, ..) in report_runs::outputs(&state.db, &[run_id]).await? {
+        if let Some((content_type, filename, bytes)) = report_runs::output(&state.db, run_id, &format).await? {
+            files.push(email::Attachment { filename, content_type, bytes });
+        }
+    }
+    let (kept, left) = email::within_limit(files);
+    if !left.is_empty() {
+        tracing::info!(run.id = run_id, left_out = ?left, "files over the e-mail size limit are linked, not attached");
+    }
+    Ok(kept)
 }
 
 /// Records `outcome` with the delivery's new status, logs it and counts it.
@@ -266,6 +296,7 @@ pub async fn send_test(
 ) -> Result<i64> {
     let body = match channel.kind.as_str() {
         "slack" => slack::report_test(&channel.name, trace_id),
+        "email" => email::report_test(&channel.name, trace_id),
         _ => webhook::report_test(channel.id, &channel.name, trace_id, now),
     }
     .to_string();

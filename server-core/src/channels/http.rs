@@ -128,17 +128,25 @@ pub fn parse(url: &str, policy: Policy) -> Result<Target, SendError> {
         return Err(SendError::Invalid("has no host".into()));
     }
     let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
-    if !policy.allow_private {
-        let internal = match host.parse::<IpAddr>() {
-            Ok(ip) => is_internal(ip),
-            Err(_) => host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost"),
-        };
-        if internal {
-            return Err(refused());
-        }
-    }
+    check_host(&host, policy)?;
     let path = uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     Ok(Target { tls, host, port, authority: authority.as_str().to_owned(), path })
+}
+
+/// Refuses `host` under `policy` when it is internal as written (an
+/// internal address, `localhost`), before any lookup.
+pub fn check_host(host: &str, policy: Policy) -> Result<(), SendError> {
+    if policy.allow_private {
+        return Ok(());
+    }
+    let internal = match host.parse::<IpAddr>() {
+        Ok(ip) => is_internal(ip),
+        Err(_) => host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost"),
+    };
+    if internal {
+        return Err(refused());
+    }
+    Ok(())
 }
 
 fn refused() -> SendError {
@@ -149,13 +157,15 @@ fn refused() -> SendError {
     )
 }
 
-/// The addresses of `target` this policy allows, resolved once.
-async fn resolve(target: &Target, policy: Policy) -> Result<Vec<SocketAddr>, SendError> {
-    let found: Vec<SocketAddr> = match target.host.parse::<IpAddr>() {
-        Ok(ip) => vec![SocketAddr::new(ip, target.port)],
-        Err(_) => tokio::net::lookup_host((target.host.as_str(), target.port))
+/// The addresses of `host` this policy allows, resolved once: callers
+/// connect to these, never to the name again (DNS rebinding).
+pub async fn resolve(host: &str, port: u16, policy: Policy) -> Result<Vec<SocketAddr>, SendError> {
+    check_host(host, policy)?;
+    let found: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((host, port))
             .await
-            .map_err(|e| SendError::Connect(format!("cannot resolve {}: {e}", target.host)))?
+            .map_err(|e| SendError::Connect(format!("cannot resolve {host}: {e}")))?
             .collect(),
     };
     let allowed: Vec<SocketAddr> = found.into_iter().filter(|a| policy.allow_private || !is_internal(a.ip())).collect();
@@ -203,7 +213,7 @@ async fn exchange(
     body: Bytes,
     policy: Policy,
 ) -> Result<Reply, SendError> {
-    let addrs = resolve(target, policy).await?;
+    let addrs = resolve(&target.host, target.port, policy).await?;
     let stream = connect(&addrs).await?;
     let mut request = Request::builder()
         .method(Method::POST)
@@ -341,7 +351,7 @@ mod tests {
     #[tokio::test]
     async fn names_resolving_to_internal_addresses_are_refused() {
         let target = parse("https://localhost.:1/x", STRICT).unwrap();
-        assert!(matches!(resolve(&target, STRICT).await, Err(SendError::Refused(_)) | Err(SendError::Connect(_))));
+        assert!(matches!(resolve(&target.host, target.port, STRICT).await, Err(SendError::Refused(_)) | Err(SendError::Connect(_))));
     }
 
     /// A one-shot server on loopback that answers every connection with `answer`.

@@ -131,7 +131,7 @@ mod tests {
             key: Secret::new(b"key".to_vec()),
             policy: Policy { allow_private: false },
         };
-        let message = Outgoing { message_id: "msg_1", payload: "{}", trace_id: Some("trace-1") };
+        let message = Outgoing { message_id: "msg_1", payload: "{}", trace_id: Some("trace-1"), attachments: &[] };
         let headers = hook.headers(&message, 1_700_000_000);
         let get = |name: &str| headers.iter().find(|(n, _)| n.as_str() == name).map(|(_, v)| v.clone()).unwrap();
         assert_eq!(get("webhook-id"), "msg_1");

@@ -1,7 +1,8 @@
 //! Delivery channels (SPEC §5.10): list and read them (viewers and above),
 //! create, edit, delete, rotate a webhook's signing secret and send a test
-//! (editors and above). URLs and secrets are sealed at rest (`crate::secrets`)
-//! and never returned, logged or audited: a channel shows a `url_hint`, and a
+//! (editors and above). URLs, SMTP passwords and signing secrets are sealed
+//! at rest (`crate::secrets`) and never returned, logged or audited: a
+//! channel shows a `url_hint` (or its SMTP settings but the password), and a
 //! webhook's signing secret is shown once, when it is made.
 
 use std::collections::BTreeMap;
@@ -9,15 +10,16 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::auth::Caller;
-use crate::channels::{dispatcher, http, signing, ChannelSecrets, ChannelSettings};
+use crate::channels::{dispatcher, http, signing, ChannelConfig, ChannelSecrets, ChannelSettings};
 use crate::db::channels::{self, ChannelRow, NewChannel};
 use crate::db::deliveries::{self, DeliveryRow};
 use crate::db::select::KeyValue;
 use crate::db::Ts;
 use crate::error::{AppError, FieldError, Result};
 use crate::model::{
-    Channel, ChannelInput, ChannelPage, ChannelQuery, ChannelUser, CreatedChannel, Delivery, DeliveryAttempt,
-    DeliveryPage, DeliveryQuery, PageMeta, Role, CHANNEL_KINDS, MAX_CHANNEL_NAME, MAX_CHANNEL_URL,
+    default_smtp_port, Channel, ChannelInput, ChannelPage, ChannelQuery, ChannelUser, CreatedChannel, Delivery,
+    DeliveryAttempt, DeliveryPage, DeliveryQuery, EmailSettings, PageMeta, Role, CHANNEL_KINDS, MAX_CHANNEL_NAME,
+    MAX_CHANNEL_URL, MAX_RECIPIENTS, SMTP_TLS_MODES,
 };
 use crate::secrets::SecretBox;
 use crate::services::audit;
@@ -35,19 +37,6 @@ fn name_taken() -> AppError {
     }
 }
 
-fn email_later() -> AppError {
-    AppError::BusinessRule { message: "e-mail channels arrive in the next release".into() }
-}
-
-/// What `channels.config` holds: only what may be shown.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Config {
-    #[serde(default)]
-    url_hint: Option<String>,
-    #[serde(default)]
-    signing_secret_set: bool,
-}
-
 /// Enough of `url` to recognise it without revealing it: the host (and a
 /// port other than the scheme's) and the path's last three characters.
 pub fn url_hint(url: &str) -> String {
@@ -63,7 +52,7 @@ pub fn url_hint(url: &str) -> String {
 }
 
 fn to_model(row: ChannelRow, used_by: Vec<ChannelUser>, sealed_box: &SecretBox) -> Channel {
-    let config: Config = serde_json::from_str(&row.config).unwrap_or_default();
+    let config = ChannelConfig::parse(&row.config);
     let secrets_error = ChannelSecrets::open(sealed_box, row.id, &row.secrets).err().map(|e| e.to_string());
     Channel {
         id: row.id,
@@ -71,6 +60,7 @@ fn to_model(row: ChannelRow, used_by: Vec<ChannelUser>, sealed_box: &SecretBox) 
         kind: row.kind,
         url_hint: config.url_hint,
         signing_secret_set: config.signing_secret_set,
+        email: config.email,
         secrets_error,
         reports: used_by.len() as i64,
         used_by,
@@ -121,16 +111,129 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<Channel> 
     load(state, id).await
 }
 
+/// What an edit does to the stored SMTP password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Password {
+    /// None given: keep what is stored.
+    Keep,
+    /// An empty one: remove it.
+    Remove,
+    /// A new one.
+    Set(String),
+}
+
 /// A channel's fields, checked.
 struct Checked {
     name: String,
     kind: String,
     url: Option<String>,
+    /// E-mail: the settings (`password_set` not yet known).
+    email: Option<EmailSettings>,
+    password: Password,
+}
+
+/// The longest SMTP host name, user name, password and address.
+const MAX_HOST: usize = 253;
+const MAX_SMTP_USER: usize = 200;
+const MAX_SMTP_PASSWORD: usize = 500;
+const MAX_ADDRESS: usize = 320;
+
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// Whether `text` is one address or `Name <address>`.
+fn is_mailbox(text: &str) -> bool {
+    text.chars().count() <= MAX_ADDRESS && text.parse::<lettre::message::Mailbox>().is_ok()
+}
+
+/// Checks an e-mail channel's fields into `errors`; `stored_password` says
+/// whether an edit keeps one.
+fn validate_email(
+    input: &ChannelInput,
+    stored_password: bool,
+    settings: &ChannelSettings,
+    errors: &mut Problems,
+) -> (Option<EmailSettings>, Password) {
+    let host = input.host.as_deref().unwrap_or_default().trim().trim_start_matches('[').trim_end_matches(']');
+    let host_ok = !host.is_empty()
+        && host.len() <= MAX_HOST
+        && (host.parse::<std::net::IpAddr>().is_ok()
+            || host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            }));
+    if !host_ok {
+        errors.add("host", "must be a host name or an IP address");
+    } else if let Err(error) = http::check_host(host, http::Policy { allow_private: settings.allow_private }) {
+        errors.add("host", error.to_string());
+    }
+    let tls = trimmed(&input.tls).unwrap_or_else(|| "starttls".to_owned()).to_ascii_lowercase();
+    if !SMTP_TLS_MODES.contains(&tls.as_str()) {
+        errors.add("tls", format!("must be one of {}", SMTP_TLS_MODES.join(", ")));
+    } else if tls == "none" && !settings.allow_private {
+        errors.add("tls", "plain text (none) is allowed only where private targets are (CHANNELS_ALLOW_PRIVATE)");
+    }
+    let port = input.port.unwrap_or_else(|| default_smtp_port(&tls));
+    if port == 0 {
+        errors.add("port", "must be 1 to 65535");
+    }
+    let username = trimmed(&input.username);
+    if username.as_ref().is_some_and(|u| u.chars().count() > MAX_SMTP_USER) {
+        errors.add("username", format!("must be at most {MAX_SMTP_USER} characters"));
+    }
+    let password = match input.password.as_deref() {
+        None => Password::Keep,
+        Some("") => Password::Remove,
+        Some(p) if p.chars().count() > MAX_SMTP_PASSWORD => {
+            errors.add("password", format!("must be at most {MAX_SMTP_PASSWORD} characters"));
+            Password::Keep
+        }
+        Some(p) => Password::Set(p.to_owned()),
+    };
+    let has_password = match &password {
+        Password::Keep => stored_password,
+        Password::Remove => false,
+        Password::Set(_) => true,
+    };
+    if username.is_some() && !has_password {
+        errors.add("password", "is required with a user name");
+    }
+    let from = input.from.as_deref().unwrap_or_default().trim().to_owned();
+    if from.is_empty() {
+        errors.add("from", "is required");
+    } else if !is_mailbox(&from) {
+        errors.add("from", "must be an e-mail address (or Name <address>)");
+    }
+    let mut recipients: Vec<String> = Vec::new();
+    for recipient in input.recipients.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        if !is_mailbox(recipient) {
+            errors.add("recipients", format!("{recipient:?} is not an e-mail address"));
+        } else if !recipients.iter().any(|r| r.eq_ignore_ascii_case(recipient)) {
+            recipients.push(recipient.to_owned());
+        }
+    }
+    if input.recipients.iter().all(|r| r.trim().is_empty()) {
+        errors.add("recipients", "at least one is required");
+    } else if recipients.len() > MAX_RECIPIENTS {
+        errors.add("recipients", format!("at most {MAX_RECIPIENTS} are allowed"));
+    }
+    let email = EmailSettings { host: host.to_owned(), port, tls, username, password_set: has_password, from, recipients };
+    (Some(email), password)
 }
 
 /// Checks every field at once; `url` is required unless `keeps_url` (an
-/// edit of a channel of the same kind, whose stored URL stays).
-fn validate(input: &ChannelInput, keeps_url: impl Fn(&str) -> bool, settings: &ChannelSettings) -> Result<Checked> {
+/// edit of a channel of the same kind, whose stored URL stays);
+/// `stored_password` says whether an edit keeps an SMTP password.
+fn validate(
+    input: &ChannelInput,
+    keeps_url: impl Fn(&str) -> bool,
+    stored_password: bool,
+    settings: &ChannelSettings,
+) -> Result<Checked> {
     let mut errors = Problems::default();
     let name = input.name.trim().to_owned();
     let length = name.chars().count();
@@ -141,7 +244,7 @@ fn validate(input: &ChannelInput, keeps_url: impl Fn(&str) -> bool, settings: &C
     if !CHANNEL_KINDS.contains(&kind.as_str()) {
         errors.add("kind", format!("must be one of {}", CHANNEL_KINDS.join(", ")));
     }
-    let url = input.url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned);
+    let url = trimmed(&input.url);
     if kind == "webhook" || kind == "slack" {
         match &url {
             None if !keeps_url(&kind) => errors.add("url", "is required"),
@@ -156,11 +259,11 @@ fn validate(input: &ChannelInput, keeps_url: impl Fn(&str) -> bool, settings: &C
             }
         }
     }
+    let (email, password) =
+        if kind == "email" { validate_email(input, stored_password, settings, &mut errors) } else { (None, Password::Keep) };
     errors.finish()?;
-    if kind == "email" {
-        return Err(email_later());
-    }
-    Ok(Checked { name, kind, url })
+    let url = if kind == "email" { None } else { url };
+    Ok(Checked { name, kind, url, email, password })
 }
 
 /// Creates a channel (editors and above). A webhook gets a new signing
@@ -168,19 +271,28 @@ fn validate(input: &ChannelInput, keeps_url: impl Fn(&str) -> bool, settings: &C
 pub async fn create(state: &AppState, caller: &Caller, input: &ChannelInput) -> Result<CreatedChannel> {
     caller.require(Role::Editor)?;
     let settings = &*state.channels;
-    let checked = validate(input, |_| false, settings)?;
+    let checked = validate(input, |_| false, false, settings)?;
     if channels::id_by_name(&state.db, &checked.name).await?.is_some() {
         return Err(name_taken());
     }
     let signing_secret = (checked.kind == "webhook").then(signing::new_secret);
     let url_hint = checked.url.as_deref().map(url_hint);
-    let config = Config { url_hint: url_hint.clone(), signing_secret_set: signing_secret.is_some() };
+    let config = ChannelConfig {
+        url_hint: url_hint.clone(),
+        signing_secret_set: signing_secret.is_some(),
+        email: checked.email.clone(),
+    };
     let config = serde_json::to_string(&config).map_err(|_| AppError::Internal)?;
-    let secrets = ChannelSecrets { url: checked.url.clone(), signing_secret: signing_secret.clone(), password: None };
+    let password = match &checked.password {
+        Password::Set(p) => Some(p.clone()),
+        _ => None,
+    };
+    let secrets = ChannelSecrets { url: checked.url.clone(), signing_secret: signing_secret.clone(), password };
     let sealed_box = SecretBox::for_state(state);
     let actor = caller.actor();
-    // Never the URL or the secret: only what the list shows.
-    let details = json!({ "name": checked.name, "kind": checked.kind, "url_hint": url_hint });
+    // Never the URL, the password or the secret: only what the list shows.
+    let smtp = checked.email.as_ref().map(|e| format!("{}:{}", e.host, e.port));
+    let details = json!({ "name": checked.name, "kind": checked.kind, "url_hint": url_hint, "smtp": smtp });
     let entry = audit::entry(caller, &actor, "channel.create", None, true, Some(details));
     let fields = NewChannel { name: &checked.name, kind: &checked.kind, config: &config };
     let now = Ts::from(state.clock.now());
@@ -201,22 +313,30 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, input: &ChannelI
     caller.require(Role::Editor)?;
     let current = channels::by_id(&state.db, id).await?.ok_or_else(not_found)?;
     let settings = &*state.channels;
-    let checked = validate(input, |kind| kind == current.kind, settings)?;
+    let old_config = ChannelConfig::parse(&current.config);
+    let stored_password =
+        current.kind == "email" && old_config.email.as_ref().is_some_and(|email| email.password_set);
+    let checked = validate(input, |kind| kind == current.kind, stored_password, settings)?;
     if channels::id_by_name(&state.db, &checked.name).await?.is_some_and(|other| other != id) {
         return Err(name_taken());
     }
     let sealed_box = SecretBox::for_state(state);
-    let old_config: Config = serde_json::from_str(&current.config).unwrap_or_default();
     let kind_changed = checked.kind != current.kind;
+    let password_changed = checked.password != Password::Keep;
     let mut signing_secret = None;
     // Secrets change only when something secret is given (or the kind changes).
-    let secrets = if checked.url.is_some() || kind_changed {
+    let secrets = if checked.url.is_some() || kind_changed || password_changed {
         let mut secrets = match ChannelSecrets::open(&sealed_box, id, &current.secrets) {
             Ok(open) if !kind_changed => open.expose().clone(),
             _ => ChannelSecrets::default(),
         };
         if checked.url.is_some() {
             secrets.url.clone_from(&checked.url);
+        }
+        match &checked.password {
+            Password::Keep => {}
+            Password::Remove => secrets.password = None,
+            Password::Set(p) => secrets.password = Some(p.clone()),
         }
         if checked.kind == "webhook" && secrets.signing_secret.is_none() {
             let secret = signing::new_secret();
@@ -226,12 +346,24 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, input: &ChannelI
         if checked.kind != "webhook" {
             secrets.signing_secret = None;
         }
+        if checked.kind == "email" {
+            secrets.url = None;
+        } else {
+            secrets.password = None;
+        }
         Some(secrets.seal(&sealed_box, id))
     } else {
         None
     };
-    let url_hint = checked.url.as_deref().map(url_hint).or(old_config.url_hint.clone());
-    let config = Config { url_hint: url_hint.clone(), signing_secret_set: checked.kind == "webhook" };
+    let url_hint = match checked.kind.as_str() {
+        "email" => None,
+        _ => checked.url.as_deref().map(url_hint).or(old_config.url_hint.clone().filter(|_| !kind_changed)),
+    };
+    let config = ChannelConfig {
+        url_hint: url_hint.clone(),
+        signing_secret_set: checked.kind == "webhook",
+        email: checked.email.clone(),
+    };
     let config = serde_json::to_string(&config).map_err(|_| AppError::Internal)?;
     let mut changed = Vec::new();
     if checked.name != current.name {
@@ -242,6 +374,12 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, input: &ChannelI
     }
     if checked.url.is_some() {
         changed.push("url");
+    }
+    if checked.email != old_config.email {
+        changed.push("smtp");
+    }
+    if password_changed {
+        changed.push("password");
     }
     let actor = caller.actor();
     let target = format!("channel:{id}");
@@ -319,9 +457,6 @@ pub async fn rotate_secret(state: &AppState, caller: &Caller, id: i64) -> Result
 pub async fn send_test(state: &AppState, caller: &Caller, id: i64) -> Result<Delivery> {
     caller.require(Role::Editor)?;
     let channel = channels::by_id(&state.db, id).await?.ok_or_else(not_found)?;
-    if channel.kind == "email" {
-        return Err(email_later());
-    }
     let settings = &*state.channels;
     let actor = caller.actor();
     let target = format!("channel:{id}");

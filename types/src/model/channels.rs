@@ -1,5 +1,5 @@
 //! Delivery channels (SPEC §5.10, issue #15): where report runs are sent
-//! (a webhook, a Slack incoming webhook, later e-mail), as the API shows them
+//! (a webhook, a Slack incoming webhook, SMTP e-mail), as the API shows them
 //! (masked: a channel's URL and signing secret never leave the server, but
 //! once, the secret, when it is made), and the log of each delivery with its
 //! attempts.
@@ -17,6 +17,43 @@ pub const MAX_CHANNEL_NAME: usize = 100;
 
 /// The longest channel URL, in characters.
 pub const MAX_CHANNEL_URL: usize = 2_000;
+
+/// How an e-mail channel talks to its SMTP server: `starttls` (upgrade on
+/// the submission port, 587), `tls` (TLS from the first byte, 465) or `none`
+/// (plain text; only where private targets are allowed).
+pub const SMTP_TLS_MODES: [&str; 3] = ["starttls", "tls", "none"];
+
+/// The most recipients an e-mail channel has.
+pub const MAX_RECIPIENTS: usize = 50;
+
+/// The SMTP port a TLS mode uses when none is given.
+pub fn default_smtp_port(tls: &str) -> u16 {
+    match tls {
+        "tls" => 465,
+        "none" => 25,
+        _ => 587,
+    }
+}
+
+/// An e-mail channel's settings as shown: everything but the password.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EmailSettings {
+    /// The SMTP server's host name (or address).
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub tls: String,
+    /// The SMTP user, if the server wants one.
+    pub username: Option<String>,
+    /// Whether a password is stored (it is never shown).
+    pub password_set: bool,
+    /// The sender (`Name <address>` or an address).
+    pub from: String,
+    /// Who receives each message.
+    pub recipients: Vec<String>,
+}
 
 /// A report that sends to a channel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +81,9 @@ pub struct Channel {
     pub url_hint: Option<String>,
     /// Whether deliveries are signed (webhooks: always).
     pub signing_secret_set: bool,
+    /// E-mail channels: the SMTP settings (never the password).
+    #[serde(default)]
+    pub email: Option<EmailSettings>,
     /// Set when the stored secrets cannot be read, e.g. "sealed with another
     /// SECRET_KEY: enter it again": the channel needs its URL again.
     pub secrets_error: Option<String>,
@@ -106,7 +146,7 @@ pub struct ChannelInput {
     /// 1–100 characters, unique ignoring case.
     #[serde(default)]
     pub name: String,
-    /// `webhook`, `slack` or `email` (e-mail channels arrive in the next release).
+    /// `webhook`, `slack` or `email`.
     #[serde(default)]
     pub kind: String,
     /// Webhook and Slack: where to POST (`https://…`; `http://` only where
@@ -116,7 +156,7 @@ pub struct ChannelInput {
     /// E-mail: the SMTP host.
     #[serde(default)]
     pub host: Option<String>,
-    /// E-mail: the SMTP port.
+    /// E-mail: the SMTP port (default: 587 for `starttls`, 465 for `tls`, 25 for `none`).
     #[serde(default)]
     pub port: Option<u16>,
     /// E-mail: `starttls`, `tls` or `none`.
@@ -125,7 +165,8 @@ pub struct ChannelInput {
     /// E-mail: the SMTP user.
     #[serde(default)]
     pub username: Option<String>,
-    /// E-mail: the SMTP password (kept secret once saved).
+    /// E-mail: the SMTP password (kept secret once saved; on an edit an
+    /// absent one keeps the stored one, an empty one removes it).
     #[serde(default)]
     pub password: Option<String>,
     /// E-mail: the sender address.
