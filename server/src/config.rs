@@ -80,7 +80,8 @@ pub struct Config {
     pub pool: server_core::db::PoolSettings,
     /// `REPORTS_SCHEDULER`, `REPORTS_TICK_SECONDS`, `REPORTS_LEASE_SECONDS`,
     /// `REPORTS_CATCH_UP_HOURS`, `REPORTS_MAX_ACTIVE`, `REPORTS_RENDER_THREADS`,
-    /// `REPORT_OUTPUT_MAX_MB`: how this replica schedules and runs reports.
+    /// `REPORT_OUTPUT_MAX_MB`, `REPORT_RETENTION_DAYS`: how this replica
+    /// schedules and runs reports, and how long it keeps them.
     pub reports: server_core::reports::runtime::ReportSettings,
     /// `CHANNELS_ALLOW_PRIVATE`, `PUBLIC_URL`, `SMTP_CA_FILE`: where
     /// deliveries may go, the address the links in them start with, and the
@@ -314,6 +315,7 @@ impl Config {
             max_active: whole("REPORTS_MAX_ACTIVE", 32, 1..=1_000)? as usize,
             render_threads: whole("REPORTS_RENDER_THREADS", report_default.render_threads as u64, 1..=64)? as usize,
             output_max_bytes: whole("REPORT_OUTPUT_MAX_MB", 20, 1..=200)? as usize * 1024 * 1024,
+            retention: std::time::Duration::from_secs(86_400 * whole("REPORT_RETENTION_DAYS", 90, 1..=3_650)?),
         };
         let channels = server_core::channels::ChannelSettings {
             // Loopback and private targets (and plain http) are for development

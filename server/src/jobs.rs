@@ -5,6 +5,7 @@
 pub mod activity_tail;
 pub mod delivery_dispatcher;
 pub mod idempotency_cleanup;
+pub mod report_retention;
 pub mod report_run_tail;
 pub mod report_scheduler;
 pub mod session_cleanup;
@@ -17,6 +18,7 @@ pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
     tokio::spawn(delivery_dispatcher::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
+    tokio::spawn(report_retention::run(state.clone()));
     tokio::spawn(report_run_tail::run(state.clone()));
     tokio::spawn(report_scheduler::run(state.clone()));
     tokio::spawn(session_cleanup::run(state.clone()));

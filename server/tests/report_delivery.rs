@@ -7,7 +7,9 @@
 //! not earlier; a Slack-shaped receiver gets `text` and `blocks`; two
 //! dispatchers racing send once; a dead dispatcher's attempt is marked lost
 //! and the next one sent; private targets refused when not allowed; and
-//! "send a test" answers with its one attempt; six failures end a delivery.
+//! "send a test" answers with its one attempt; six failures end a delivery;
+//! after `REPORT_RETENTION_DAYS` runs, files and ended deliveries go, but
+//! never a run a delivery still waits on.
 
 mod common;
 
@@ -362,6 +364,39 @@ async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
     assert_eq!(receiver.hits("/down").len(), 6, "never a seventh");
 }
 
+async fn old_runs_and_deliveries_age_out(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = replica(db, "a").await;
+    let settings = ChannelSettings::default();
+    receiver.script("/waiting", &[(503, None)]);
+    let hook = channel(&state, &receiver, "hook", "webhook", "/old").await;
+    let waiting = channel(&state, &receiver, "waiting", "webhook", "/waiting").await;
+    let now = at("2026-12-07T00:00:00Z");
+    let old = completed_run(&state, "Old", &[hook], now).await;
+    let stuck = completed_run(&state, "Stuck", &[waiting], now).await;
+    assert_eq!(dispatcher::run_due(&state, &settings, now).await.unwrap().len(), 2);
+    let recent = completed_run(&state, "Recent", &[hook], now + Duration::days(60)).await;
+    let caller = admin(&state.db).await;
+    let exists = |id: i64| {
+        let (state, caller) = (state.clone(), caller.clone());
+        async move { runs::get(&state, &caller, id).await.is_ok() }
+    };
+    // 89 days on: nothing has aged out.
+    let day89 = state.clone().with(|s| s.clock = Clock::Fixed(now + Duration::days(89)));
+    assert_eq!(server::jobs::report_retention::once(&day89).await, 0);
+    // 91 days on: the old run, its files and its delivered delivery go; the
+    // run whose delivery still waits for a retry stays, and so does the recent one.
+    let day91 = state.clone().with(|s| s.clock = Clock::Fixed(now + Duration::days(91)));
+    assert_eq!(server::jobs::report_retention::once(&day91).await, 2, "one delivery, one run");
+    assert!(!exists(old).await);
+    assert!(server_core::db::report_runs::output(&state.db, old, "html").await.unwrap().is_none());
+    assert!(exists(stuck).await, "a delivery still waits on it");
+    assert!(exists(recent).await);
+    let query = server_core::model::DeliveryQuery::default();
+    let log = server_core::services::channels::deliveries(&state, &caller, hook, &query).await.unwrap();
+    assert_eq!(log.meta.total, 1, "only the recent run's delivery is left: {log:?}");
+}
+
 macro_rules! on_both {
     ($name:ident, $body:path) => {
         mod $name {
@@ -389,3 +424,4 @@ on_both!(takeover, a_dead_dispatchers_attempt_is_lost_and_the_next_sent);
 on_both!(ssrf, private_targets_are_refused_when_not_allowed);
 on_both!(send_test, a_test_is_sent_inline_with_its_attempt);
 on_both!(give_up, six_failed_attempts_end_the_delivery);
+on_both!(retention, old_runs_and_deliveries_age_out);

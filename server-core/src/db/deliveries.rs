@@ -332,3 +332,11 @@ pub async fn attempts(db: &Db, ids: &[i64]) -> Result<Vec<AttemptRow>> {
     sql.push(" order by delivery_id, attempt");
     Ok(on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?))
 }
+
+/// Deletes up to `limit` ended deliveries (delivered or failed, with their
+/// attempts) queued before `cutoff`, oldest first; returns how many went.
+pub async fn delete_ended_before(db: &Db, cutoff: Ts, limit: i64) -> Result<u64> {
+    const SQL: &str = "delete from deliveries where id in (select id from deliveries \
+        where created_at < $1 and status in ('delivered', 'failed') order by id limit $2)";
+    Ok(on_db!(db, pool => sqlx::query(SQL).bind(cutoff).bind(limit).execute(pool).await.map(|r| r.rows_affected()))?)
+}

@@ -362,6 +362,17 @@ pub async fn count_open(db: &Db, report_id: i64) -> Result<i64> {
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(report_id).fetch_one(pool).await?))
 }
 
+/// Deletes up to `limit` finished runs (with their files) made before
+/// `cutoff`, oldest first, keeping any a delivery still waits on; returns
+/// how many went. Batched so a large backlog never holds the write lock long.
+pub async fn delete_finished_before(db: &Db, cutoff: Ts, limit: i64) -> Result<u64> {
+    const SQL: &str = "delete from report_runs where id in (select r.id from report_runs r \
+        where r.created_at < $1 and r.status in ('completed', 'failed') and not exists (select 1 from deliveries d \
+        where d.subject_kind = 'report_run' and d.subject_id = r.id and d.status in ('pending', 'sending')) \
+        order by r.id limit $2)";
+    Ok(on_db!(db, pool => sqlx::query(SQL).bind(cutoff).bind(limit).execute(pool).await.map(|r| r.rows_affected()))?)
+}
+
 /// A file as listed: (run id, format, content type, file name, size, SHA-256).
 pub type OutputRow = (i64, String, String, String, i64, String);
 

@@ -26,6 +26,9 @@ pub struct ReportSettings {
     pub render_threads: usize,
     /// The largest file a run may make (`REPORT_OUTPUT_MAX_MB`).
     pub output_max_bytes: usize,
+    /// How long finished runs, their files and their deliveries are kept
+    /// (`REPORT_RETENTION_DAYS`).
+    pub retention: Duration,
 }
 
 impl Default for ReportSettings {
@@ -38,6 +41,7 @@ impl Default for ReportSettings {
             max_active: 32,
             render_threads: std::thread::available_parallelism().map_or(2, usize::from),
             output_max_bytes: 20 * 1024 * 1024,
+            retention: Duration::from_secs(90 * 24 * 3600),
         }
     }
 }
