@@ -204,7 +204,8 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     let message: Value = serde_json::from_str(&hits[0].body).unwrap();
     assert!(message["text"].as_str().unwrap().starts_with("Weekly numbers — "), "{message}");
     assert_eq!(message["blocks"][0]["type"], "header");
-    assert!(message["blocks"].as_array().unwrap().len() >= 3, "{message}");
+    assert!(message["blocks"].as_array().unwrap().len() >= 4, "{message}");
+    assert!(message["blocks"][1]["fields"][0]["text"].as_str().unwrap().starts_with('*'), "figures first: {message}");
     assert_eq!(delivery(&state, slack).await.status, "delivered");
 
     // Nothing is due 10 s later; at +40 s the 500 is retried and succeeds.
@@ -226,6 +227,10 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     assert_eq!(payload["type"], "report.completed");
     assert_eq!(payload["report"]["name"], "Weekly numbers");
     assert_eq!(payload["run"]["id"], run);
+    // The headline figures travel with the message, compared with the previous period.
+    let figures = payload["figures"].as_array().unwrap();
+    assert!(!figures.is_empty() && figures.len() <= 8, "{payload}");
+    assert!(figures.iter().all(|f| f["key"].is_string() && f["value"].is_i64() && f["change"].is_string()));
     let formats: Vec<&str> =
         payload["outputs"].as_array().unwrap().iter().map(|o| o["format"].as_str().unwrap()).collect();
     assert_eq!(formats.len(), 2, "{payload}");

@@ -203,7 +203,7 @@ async fn a_run_whose_worker_died_is_finished_by_another(db: &common::TestDb) {
     let later = slot + Duration::seconds(61);
     assert_eq!(runner::take(&b, later, 10).await.unwrap(), [(id, 2)], "the lease ran out: B takes it");
     // A comes back to life too late: its completion is refused.
-    let late = report_runs::complete(&a.db, id, "a", Ts::from(later), 1, "{}", &[], &[]).await.unwrap();
+    let late = report_runs::complete(&a.db, id, "a", Ts::from(later), 1, "{}", "{}", &[], &[]).await.unwrap();
     assert!(!late, "a worker that lost its lease completes nothing");
     runner::execute(&b, id, 2).await.unwrap();
     let run = report_runs::by_id(&db.db, id).await.unwrap().unwrap();

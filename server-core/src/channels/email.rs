@@ -89,11 +89,13 @@ impl Email {
             .message_id(Some(format!("<{}@dreamseed-admin>", outgoing.message_id)))
             .user_agent(super::webhook::user_agent());
         for recipient in &self.settings.recipients {
-            let to: Mailbox = recipient.parse().map_err(|_| format!("the recipient {recipient:?} is not an address"))?;
+            let to: Mailbox =
+                recipient.parse().map_err(|_| format!("the recipient {recipient:?} is not an address"))?;
             builder = builder.to(to);
         }
         if let Some(trace_id) = outgoing.trace_id {
-            builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("X-Trace-Id"), trace_id.into()));
+            builder =
+                builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("X-Trace-Id"), trace_id.into()));
         }
         let html = outgoing
             .attachments
@@ -114,7 +116,8 @@ impl Email {
             for file in files {
                 let content_type = ContentType::parse(&file.content_type)
                     .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("a valid media type"));
-                mixed = mixed.singlepart(MimeAttachment::new(file.filename.clone()).body(file.bytes.clone(), content_type));
+                mixed =
+                    mixed.singlepart(MimeAttachment::new(file.filename.clone()).body(file.bytes.clone(), content_type));
             }
             builder.multipart(mixed)
         };
@@ -225,17 +228,24 @@ fn when(ts: Option<crate::db::Ts>) -> String {
 /// to every output (the HTML output, if any, becomes the body when sent).
 pub fn report_completed(run: &RunRow, outputs: &[OutputRow], settings: &ChannelSettings) -> Value {
     let slot = when(run.slot_at.or(Some(run.created_at)));
-    let mut text = format!(
-        "{}\n\nRun #{} ({}) finished {}.\n",
-        run.report_name,
-        run.id,
-        run.trigger,
-        when(run.finished_at)
-    );
+    let mut text =
+        format!("{}\n\nRun #{} ({}) finished {}.\n", run.report_name, run.id, run.trigger, when(run.finished_at));
     if let Some(note) = &run.note {
         text.push_str(&format!("{note}\n"));
     }
     text.push('\n');
+    let summary = crate::reports::data::RunSummary::parse(run.summary.as_deref());
+    for figure in &summary.figures {
+        text.push_str(&format!(
+            "{}: {} ({})\n",
+            figure.label,
+            crate::reports::text::count(figure.value),
+            figure.change
+        ));
+    }
+    if !summary.figures.is_empty() {
+        text.push('\n');
+    }
     for (_, format, ..) in outputs {
         let url = settings.link(&format!("/api/v1/runs/{}/outputs/{format}", run.id));
         text.push_str(&format!("{}: {url}\n", format.to_uppercase()));
@@ -306,10 +316,19 @@ mod tests {
         let letter = json!(Letter { subject: "주간 요약 — 2026-12-07".into(), text: "hello".into(), html: None });
         let payload = letter.to_string();
         let attachments = vec![
-            Attachment { filename: "r.html".into(), content_type: "text/html; charset=utf-8".into(), bytes: b"<p>hi</p>".to_vec() },
-            Attachment { filename: "주간 요약.csv".into(), content_type: "text/csv; charset=utf-8".into(), bytes: b"a,b\n".to_vec() },
+            Attachment {
+                filename: "r.html".into(),
+                content_type: "text/html; charset=utf-8".into(),
+                bytes: b"<p>hi</p>".to_vec(),
+            },
+            Attachment {
+                filename: "주간 요약.csv".into(),
+                content_type: "text/csv; charset=utf-8".into(),
+                bytes: b"a,b\n".to_vec(),
+            },
         ];
-        let outgoing = Outgoing { message_id: "msg1", payload: &payload, trace_id: Some("t-9"), attachments: &attachments };
+        let outgoing =
+            Outgoing { message_id: "msg1", payload: &payload, trace_id: Some("t-9"), attachments: &attachments };
         let raw = String::from_utf8(channel().message(&outgoing).unwrap().formatted()).unwrap();
         assert!(raw.contains("Message-ID: <msg1@dreamseed-admin>"), "{raw}");
         assert!(raw.contains("X-Trace-Id: t-9"));
@@ -330,7 +349,11 @@ mod tests {
 
     #[test]
     fn files_over_the_limit_are_linked_not_attached() {
-        let big = |name: &str, ct: &str, n: usize| Attachment { filename: name.into(), content_type: ct.into(), bytes: vec![b'x'; n] };
+        let big = |name: &str, ct: &str, n: usize| Attachment {
+            filename: name.into(),
+            content_type: ct.into(),
+            bytes: vec![b'x'; n],
+        };
         let (kept, left) = within_limit(vec![
             big("r.csv", "text/csv", MAX_ATTACHED_BYTES - 10),
             big("r.html", "text/html", 100),

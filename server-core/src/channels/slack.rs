@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use super::http::{self, Policy};
 use super::{from_send_error, Channel, ChannelSettings, Outcome, Outgoing};
 use crate::db::report_runs::{OutputRow, RunRow};
+use crate::reports::data::RunSummary;
+use crate::reports::text;
 use crate::secrets::Secret;
 
 /// A Slack incoming webhook.
@@ -57,10 +59,21 @@ pub fn report_completed(run: &RunRow, outputs: &[OutputRow], settings: &ChannelS
             format!("<{url}|{}>", format.to_uppercase())
         })
         .collect();
-    let mut blocks = vec![
-        json!({ "type": "header", "text": { "type": "plain_text", "text": truncate(&run.report_name, 150) } }),
-        json!({ "type": "section", "fields": fields }),
-    ];
+    let mut blocks =
+        vec![json!({ "type": "header", "text": { "type": "plain_text", "text": truncate(&run.report_name, 150) } })];
+    // The headline figures with their changes (Slack shows at most 10 fields a section).
+    let figures: Vec<Value> = RunSummary::parse(run.summary.as_deref())
+        .figures
+        .iter()
+        .map(|f| {
+            let line = format!("*{}*\n{} ({})", escape(&f.label), text::count(f.value), f.change);
+            json!({ "type": "mrkdwn", "text": line })
+        })
+        .collect();
+    if !figures.is_empty() {
+        blocks.push(json!({ "type": "section", "fields": figures }));
+    }
+    blocks.push(json!({ "type": "section", "fields": fields }));
     if !links.is_empty() {
         blocks.push(json!({ "type": "section", "text": { "type": "mrkdwn", "text": links.join(" · ") } }));
     }
@@ -115,6 +128,10 @@ mod tests {
             finished_at: Some(Ts::from_secs(1_764_720_003)),
             duration_ms: Some(2_000),
             lease_owner: None,
+            summary: Some(
+                r#"{"figures":[{"key":"active_users","label":"Active users","value":1234,"previous":1000,"change":"▲ 23.4 %"}]}"#
+                    .into(),
+            ),
         };
         let outputs = vec![(7, "html".to_owned(), "text/html".to_owned(), "r.html".to_owned(), 10, "ab".to_owned())];
         let settings = ChannelSettings { public_url: Some("https://admin.example.com".into()), ..Default::default() };
@@ -122,7 +139,8 @@ mod tests {
         assert!(message["text"].as_str().unwrap().starts_with("Weekly &lt;summary&gt; — "));
         let blocks = message["blocks"].as_array().unwrap();
         assert_eq!(blocks[0]["type"], "header");
-        assert_eq!(blocks[2]["text"]["text"], "<https://admin.example.com/api/v1/runs/7/outputs/html|HTML>");
-        assert!(blocks[3]["elements"][0]["text"].as_str().unwrap().contains("trace t-1"));
+        assert_eq!(blocks[1]["fields"][0]["text"], "*Active users*\n1,234 (▲ 23.4 %)");
+        assert_eq!(blocks[3]["text"]["text"], "<https://admin.example.com/api/v1/runs/7/outputs/html|HTML>");
+        assert!(blocks[4]["elements"][0]["text"].as_str().unwrap().contains("trace t-1"));
     }
 }

@@ -99,6 +99,7 @@ pub fn report_completed(
             "trace_id": run.trace_id,
             "note": run.note,
         },
+        "figures": crate::reports::data::RunSummary::parse(run.summary.as_deref()).figures,
         "outputs": self::outputs(run.id, outputs, settings),
     })
 }
@@ -116,6 +117,7 @@ pub fn report_test(channel_id: i64, channel_name: &str, trace_id: &str, now: chr
             "id": 0, "slot_at": null, "trigger": "manual", "started_at": at, "finished_at": at,
             "duration_ms": 0, "trace_id": trace_id, "note": "A test delivery from DreamSeed Admin: nothing ran.",
         },
+        "figures": [],
         "outputs": [],
     })
 }

@@ -46,12 +46,14 @@ pub struct RunRow {
     pub duration_ms: Option<i64>,
     /// Who holds it.
     pub lease_owner: Option<String>,
+    /// Its headline figures, JSON (`reports::data::RunSummary`).
+    pub summary: Option<String>,
 }
 
 // smallint is i16 on Postgres: widened so both dialects decode to i64.
 const SELECT: &str = "select r.id, r.report_id, p.name as report_name, r.slot_at, r.trigger, r.requested_by, \
     r.status, cast(r.progress as bigint) as progress, r.stage, cast(r.attempt as bigint) as attempt, r.trace_id, \
-    r.note, r.error, r.created_at, r.started_at, r.finished_at, r.duration_ms, r.lease_owner \
+    r.note, r.error, r.created_at, r.started_at, r.finished_at, r.duration_ms, r.lease_owner, r.summary \
     from report_runs r join reports p on p.id = r.report_id";
 
 /// A new run's values.
@@ -217,7 +219,7 @@ pub struct NewOutput {
     pub body: Vec<u8>,
 }
 
-/// Completes run `id` held by `owner` with its files, and queues one
+/// Completes run `id` held by `owner` with its files and `summary`, and queues one
 /// delivery per channel of `destinations`, in one transaction: false (and
 /// nothing written) when `owner` no longer holds it, so a worker that lost its
 /// lease can never complete a run another one is finishing, and a run is
@@ -230,6 +232,7 @@ pub async fn complete(
     at: Ts,
     duration_ms: i64,
     timings: &str,
+    summary: &str,
     outputs: &[NewOutput],
     destinations: &[i64],
 ) -> Result<bool> {
@@ -241,8 +244,8 @@ pub async fn complete(
         from channels c, report_runs r where c.id = $4 and r.id = $2 \
         on conflict (channel_id, subject_kind, subject_id) do nothing";
     const DONE: &str = "update report_runs set status = 'completed', progress = 100, stage = null, \
-        finished_at = $3, duration_ms = $4, timings = $5, lease_owner = null, lease_until = null, updated_at = $3 \
-        where id = $1 and lease_owner = $2 and status = 'running'";
+        finished_at = $3, duration_ms = $4, timings = $5, summary = $6, lease_owner = null, lease_until = null, \
+        updated_at = $3 where id = $1 and lease_owner = $2 and status = 'running'";
     const OUTPUT: &str = "insert into report_outputs (run_id, format, content_type, filename, size_bytes, sha256, \
         body, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)";
     on_db!(db, pool => {
@@ -253,6 +256,7 @@ pub async fn complete(
             .bind(at)
             .bind(duration_ms)
             .bind(timings)
+            .bind(summary)
             .execute(&mut *tx)
             .await?
             .rows_affected();

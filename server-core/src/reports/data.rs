@@ -3,7 +3,7 @@
 //! and nothing else.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::range::ResolvedRange;
 use crate::model::{ActivityHeatmap, ActivitySeries, CountryStat, ProblemMatrix, UserGrowth, UsersByType};
@@ -40,6 +40,66 @@ impl Figure {
     /// The change in percent, when there is a previous value to compare with.
     pub fn change_pct(&self) -> Option<f64> {
         (self.previous != 0).then(|| (self.value - self.previous) as f64 * 100.0 / self.previous as f64)
+    }
+}
+
+/// A headline figure as messages show it: named and compared in the
+/// report's language (kept with the run, see [`ReportData::key_figures`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFigure {
+    /// `new_users`, `active_users`, …
+    pub key: String,
+    /// Its name (`활성 사용자` / `Active users`).
+    pub label: String,
+    /// Over the period.
+    pub value: i64,
+    /// Over the previous period.
+    pub previous: i64,
+    /// The change as written (`▲ 12.5 %`).
+    pub change: String,
+}
+
+/// What a finished run keeps of its figures for its messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The headline figures, at most 8.
+    #[serde(default)]
+    pub figures: Vec<KeyFigure>,
+}
+
+impl RunSummary {
+    /// Read from `report_runs.summary` (absent or damaged: empty).
+    pub fn parse(json: Option<&str>) -> Self {
+        json.and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
+    }
+}
+
+impl ReportData {
+    /// The first stat-summary or comparison section's figures (at most 8),
+    /// named in the report's language.
+    pub fn key_figures(&self) -> RunSummary {
+        let figures = self
+            .sections
+            .iter()
+            .find_map(|section| match section {
+                SectionData::StatSummary { figures, .. } | SectionData::Comparison { figures, .. } => Some(figures),
+                _ => None,
+            })
+            .map(|figures| {
+                figures
+                    .iter()
+                    .take(8)
+                    .map(|f| KeyFigure {
+                        key: f.key.to_owned(),
+                        label: super::text::figure_name(self.korean, f.key).to_owned(),
+                        value: f.value,
+                        previous: f.previous,
+                        change: super::text::change(self.korean, f.value, f.previous),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        RunSummary { figures }
     }
 }
 

@@ -93,9 +93,18 @@ pub async fn execute(state: &AppState, id: i64, attempt: i64) -> Result<()> {
     let now = Ts::from(state.clock.now());
     match outcome {
         None => tracing::warn!(run.id = id, trace_id, "report run's lease lost: another worker has it"),
-        Some(Ok((outputs, timings, destinations))) => {
-            let done =
-                report_runs::complete(&state.db, id, &owner, now, duration_ms, &timings, &outputs, &destinations);
+        Some(Ok(Produced { outputs, timings, summary, destinations })) => {
+            let done = report_runs::complete(
+                &state.db,
+                id,
+                &owner,
+                now,
+                duration_ms,
+                &timings,
+                &summary,
+                &outputs,
+                &destinations,
+            );
             if done.await? {
                 record_end(id, &trace_id, "completed", elapsed, None);
             } else {
@@ -123,15 +132,20 @@ fn record_end(id: i64, trace_id: &str, status: &'static str, elapsed: Duration, 
     }
 }
 
-/// Gathers the figures and renders every format of `spec`, recording
-/// progress; returns the files, their timings and the channels to deliver to.
-async fn produce(
-    state: &AppState,
-    id: i64,
-    owner: &str,
-    spec: &RunSpec,
-    at: DateTime<Utc>,
-) -> Result<(Vec<NewOutput>, String, Vec<i64>)> {
+/// What a run made.
+struct Produced {
+    /// The files.
+    outputs: Vec<NewOutput>,
+    /// Each format's time and size, JSON.
+    timings: String,
+    /// The headline figures, JSON.
+    summary: String,
+    /// The channels to deliver to.
+    destinations: Vec<i64>,
+}
+
+/// Gathers the figures and renders every format of `spec`, recording progress.
+async fn produce(state: &AppState, id: i64, owner: &str, spec: &RunSpec, at: DateTime<Utc>) -> Result<Produced> {
     let step = |percent: i64, stage: &'static str| async move {
         report_runs::progress(&state.db, id, owner, percent, stage, Ts::from(state.clock.now())).await
     };
@@ -173,7 +187,13 @@ async fn produce(
         });
     }
     step(95, "storing").await?;
-    Ok((outputs, serde_json::Value::Object(timings).to_string(), spec.destinations.clone()))
+    let summary = serde_json::to_string(&data.key_figures()).map_err(|_| AppError::Internal)?;
+    Ok(Produced {
+        outputs,
+        timings: serde_json::Value::Object(timings).to_string(),
+        summary,
+        destinations: spec.destinations.clone(),
+    })
 }
 
 fn stage_name(format: &str) -> &'static str {
