@@ -385,6 +385,66 @@ pub enum Msg {
     TriggerApi,
     RunNote,
     ChooseTemplate,
+    ChannelsTitle,
+    ChannelsIntro,
+    ManageChannels,
+    NewChannel,
+    CreateChannel,
+    BackToChannels,
+    BackToSettings,
+    ChannelKind,
+    KindWebhook,
+    KindSlack,
+    KindEmail,
+    NotUsed,
+    ChannelUrl,
+    ChannelUrlHint,
+    SmtpHost,
+    SmtpPort,
+    SmtpTls,
+    TlsNone,
+    KeepPassword,
+    NoPasswordStored,
+    MailFrom,
+    MailFromHint,
+    Recipients,
+    SigningSecret,
+    SigningSecretOnce,
+    SigningSecretUse,
+    Copy,
+    Copied,
+    CopyFailed,
+    Signing,
+    SigningOn,
+    SigningOff,
+    RotateSecret,
+    RotateConfirm,
+    Rotate,
+    SendTest,
+    DeliveriesTitle,
+    NoDeliveriesYet,
+    ColSubject,
+    ColDelivered,
+    ColStatusCode,
+    ColLastError,
+    ColAttempt,
+    ColInstance,
+    ColError,
+    ColResponse,
+    DeliveryDelivered,
+    DeliverySending,
+    OutcomeRetry,
+    OutcomeLost,
+    SubjectReportRun,
+    SubjectTest,
+    SubjectAlert,
+    NextAttempt,
+    SecretsUnreadable,
+    CreatedBy,
+    ChannelSettings,
+    CannotDelete,
+    PortRange,
+    RemovePassword,
 }
 
 /// `msg` in `lang`.
@@ -974,8 +1034,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, Formats) => "Formats",
         (Lang::Ko, Destinations) => "전송 채널",
         (Lang::En, Destinations) => "Destinations",
-        (Lang::Ko, NoChannelsYet) => "아직 채널이 없습니다. 채널은 설정에서 추가할 수 있게 됩니다.",
-        (Lang::En, NoChannelsYet) => "No channels yet: channels arrive in Settings.",
+        (Lang::Ko, NoChannelsYet) => "아직 채널이 없습니다.",
+        (Lang::En, NoChannelsYet) => "No channels yet.",
         (Lang::Ko, DestinationsHint) => "체크를 해제한 채널은 저장할 때 빠집니다. 활성 리포트에는 채널이 하나 이상 있어야 합니다.",
         (Lang::En, DestinationsHint) => "Unticked channels are removed on save. An active report needs at least one.",
         (Lang::Ko, Category) => "분류",
@@ -1098,6 +1158,124 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, RunNote) => "Note",
         (Lang::Ko, ChooseTemplate) => "템플릿 선택",
         (Lang::En, ChooseTemplate) => "Choose a template",
+        (Lang::Ko, ChannelsTitle) => "전송 채널",
+        (Lang::En, ChannelsTitle) => "Delivery channels",
+        (Lang::Ko, ChannelsIntro) => "리포트를 보낼 곳(웹훅, Slack, 이메일)과 채널마다의 전송 기록입니다.",
+        (Lang::En, ChannelsIntro) => "Where reports are sent (webhooks, Slack, e-mail), with each channel's delivery log.",
+        (Lang::Ko, ManageChannels) => "채널 관리",
+        (Lang::En, ManageChannels) => "Manage channels",
+        (Lang::Ko, NewChannel) => "새 채널",
+        (Lang::En, NewChannel) => "New channel",
+        (Lang::Ko, CreateChannel) => "채널 만들기",
+        (Lang::En, CreateChannel) => "Create channel",
+        (Lang::Ko, BackToChannels) => "채널 목록으로",
+        (Lang::En, BackToChannels) => "Back to channels",
+        (Lang::Ko, BackToSettings) => "설정으로",
+        (Lang::En, BackToSettings) => "Back to settings",
+        (Lang::Ko, ChannelKind) => "종류",
+        (Lang::En, ChannelKind) => "Kind",
+        (Lang::Ko, KindWebhook) => "웹훅",
+        (Lang::En, KindWebhook) => "Webhook",
+        (_, KindSlack) => "Slack",
+        (Lang::Ko, KindEmail) => "이메일",
+        (Lang::En, KindEmail) => "E-mail",
+        (Lang::Ko, NotUsed) => "사용하는 리포트 없음",
+        (Lang::En, NotUsed) => "Not used",
+        (_, ChannelUrl) => "URL",
+        (Lang::Ko, ChannelUrlHint) => "https:// 주소. 비밀로 보관되어 저장한 뒤에는 다시 보여 주지 않습니다.",
+        (Lang::En, ChannelUrlHint) => "An https:// address. Kept secret: never shown again once saved.",
+        (Lang::Ko, SmtpHost) => "SMTP 서버",
+        (Lang::En, SmtpHost) => "SMTP host",
+        (Lang::Ko, SmtpPort) => "포트",
+        (Lang::En, SmtpPort) => "Port",
+        (Lang::Ko, SmtpTls) => "보안 연결",
+        (Lang::En, SmtpTls) => "Security",
+        (Lang::Ko, TlsNone) => "없음 (암호화 안 함)",
+        (Lang::En, TlsNone) => "None (unencrypted)",
+        (Lang::Ko, KeepPassword) => "비워 두면 저장된 비밀번호를 그대로 씁니다.",
+        (Lang::En, KeepPassword) => "Leave empty to keep the stored password.",
+        (Lang::Ko, NoPasswordStored) => "저장된 비밀번호가 없습니다. 서버가 요구하지 않으면 비워 두세요.",
+        (Lang::En, NoPasswordStored) => "No password stored; leave empty if the server needs none.",
+        (Lang::Ko, MailFrom) => "보내는 사람",
+        (Lang::En, MailFrom) => "From",
+        (Lang::Ko, MailFromHint) => "주소, 또는 이름 <주소>",
+        (Lang::En, MailFromHint) => "An address, or Name <address>",
+        (Lang::Ko, Recipients) => "받는 사람",
+        (Lang::En, Recipients) => "Recipients",
+        (Lang::Ko, SigningSecret) => "서명 비밀 키",
+        (Lang::En, SigningSecret) => "Signing secret",
+        (Lang::Ko, SigningSecretOnce) => "지금 한 번만 표시되며 다시 볼 수 없습니다. 지금 복사해 수신 서버에 저장하세요.",
+        (Lang::En, SigningSecretOnce) => "Shown only now: it won't be shown again. Copy it to your receiver now.",
+        (Lang::Ko, SigningSecretUse) => "수신 서버는 이 키로 webhook-signature 헤더를 검증합니다 (Standard Webhooks).",
+        (Lang::En, SigningSecretUse) => "Receivers check the webhook-signature header with it (Standard Webhooks).",
+        (Lang::Ko, Copy) => "복사",
+        (Lang::En, Copy) => "Copy",
+        (Lang::Ko, Copied) => "복사했습니다.",
+        (Lang::En, Copied) => "Copied.",
+        (Lang::Ko, CopyFailed) => "복사하지 못했습니다. 키를 직접 선택해 복사하세요.",
+        (Lang::En, CopyFailed) => "Could not copy: select the key and copy it yourself.",
+        (Lang::Ko, Signing) => "서명",
+        (Lang::En, Signing) => "Signing",
+        (Lang::Ko, SigningOn) => "서명함 (whsec_…)",
+        (Lang::En, SigningOn) => "Signed (whsec_…)",
+        (Lang::Ko, SigningOff) => "서명 안 함",
+        (Lang::En, SigningOff) => "Not signed",
+        (Lang::Ko, RotateSecret) => "서명 키 교체",
+        (Lang::En, RotateSecret) => "Rotate signing secret",
+        (Lang::Ko, RotateConfirm) => "지금 키는 바로 쓸 수 없게 됩니다. 교체할까요?",
+        (Lang::En, RotateConfirm) => "The current secret stops working at once. Rotate it?",
+        (Lang::Ko, Rotate) => "교체",
+        (Lang::En, Rotate) => "Rotate",
+        (Lang::Ko, SendTest) => "테스트 보내기",
+        (Lang::En, SendTest) => "Send a test",
+        (Lang::Ko, DeliveriesTitle) => "전송 기록",
+        (Lang::En, DeliveriesTitle) => "Delivery log",
+        (Lang::Ko, NoDeliveriesYet) => "아직 전송 기록이 없습니다.",
+        (Lang::En, NoDeliveriesYet) => "No deliveries yet.",
+        (Lang::Ko, ColSubject) => "보낸 것",
+        (Lang::En, ColSubject) => "Subject",
+        (Lang::Ko, ColDelivered) => "전송 완료",
+        (Lang::En, ColDelivered) => "Delivered",
+        (Lang::Ko, ColStatusCode) => "HTTP 상태",
+        (Lang::En, ColStatusCode) => "HTTP status",
+        (Lang::Ko, ColLastError) => "마지막 오류",
+        (Lang::En, ColLastError) => "Last error",
+        (Lang::Ko, ColAttempt) => "회차",
+        (Lang::En, ColAttempt) => "Attempt",
+        (Lang::Ko, ColInstance) => "인스턴스",
+        (Lang::En, ColInstance) => "Instance",
+        (Lang::Ko, ColError) => "오류",
+        (Lang::En, ColError) => "Error",
+        (Lang::Ko, ColResponse) => "응답 앞부분",
+        (Lang::En, ColResponse) => "Response (start)",
+        (Lang::Ko, DeliveryDelivered) => "전송됨",
+        (Lang::En, DeliveryDelivered) => "Delivered",
+        (Lang::Ko, DeliverySending) => "전송 중",
+        (Lang::En, DeliverySending) => "Sending",
+        (Lang::Ko, OutcomeRetry) => "재시도 예정",
+        (Lang::En, OutcomeRetry) => "Will retry",
+        (Lang::Ko, OutcomeLost) => "유실 (작업 중단)",
+        (Lang::En, OutcomeLost) => "Lost (worker stopped)",
+        (Lang::Ko, SubjectReportRun) => "리포트 실행",
+        (Lang::En, SubjectReportRun) => "Report run",
+        (Lang::Ko, SubjectTest) => "테스트",
+        (Lang::En, SubjectTest) => "Test",
+        (Lang::Ko, SubjectAlert) => "알림",
+        (Lang::En, SubjectAlert) => "Alert",
+        (Lang::Ko, NextAttempt) => "다음 시도",
+        (Lang::En, NextAttempt) => "Next attempt",
+        (Lang::Ko, SecretsUnreadable) => "저장된 비밀 정보를 읽을 수 없습니다. URL(이메일은 비밀번호)을 다시 입력해 저장하세요.",
+        (Lang::En, SecretsUnreadable) => "The stored secrets cannot be read: enter the URL (for e-mail, the password) again and save.",
+        (Lang::Ko, CreatedBy) => "만든 사람",
+        (Lang::En, CreatedBy) => "Created by",
+        (Lang::Ko, ChannelSettings) => "채널 설정",
+        (Lang::En, ChannelSettings) => "Channel settings",
+        (Lang::Ko, CannotDelete) => "삭제할 수 없습니다",
+        (Lang::En, CannotDelete) => "Cannot delete",
+        (Lang::Ko, PortRange) => "1–65535 사이의 숫자여야 합니다.",
+        (Lang::En, PortRange) => "Must be a number from 1 to 65535.",
+        (Lang::Ko, RemovePassword) => "저장된 비밀번호 지우기",
+        (Lang::En, RemovePassword) => "Remove the stored password",
     }
 }
 
@@ -1160,6 +1338,10 @@ pub enum Counted {
     Reports,
     /// Report runs.
     Runs,
+    /// Delivery channels.
+    Channels,
+    /// A channel's deliveries.
+    Deliveries,
 }
 
 /// A list's total (`사용자 1,234명`, `1,234 users`): Korean counts people,
@@ -1172,11 +1354,15 @@ pub fn total_of(lang: Lang, what: Counted, n: i64) -> String {
         (Lang::Ko, Counted::Problems) => format!("문제 {n}개"),
         (Lang::Ko, Counted::Reports) => format!("리포트 {n}개"),
         (Lang::Ko, Counted::Runs) => format!("실행 {n}건"),
+        (Lang::Ko, Counted::Channels) => format!("채널 {n}개"),
+        (Lang::Ko, Counted::Deliveries) => format!("전송 {n}건"),
         (Lang::En, Counted::Users) => format!("{n} users"),
         (Lang::En, Counted::Activities) => format!("{n} activities"),
         (Lang::En, Counted::Problems) => format!("{n} problems"),
         (Lang::En, Counted::Reports) => format!("{n} reports"),
         (Lang::En, Counted::Runs) => format!("{n} runs"),
+        (Lang::En, Counted::Channels) => format!("{n} channels"),
+        (Lang::En, Counted::Deliveries) => format!("{n} deliveries"),
     }
 }
 
@@ -1238,6 +1424,75 @@ pub fn channel_name(lang: Lang, id: i64) -> String {
     }
 }
 
+/// How many people an e-mail channel writes to (`수신자 3명`, `3 recipients`).
+pub fn recipient_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Ko, n) => format!("수신자 {n}명"),
+        (Lang::En, 1) => "1 recipient".to_owned(),
+        (Lang::En, n) => format!("{n} recipients"),
+    }
+}
+
+/// The hint of the recipients field, with the most it takes.
+pub fn recipients_hint(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::Ko => format!("한 줄에 하나씩, 또는 쉼표로 구분 (최대 {max}명)"),
+        Lang::En => format!("One per line or comma separated (at most {max})"),
+    }
+}
+
+/// The hint of a saved channel's URL field: empty keeps the stored one,
+/// recognisable by its hint (`hooks.slack.com/…9f2`).
+pub fn keep_url_hint(lang: Lang, url_hint: Option<&str>) -> String {
+    let stored = url_hint.map(|h| format!(" ({h})")).unwrap_or_default();
+    match lang {
+        Lang::Ko => format!("비워 두면 저장된 URL{stored}을 그대로 씁니다."),
+        Lang::En => format!("Leave empty to keep the stored URL{stored}."),
+    }
+}
+
+/// An SMTP security mode as the form offers it, with its default port.
+pub fn tls_label(lang: Lang, mode: &str) -> String {
+    let port = crate::model::default_smtp_port(mode);
+    match mode {
+        "starttls" => format!("STARTTLS ({port})"),
+        "tls" => format!("TLS ({port})"),
+        "none" => format!("{} ({port})", t(lang, Msg::TlsNone)),
+        other => other.to_owned(),
+    }
+}
+
+/// A report run, by id (`실행 #12`, `Run #12`).
+pub fn run_label(lang: Lang, id: i64) -> String {
+    match lang {
+        Lang::Ko => format!("실행 #{id}"),
+        Lang::En => format!("Run #{id}"),
+    }
+}
+
+/// How many attempts a delivery took (`2회`, `2 attempts`), on the button
+/// that shows them.
+pub fn attempt_count(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::Ko, n) => format!("{}회", format_count(n)),
+        (Lang::En, 1) => "1 attempt".to_owned(),
+        (Lang::En, n) => format!("{} attempts", format_count(n)),
+    }
+}
+
+/// What a test send did: delivered, or failed with the receiver's status and
+/// the error, when known.
+pub fn test_result(lang: Lang, delivered: bool, status: Option<i64>, error: Option<&str>) -> String {
+    let status = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+    let error = error.map(|e| format!(": {e}")).unwrap_or_default();
+    match (lang, delivered) {
+        (Lang::Ko, true) => format!("테스트 메시지를 전송했습니다{status}."),
+        (Lang::En, true) => format!("Test delivered{status}."),
+        (Lang::Ko, false) => format!("테스트 전송 실패{status}{error}"),
+        (Lang::En, false) => format!("Test failed{status}{error}"),
+    }
+}
+
 /// A stored enum value (`paid`, `hard`, `draft`) as the UI says it; a value
 /// the UI does not know is shown as stored.
 pub fn value_name(lang: Lang, value: &str) -> String {
@@ -1286,6 +1541,17 @@ pub fn value_name(lang: Lang, value: &str) -> String {
         "schedule" => Msg::TriggerSchedule,
         "manual" => Msg::TriggerManual,
         "api" => Msg::TriggerApi,
+        // Channels and their deliveries.
+        "webhook" => Msg::KindWebhook,
+        "slack" => Msg::KindSlack,
+        "email" => Msg::KindEmail,
+        "delivered" => Msg::DeliveryDelivered,
+        "sending" => Msg::DeliverySending,
+        "retry" => Msg::OutcomeRetry,
+        "lost" => Msg::OutcomeLost,
+        "report_run" => Msg::SubjectReportRun,
+        "test" => Msg::SubjectTest,
+        "alert" => Msg::SubjectAlert,
         other => return other.to_owned(),
     };
     t(lang, msg).to_owned()
@@ -1424,6 +1690,26 @@ mod tests {
         let text = crate::model::ScheduleText { ko: "평일 10:00 (KST)".into(), en: "weekdays at 10:00 (KST)".into() };
         assert_eq!(schedule_words(Lang::Ko, &text), "평일 10:00 (KST)");
         assert_eq!(schedule_words(Lang::En, &text), "weekdays at 10:00 (KST)");
+    }
+
+    #[test]
+    fn channel_words_cover_their_stored_values() {
+        assert_eq!(value_name(Lang::En, "webhook"), "Webhook");
+        assert_eq!(value_name(Lang::Ko, "delivered"), "전송됨");
+        assert_eq!(value_name(Lang::En, "report_run"), "Report run");
+        assert_eq!(total_of(Lang::Ko, Counted::Channels, 3), "채널 3개");
+        assert_eq!(recipient_count(Lang::En, 1), "1 recipient");
+        assert_eq!(tls_label(Lang::En, "tls"), "TLS (465)");
+        assert_eq!(
+            keep_url_hint(Lang::En, Some("example.com/…ook")),
+            "Leave empty to keep the stored URL (example.com/…ook)."
+        );
+        assert_eq!(test_result(Lang::En, true, Some(200), None), "Test delivered (HTTP 200).");
+        assert_eq!(
+            test_result(Lang::En, false, Some(500), Some("server error")),
+            "Test failed (HTTP 500): server error"
+        );
+        assert_eq!(attempt_count(Lang::En, 2), "2 attempts");
     }
 
     #[test]

@@ -35,6 +35,8 @@ use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
 use crate::pages::activities::ActivitiesRoute;
 use crate::pages::audit::AuditRoute;
+use crate::pages::channel_edit::ChannelEditRoute;
+use crate::pages::channels::ChannelsRoute;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
@@ -186,6 +188,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/system") view={Lazy::<SystemRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings/channels") view={Lazy::<ChannelsRoute>::new()} ssr=SsrMode::Async />
+                    // `new` too (no route of its own): going from the new channel's form to its
+                    // page only changes the id, so the page keeps the signing secret to show once.
+                    <Route path=path!("/settings/channels/:id") view={Lazy::<ChannelEditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -2,6 +2,8 @@
 
 pub mod activities;
 pub mod audit;
+pub mod channel_edit;
+pub mod channels;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;

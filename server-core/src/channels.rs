@@ -270,7 +270,9 @@ impl AnyChannel {
             "email" => {
                 let email = config.email.clone().ok_or("the channel has no SMTP settings: save it again")?;
                 if email.tls == "none" && !settings.allow_private {
-                    return Err("plain-text SMTP is allowed only where private targets are (CHANNELS_ALLOW_PRIVATE)".into());
+                    return Err(
+                        "plain-text SMTP is allowed only where private targets are (CHANNELS_ALLOW_PRIVATE)".into()
+                    );
                 }
                 Ok(Self::Email(email::Email {
                     settings: email,

@@ -158,6 +158,8 @@ const ROWS: &[Row] = &[
     row("GET", "/reports/templates/{id}", "", PAGE),
     row("GET", "/system", "", PAGE),
     row("GET", "/settings", "", PAGE),
+    row("GET", "/settings/channels", "", PAGE),
+    row("GET", "/settings/channels/{id}", "", PAGE),
     row("GET", "/audit", "", PAGE),
     row("GET", "/login", "", PUBLIC),
     // Server functions.

@@ -203,8 +203,7 @@ async fn mailed_over(db: &common::TestDb, tls: &str) {
     attached.sort();
     let mut stored = Vec::new();
     for format in ["csv", "markdown"] {
-        let (_, filename, bytes) =
-            server_core::db::report_runs::output(&state.db, run, format).await.unwrap().unwrap();
+        let (_, filename, bytes) = server_core::db::report_runs::output(&state.db, run, format).await.unwrap().unwrap();
         stored.push((filename, sha256(&bytes)));
     }
     stored.sort();
@@ -337,7 +336,10 @@ async fn bad_settings_are_named_field_by_field() {
     let app = common::app(state);
     let cases = [
         (json!({ "name": "m", "kind": "email" }), vec!["from", "host", "recipients"]),
-        (json!({ "name": "m", "kind": "email", "host": "localhost", "from": "a@b.example", "recipients": ["c@d.example"] }), vec!["host"]),
+        (
+            json!({ "name": "m", "kind": "email", "host": "localhost", "from": "a@b.example", "recipients": ["c@d.example"] }),
+            vec!["host"],
+        ),
         (
             json!({ "name": "m", "kind": "email", "host": "bad host!", "tls": "ssl", "from": "nope",
                     "recipients": ["x"], "username": "u" }),

@@ -19,12 +19,12 @@ pub use auth::{
     Account, AccountPage, AccountStatus, AccountUpdate, ApiKey, ApiKeyPage, AuditEntry, AuditPage, AuditQuery,
     CreatedApiKey, Me, NewAccount, NewApiKey, Role, TokenPair, TotpEnrollment,
 };
+pub use channels::default_smtp_port;
 pub use channels::{
     Channel, ChannelEnvelope, ChannelInput, ChannelPage, ChannelQuery, ChannelUser, CreatedChannel, Delivery,
     DeliveryAttempt, DeliveryEnvelope, DeliveryPage, DeliveryQuery, EmailSettings, CHANNEL_KINDS, MAX_CHANNEL_NAME,
     MAX_CHANNEL_URL, MAX_RECIPIENTS, SMTP_TLS_MODES,
 };
-pub use channels::default_smtp_port;
 pub use chart::Charted;
 pub use dashboard::{
     ActivityHeatmap, ActivityItem, ActivitySeries, CountryStat, DashboardStats, GrowthPoint, ProblemMatrix,

@@ -1,6 +1,7 @@
 //! Server functions for delivery channels: the same services as
 //! `/api/v1/channels`. Answers that carry a signing secret are marked so the
-//! idempotency layer never keeps them.
+//! idempotency layer never keeps them. Also [`all_channels`], every page of
+//! the list, for the pickers that offer them all.
 
 use leptos::prelude::*;
 
@@ -13,6 +14,8 @@ use crate::model::{
 #[server(prefix = "/api/fn", endpoint = "channels_list")]
 pub async fn list_channels(
     /// Paging.
+    // An empty query is sent as no body at all: absent is the default.
+    #[server(default)]
     query: ChannelQuery,
 ) -> Result<ChannelPage, AppError> {
     crate::services::channels::list(&super::state()?, &super::caller(), &query).await
@@ -87,7 +90,32 @@ pub async fn list_channel_deliveries(
     /// The channel's id.
     id: i64,
     /// Paging.
+    // An empty query is sent as nothing: absent is the default.
+    #[server(default)]
     query: DeliveryQuery,
 ) -> Result<DeliveryPage, AppError> {
     crate::services::channels::deliveries(&super::state()?, &super::caller(), id, &query).await
+}
+
+/// The most channels one page holds (the server's limit).
+const PAGE_SIZE: i64 = 100;
+
+/// At most this many pages are read: 10,000 channels, far more than anyone
+/// keeps; a bound in case a cursor ever came back twice.
+const MAX_PAGES: usize = 100;
+
+/// Every channel, by name: [`list_channels`] page after page, for a picker
+/// that must offer them all (a report's destinations).
+pub async fn all_channels() -> Result<Vec<Channel>, AppError> {
+    let mut channels = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let page = list_channels(ChannelQuery { per_page: Some(PAGE_SIZE), cursor }).await?;
+        channels.extend(page.channels);
+        match page.meta.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(channels)
 }

@@ -1,12 +1,13 @@
 //! A report as viewers see it: every setting as text, the schedule in words
-//! with its next run, no controls.
+//! with its next run, the channels it sends to by name, no controls.
 
 use leptos::prelude::*;
 
+use crate::api::channels::all_channels;
 use crate::components::report_form::format_label;
 use crate::components::template_details::period_words;
-use crate::i18n::{channel_name, format_datetime, schedule_words, t, value_name, Msg};
-use crate::model::Report;
+use crate::i18n::{channel_name, format_datetime, schedule_words, t, value_name, Lang, Msg};
+use crate::model::{Channel, Report};
 use crate::{use_lang, use_prefs};
 
 /// The read-only view of `report`.
@@ -19,10 +20,15 @@ pub fn ReportDetails(
     let zone = use_prefs().zone;
     let period =
         report.period.as_ref().map_or_else(|| t(lang, Msg::PeriodFromTemplate).to_owned(), |p| period_words(lang, p));
-    let destinations = if report.destinations.is_empty() {
-        t(lang, Msg::NoChannelsYet).to_owned()
-    } else {
-        report.destinations.iter().map(|id| channel_name(lang, *id)).collect::<Vec<_>>().join(", ")
+    // The channels by name, once they arrive.
+    let ids = report.destinations.clone();
+    let channels = Resource::new(|| (), |_| all_channels());
+    let destinations = move || {
+        let ids = ids.clone();
+        Suspend::new(async move {
+            let list = channels.await.unwrap_or_default();
+            destination_names(lang, &ids, &list)
+        })
     };
     let fact = |label: Msg, testid: &'static str, value: String| {
         view! {
@@ -45,7 +51,16 @@ pub fn ReportDetails(
             {fact(Msg::FiguresZone, "report-figures-zone", report.figures_zone.to_uppercase())}
             {fact(Msg::ReportLanguage, "report-lang", language.to_owned())}
             {fact(Msg::Formats, "report-formats", formats)}
-            {fact(Msg::Destinations, "report-destinations", destinations)}
+            <div>
+                <dt>{t(lang, Msg::Destinations)}</dt>
+                <dd>
+                    <span data-testid="report-destinations">
+                        <Transition fallback=|| "…">{destinations}</Transition>
+                    </span>
+                    " "
+                    <a class="small" href="/settings/channels">{t(lang, Msg::ManageChannels)}</a>
+                </dd>
+            </div>
             {fact(Msg::Status, "report-status", value_name(lang, &report.status))}
         </dl>
         {(!report.description.is_empty())
@@ -56,4 +71,16 @@ pub fn ReportDetails(
                 }
             })}
     }
+}
+
+/// The channels `ids` by name (by number when not among `channels`), or
+/// "No channels yet".
+fn destination_names(lang: Lang, ids: &[i64], channels: &[Channel]) -> String {
+    if ids.is_empty() {
+        return t(lang, Msg::NoChannelsYet).to_owned();
+    }
+    ids.iter()
+        .map(|id| channels.iter().find(|c| c.id == *id).map_or_else(|| channel_name(lang, *id), |c| c.name.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

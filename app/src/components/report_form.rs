@@ -1,6 +1,7 @@
 //! The report editor (editors): name, description, template, an optional
 //! period of its own, the schedule with its live preview, the zone its
-//! figures are counted in, its language, formats, destinations and status.
+//! figures are counted in, its language, formats, destinations (every
+//! channel, with the link to manage them) and status.
 //! The server checks every field; its message is shown beside the field it is
 //! about. A new report continues on its own page; an edit says "Saved".
 
@@ -8,12 +9,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::reports::{list_templates, CreateReport, UpdateReport};
+use crate::components::destination_picker::DestinationPicker;
 use crate::components::field_errors::{message_of, refused};
 use crate::components::form_field::FormField;
 use crate::components::password_form::form_alert;
 use crate::components::period_fields::{PeriodDraft, PeriodFields, PeriodSignals};
 use crate::components::schedule_preview::ScheduleFields;
-use crate::i18n::{channel_name, t, Msg};
+use crate::i18n::{t, Msg};
 use crate::model::{Report, ReportInput, Template, MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, REPORT_FORMATS};
 use crate::use_lang;
 
@@ -158,9 +160,6 @@ pub fn ReportForm(
     let lang = use_lang();
     let id = report.as_ref().map(|r| r.id);
     let start = ReportDraft::of(report.as_ref());
-    // The channels the report had: the only ones that can be kept until the
-    // channels page exists.
-    let channels = start.destinations.clone();
     let name = RwSignal::new(start.name.clone());
     let description = RwSignal::new(start.description.clone());
     let template_id = RwSignal::new(start.template_id.clone());
@@ -268,31 +267,6 @@ pub fn ReportForm(
             }
         })
         .collect_view();
-    let destination_boxes = if channels.is_empty() {
-        view! { <p class="empty-note" data-testid="no-channels">{t(lang, Msg::NoChannelsYet)}</p> }.into_any()
-    } else {
-        channels
-            .into_iter()
-            .map(|channel| {
-                view! {
-                    <label class="checkbox">
-                        <input
-                            type="checkbox"
-                            data-testid="destination"
-                            checked=true
-                            prop:checked=move || destinations.with(|d| d.contains(&channel))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                destinations.update(|d| *d = toggled(d, &channel, on));
-                            }
-                        />
-                        {channel_name(lang, channel)}
-                    </label>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
     let formats_error = message_of(error, "formats");
     let destinations_error = message_of(error, "destinations");
 
@@ -335,7 +309,7 @@ pub fn ReportForm(
                 </fieldset>
                 <fieldset class="field choice-group" aria-describedby="report-destinations-hint report-destinations-error">
                     <legend>{t(lang, Msg::Destinations)}</legend>
-                    <div class="choices">{destination_boxes}</div>
+                    <DestinationPicker destinations />
                     <p class="field-hint" id="report-destinations-hint">{t(lang, Msg::DestinationsHint)}</p>
                     <p class="field-error" id="report-destinations-error" data-testid="error-destinations">
                         {move || destinations_error.get()}

@@ -40,7 +40,7 @@ pub fn metrics_toggled(current: Option<&[String]>, metric: &str, on: bool) -> Op
 /// A textarea's initial text, escaped on the server: Leptos writes
 /// `<textarea>` children into the HTML as they are, and a body holding
 /// `</textarea>` would end the element early (the problem editor does the same).
-fn textarea_text(text: String) -> String {
+pub fn textarea_text(text: String) -> String {
     if cfg!(feature = "ssr") {
         text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
     } else {

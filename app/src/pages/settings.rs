@@ -1,6 +1,7 @@
-//! `/settings`: one's own account (password, two-factor sign-in) for everyone;
-//! API keys for owners and admins; accounts for admins. A section the role
-//! cannot use is not rendered at all (the server refuses its calls anyway).
+//! `/settings`: one's own account (password, two-factor sign-in) and the
+//! way to the delivery channels for everyone; API keys for owners and
+//! admins; accounts for admins. A section the role cannot use is not
+//! rendered at all (the server refuses its calls anyway).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,6 +77,17 @@ pub fn SettingsPage() -> impl IntoView {
             }
         })
     };
+    // Everyone reads the channels; editors change them (on their own page).
+    let channels = (!must_change).then(|| {
+        view! {
+            <Panel id="channels-title" title=t(lang, Msg::ChannelsTitle)>
+                <p class="muted">{t(lang, Msg::ChannelsIntro)}</p>
+                <a class="button button-quiet" href="/settings/channels" data-testid="channels-link">
+                    {t(lang, Msg::ManageChannels)}
+                </a>
+            </Panel>
+        }
+    });
     let api_keys = (!must_change && user_can(Role::Owner)).then(|| {
         view! {
             <Panel id="api-keys-title" title=t(lang, Msg::ApiKeys)>
@@ -105,6 +117,7 @@ pub fn SettingsPage() -> impl IntoView {
                     {totp}
                 </Transition>
             </Panel>
+            {channels}
             {api_keys}
             {accounts}
         </div>

@@ -351,7 +351,10 @@ mod tests {
     #[tokio::test]
     async fn names_resolving_to_internal_addresses_are_refused() {
         let target = parse("https://localhost.:1/x", STRICT).unwrap();
-        assert!(matches!(resolve(&target.host, target.port, STRICT).await, Err(SendError::Refused(_)) | Err(SendError::Connect(_))));
+        assert!(matches!(
+            resolve(&target.host, target.port, STRICT).await,
+            Err(SendError::Refused(_)) | Err(SendError::Connect(_))
+        ));
     }
 
     /// A one-shot server on loopback that answers every connection with `answer`.

@@ -221,7 +221,8 @@ fn validate_email(
     } else if recipients.len() > MAX_RECIPIENTS {
         errors.add("recipients", format!("at most {MAX_RECIPIENTS} are allowed"));
     }
-    let email = EmailSettings { host: host.to_owned(), port, tls, username, password_set: has_password, from, recipients };
+    let email =
+        EmailSettings { host: host.to_owned(), port, tls, username, password_set: has_password, from, recipients };
     (Some(email), password)
 }
 
@@ -259,8 +260,11 @@ fn validate(
             }
         }
     }
-    let (email, password) =
-        if kind == "email" { validate_email(input, stored_password, settings, &mut errors) } else { (None, Password::Keep) };
+    let (email, password) = if kind == "email" {
+        validate_email(input, stored_password, settings, &mut errors)
+    } else {
+        (None, Password::Keep)
+    };
     errors.finish()?;
     let url = if kind == "email" { None } else { url };
     Ok(Checked { name, kind, url, email, password })
@@ -314,8 +318,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, input: &ChannelI
     let current = channels::by_id(&state.db, id).await?.ok_or_else(not_found)?;
     let settings = &*state.channels;
     let old_config = ChannelConfig::parse(&current.config);
-    let stored_password =
-        current.kind == "email" && old_config.email.as_ref().is_some_and(|email| email.password_set);
+    let stored_password = current.kind == "email" && old_config.email.as_ref().is_some_and(|email| email.password_set);
     let checked = validate(input, |kind| kind == current.kind, stored_password, settings)?;
     if channels::id_by_name(&state.db, &checked.name).await?.is_some_and(|other| other != id) {
         return Err(name_taken());
