@@ -11,6 +11,7 @@
 //! after `REPORT_RETENTION_DAYS` runs, files and ended deliveries go, but
 //! never a run a delivery still waits on.
 
+#[macro_use]
 mod common;
 
 use std::collections::{HashMap, VecDeque};
@@ -98,18 +99,7 @@ impl Receiver {
 }
 
 async fn admin(db: &Db) -> Caller {
-    let id = common::harness_admin(db).await;
-    Caller {
-        principal: Some(server_core::auth::Principal {
-            account_id: Some(id),
-            name: "harness-admin@test.local".into(),
-            role: server_core::model::Role::Admin,
-            scopes: Vec::new(),
-            via: server_core::auth::Via::ApiKey { id: 0 },
-            must_change_password: false,
-        }),
-        ..Default::default()
-    }
+    common::admin_caller(db).await
 }
 
 /// A replica: its own pool and instance id.
@@ -400,27 +390,6 @@ async fn old_runs_and_deliveries_age_out(db: &common::TestDb) {
     let query = server_core::model::DeliveryQuery::default();
     let log = server_core::services::channels::deliveries(&state, &caller, hook, &query).await.unwrap();
     assert_eq!(log.meta.total, 1, "only the recent run's delivery is left: {log:?}");
-}
-
-macro_rules! on_both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = common::TestDb::sqlite().await;
-                $body(&db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = common::TestDb::postgres().await {
-                    $body(&db).await;
-                }
-            }
-        }
-    };
 }
 
 on_both!(retries, retries_finals_and_slack);

@@ -7,6 +7,7 @@
 //! password are final; "send a test" works; bad settings are 422s naming
 //! their fields (400); the password is never shown.
 
+#[macro_use]
 mod common;
 
 use std::io::{BufRead as _, BufReader};
@@ -95,18 +96,7 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 async fn admin(db: &Db) -> Caller {
-    let id = common::harness_admin(db).await;
-    Caller {
-        principal: Some(server_core::auth::Principal {
-            account_id: Some(id),
-            name: "harness-admin@test.local".into(),
-            role: server_core::model::Role::Admin,
-            scopes: Vec::new(),
-            via: server_core::auth::Via::ApiKey { id: 0 },
-            must_change_password: false,
-        }),
-        ..Default::default()
-    }
+    common::admin_caller(db).await
 }
 
 /// A replica whose channels trust `sink`'s CA.
@@ -376,27 +366,6 @@ async fn bad_settings_are_named_field_by_field() {
     assert_eq!(reply.status.as_u16(), 201, "{}", reply.text());
     assert_eq!(reply.json()["channel"]["email"]["port"], 465);
     assert_eq!(reply.json()["channel"]["email"]["password_set"], false);
-}
-
-macro_rules! on_both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = common::TestDb::sqlite().await;
-                $body(&db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = common::TestDb::postgres().await {
-                    $body(&db).await;
-                }
-            }
-        }
-    };
 }
 
 on_both!(starttls, mailed_over_starttls);

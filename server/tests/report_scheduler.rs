@@ -6,6 +6,7 @@
 //! late completion is refused); three days without a tick, caught up once
 //! with a note; and pause/resume making no run for the past.
 
+#[macro_use]
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
@@ -100,27 +101,6 @@ async fn tick_through(state: &AppState, from: DateTime<Utc>, to: DateTime<Utc>, 
         scheduler::tick(state, now).await.unwrap();
         now += step;
     }
-}
-
-macro_rules! on_both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = common::TestDb::sqlite().await;
-                $body(&db).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(db) = common::TestDb::postgres().await {
-                    $body(&db).await;
-                }
-            }
-        }
-    };
 }
 
 async fn slots_of_48_hours(db: &common::TestDb) {

@@ -433,3 +433,46 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The harness admin as a service caller (an API key's principal), for tests
+/// that call the services directly.
+#[allow(dead_code)]
+pub async fn admin_caller(db: &Db) -> server_core::auth::Caller {
+    let id = harness_admin(db).await;
+    server_core::auth::Caller {
+        principal: Some(server_core::auth::Principal {
+            account_id: Some(id),
+            name: "harness-admin@test.local".into(),
+            role: Role::Admin,
+            scopes: Vec::new(),
+            via: server_core::auth::Via::ApiKey { id: 0 },
+            must_change_password: false,
+        }),
+        ..Default::default()
+    }
+}
+
+/// `on_both!(name, body)`: a module `name` with two tests running
+/// `body(&TestDb)`, on a fresh SQLite file and on a fresh Postgres database
+/// (which skips without a server, and fails under `CI=true`).
+#[allow(unused_macros)]
+macro_rules! on_both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = common::TestDb::sqlite().await;
+                $body(&db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = common::TestDb::postgres().await {
+                    $body(&db).await;
+                }
+            }
+        }
+    };
+}
