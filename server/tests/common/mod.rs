@@ -452,6 +452,44 @@ pub async fn admin_caller(db: &Db) -> server_core::auth::Caller {
     }
 }
 
+/// A completed run, made at `now` by `state`, of a new report named `name`
+/// (the first template, `formats`) sending to `channels`; returns its id.
+#[allow(dead_code)]
+pub async fn completed_run(
+    state: &AppState,
+    name: &str,
+    channels: &[i64],
+    formats: &[&str],
+    now: chrono::DateTime<chrono::Utc>,
+) -> i64 {
+    use server_core::reports::runner;
+    use server_core::services::{reports, runs, templates};
+    let caller = admin_caller(&state.db).await;
+    let state = state.clone().with(|s| s.clock = Clock::Fixed(now));
+    reports::ensure_builtins(&state).await.unwrap();
+    let template = templates::list(&state, &caller).await.unwrap().templates[0].id;
+    let input: server_core::model::ReportInput = serde_json::from_value(serde_json::json!({
+        "name": name, "template_id": template, "cron": "0 9 * * 1", "destinations": channels, "formats": formats
+    }))
+    .unwrap();
+    let report = reports::create(&state, &caller, &input).await.unwrap();
+    let run = runs::generate(&state, &caller, report.id, runs::Trigger::Api).await.unwrap();
+    assert_eq!(runner::take(&state, now, 10).await.unwrap(), [(run.id, 1)]);
+    runner::execute(&state, run.id, 1).await.unwrap();
+    assert_eq!(runs::get(&state, &caller, run.id).await.unwrap().status, "completed");
+    run.id
+}
+
+/// The one delivery to `channel` (one per channel and run), with its attempts.
+#[allow(dead_code)]
+pub async fn delivery(state: &AppState, channel: i64) -> server_core::model::Delivery {
+    let query = server_core::model::DeliveryQuery::default();
+    let caller = admin_caller(&state.db).await;
+    let page = server_core::services::channels::deliveries(state, &caller, channel, &query).await.unwrap();
+    assert_eq!(page.deliveries.len(), 1, "one delivery per (channel, run): {page:?}");
+    page.deliveries.into_iter().next().unwrap()
+}
+
 /// `on_both!(name, body)`: a module `name` with two tests running
 /// `body(&TestDb)`, on a fresh SQLite file and on a fresh Postgres database
 /// (which skips without a server, and fails under `CI=true`).

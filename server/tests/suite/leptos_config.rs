@@ -16,8 +16,8 @@ fn leptos_block(text: &str) -> Vec<String> {
 
 #[test]
 fn cargo_toml_carries_the_same_leptos_settings_as_leptos_toml() {
-    let leptos = leptos_block(include_str!("../../Leptos.toml"));
-    let cargo = leptos_block(include_str!("../../Cargo.toml"));
+    let leptos = leptos_block(include_str!("../../../Leptos.toml"));
+    let cargo = leptos_block(include_str!("../../../Cargo.toml"));
     assert!(leptos.iter().any(|l| l.starts_with("output-name")), "{leptos:?}");
     assert_eq!(cargo, leptos, "copy Leptos.toml's block into Cargo.toml");
 }

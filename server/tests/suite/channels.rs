@@ -5,7 +5,7 @@
 //! database in clear), rotation, a channel in use kept (409 naming its
 //! reports), a `SECRET_KEY` change reported as such, and paging.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -83,7 +83,7 @@ async fn bad_fields_secrets_and_rotation(db: &Db) {
         assert!(field_message(&reply, "url").contains("private or loopback"), "{}", reply.text());
     }
 
-    // An e-mail channel needs its sender (the rest: tests/report_email.rs).
+    // An e-mail channel needs its sender (the rest: server/tests/suite/report_email.rs).
     let body = json!({ "name": "Mail", "kind": "email", "host": "smtp.example.com", "recipients": ["a@example.com"] });
     let reply = send(&app, "POST", "/api/v1/channels", Some(&body)).await;
     assert_eq!(field_names(&reply), ["from"], "{}", reply.text());

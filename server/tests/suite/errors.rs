@@ -2,7 +2,7 @@
 //! status and a stable code, whoever produced it: a handler, an extractor's
 //! rejection, the router, the body limit, a timeout, a panic, a server function.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

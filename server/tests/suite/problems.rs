@@ -4,7 +4,7 @@
 //! (out of the bank and the dashboard's counts, recorded once), bulk status,
 //! per-problem stats from activities, search and filters, roles and the audit log.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -6,7 +6,7 @@
 //! runs), while routers are built alongside; each must answer the full page
 //! within a short limit.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

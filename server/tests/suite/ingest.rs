@@ -7,7 +7,7 @@
 //! person) gets 403; a batch retried with the same `Idempotency-Key` is written
 //! once.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum::Router;

@@ -1,10 +1,10 @@
 //! Issue #11 item 10, production defaults: `/metrics` is never open to
 //! loopback in production (the configuration refuses to start) and never to a
 //! proxy on the same host; what the server computes is `Cache-Control:
-//! no-store` (static files: tests/static_caching.rs); a database password is
+//! no-store` (static files: server/tests/suite/static_caching.rs); a database password is
 //! never echoed, nor an e-mail address in a log line.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -60,7 +60,7 @@ async fn computed_responses_are_not_stored_by_any_cache() {
         assert!(reply.status.is_client_error() || reply.status.is_redirection(), "{uri}");
         assert_eq!(cache_control(&reply), Some("no-store"), "{uri}");
     }
-    // Static files have their own rules (tests/static_caching.rs).
+    // Static files have their own rules (server/tests/suite/static_caching.rs).
 }
 
 #[tokio::test]

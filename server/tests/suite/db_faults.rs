@@ -6,7 +6,7 @@
 //! Postgres's connection and timeout errors map to `Unavailable`, never to
 //! `Internal`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

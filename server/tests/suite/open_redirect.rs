@@ -4,7 +4,7 @@
 //! as `/`) is sent to `/`, and a `next` that cannot even be a `Location`
 //! header no longer makes the handler fail after the session was written.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

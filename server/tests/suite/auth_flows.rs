@@ -12,7 +12,7 @@
 //! audit records of logins; and the lists' `{"<plural>": [..], "meta": {..}}`
 //! shape, with the audit log paged by cursor.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! through Redis. Runs against a `redis-server` of its own (skipped where none
 //! is installed, failed under `CI=true`).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

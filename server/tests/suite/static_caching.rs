@@ -4,7 +4,7 @@
 //! missing file and everything the server computes are never stored; and the
 //! pages link the vendored files at their version.
 
-mod common;
+use crate::common;
 
 use axum::http::header;
 

@@ -5,7 +5,7 @@
 //! OpenAPI document, the server-function registry, the page routes), so a new
 //! route without a row here fails the test.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! The data generator on both databases: exact sizes, consistent rows, the same
 //! data from the same seed, and no silent mixing with existing data.
 
-mod common;
+use crate::common;
 
 use server_core::model::range::{Preset, RangeQuery, ResolvedRange, Zone};
 

@@ -2,7 +2,7 @@
 //! HTML, so they show before the WASM loads (the inputs used to be filled
 //! only by the WASM, and showed empty until then).
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -5,7 +5,7 @@
 //! throttle, which keys on the same address), and `X-Forwarded-Host` in the
 //! cross-site check.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -5,7 +5,7 @@
 //! once (also when two requests race with it), responses holding secrets never
 //! kept for idempotent replays, and no idempotency store for anonymous callers.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -11,8 +11,7 @@
 //! after `REPORT_RETENTION_DAYS` runs, files and ended deliveries go, but
 //! never a run a delivery still waits on.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -25,9 +24,8 @@ use serde_json::{json, Value};
 use server_core::auth::Caller;
 use server_core::channels::{dispatcher, ChannelSettings};
 use server_core::db::{deliveries, Db, Ts};
-use server_core::reports::runner;
 use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
-use server_core::services::runs::{self, Trigger};
+use server_core::services::runs;
 use server_core::state::{AppState, Clock};
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -120,35 +118,6 @@ async fn channel(state: &AppState, receiver: &Receiver, name: &str, kind: &str, 
     created.channel.id
 }
 
-/// A completed run of a new report sending to `channels`, made at `now` by `state`.
-async fn completed_run(state: &AppState, name: &str, channels: &[i64], now: DateTime<Utc>) -> i64 {
-    let caller = admin(&state.db).await;
-    let state = state.clone().with(|s| s.clock = Clock::Fixed(now));
-    server_core::services::reports::ensure_builtins(&state).await.unwrap();
-    let templates = server_core::services::templates::list(&state, &caller).await.unwrap();
-    let input: server_core::model::ReportInput = serde_json::from_value(json!({
-        "name": name, "template_id": templates.templates[0].id, "cron": "0 9 * * 1",
-        "destinations": channels, "formats": ["html", "csv"]
-    }))
-    .unwrap();
-    let report = server_core::services::reports::create(&state, &caller, &input).await.unwrap();
-    let run = runs::generate(&state, &caller, report.id, Trigger::Api).await.unwrap();
-    let taken = runner::take(&state, now, 10).await.unwrap();
-    assert_eq!(taken, [(run.id, 1)]);
-    runner::execute(&state, run.id, 1).await.unwrap();
-    assert_eq!(runs::get(&state, &caller, run.id).await.unwrap().status, "completed");
-    run.id
-}
-
-/// The delivery of run `run` to `channel`, with its attempts.
-async fn delivery(state: &AppState, channel: i64) -> server_core::model::Delivery {
-    let query = server_core::model::DeliveryQuery::default();
-    let page =
-        server_core::services::channels::deliveries(state, &admin(&state.db).await, channel, &query).await.unwrap();
-    assert_eq!(page.deliveries.len(), 1, "one delivery per (channel, run): {page:?}");
-    page.deliveries.into_iter().next().unwrap()
-}
-
 fn outcomes(delivery: &server_core::model::Delivery) -> Vec<(String, Option<i64>)> {
     delivery.attempts.iter().map(|a| (a.outcome.clone().unwrap_or_default(), a.status_code)).collect()
 }
@@ -169,7 +138,8 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     let busy = channel(&state, &receiver, "busy", "webhook", "/busy").await;
     let slack = channel(&state, &receiver, "slack", "slack", "/slack").await;
     let now = at("2026-12-07T00:00:00Z");
-    let run = completed_run(&state, "Weekly numbers", &[flaky, broken, busy, slack], now).await;
+    let run =
+        common::completed_run(&state, "Weekly numbers", &[flaky, broken, busy, slack], &["html", "csv"], now).await;
 
     let first = dispatcher::run_due(&state, &settings, now).await.unwrap();
     let mut statuses: Vec<&str> = first.iter().map(|(_, s)| *s).collect();
@@ -177,15 +147,15 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     assert_eq!(statuses, ["delivered", "failed", "retry", "retry"], "{first:?}");
 
     // 400: final after one attempt.
-    let d = delivery(&state, broken).await;
+    let d = common::delivery(&state, broken).await;
     assert_eq!((d.status.as_str(), d.attempt_count, d.last_status_code), ("failed", 1, Some(400)));
     assert_eq!(outcomes(&d), [("failed".to_owned(), Some(400))]);
     // 429: next attempt exactly when Retry-After says.
-    let d = delivery(&state, busy).await;
+    let d = common::delivery(&state, busy).await;
     assert_eq!(d.status, "pending");
     assert_eq!(d.next_attempt_at, Some(now + Duration::seconds(120)), "{d:?}");
     // 500: the backoff's first step, 30 s ± 20 %.
-    let d = delivery(&state, flaky).await;
+    let d = common::delivery(&state, flaky).await;
     let wait = (d.next_attempt_at.unwrap() - now).num_seconds();
     assert!((24..=36).contains(&wait), "{wait}");
     // Slack: text and blocks.
@@ -196,13 +166,13 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     assert_eq!(message["blocks"][0]["type"], "header");
     assert!(message["blocks"].as_array().unwrap().len() >= 4, "{message}");
     assert!(message["blocks"][1]["fields"][0]["text"].as_str().unwrap().starts_with('*'), "figures first: {message}");
-    assert_eq!(delivery(&state, slack).await.status, "delivered");
+    assert_eq!(common::delivery(&state, slack).await.status, "delivered");
 
     // Nothing is due 10 s later; at +40 s the 500 is retried and succeeds.
     assert!(dispatcher::run_due(&state, &settings, now + Duration::seconds(10)).await.unwrap().is_empty());
     let second = dispatcher::run_due(&state, &settings, now + Duration::seconds(40)).await.unwrap();
     assert_eq!(second.len(), 1, "{second:?}");
-    let d = delivery(&state, flaky).await;
+    let d = common::delivery(&state, flaky).await;
     assert_eq!((d.status.as_str(), d.attempt_count), ("delivered", 2));
     assert_eq!(outcomes(&d), [("retry".to_owned(), Some(500)), ("delivered".to_owned(), Some(200))]);
     let hits = receiver.hits("/flaky");
@@ -229,7 +199,7 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
     // The 429 comes back only at its time, then is delivered.
     assert!(dispatcher::run_due(&state, &settings, now + Duration::seconds(119)).await.unwrap().is_empty());
     assert_eq!(dispatcher::run_due(&state, &settings, now + Duration::seconds(120)).await.unwrap().len(), 1);
-    assert_eq!(delivery(&state, busy).await.status, "delivered");
+    assert_eq!(common::delivery(&state, busy).await.status, "delivered");
     // The final one is never tried again.
     assert!(dispatcher::run_due(&state, &settings, now + Duration::days(1)).await.unwrap().is_empty());
     assert_eq!(receiver.hits("/broken").len(), 1);
@@ -241,11 +211,11 @@ async fn racing_dispatchers_send_once(db: &common::TestDb) {
     let settings = ChannelSettings::default();
     let hook = channel(&a, &receiver, "hook", "webhook", "/race").await;
     let now = at("2026-12-07T00:00:00Z");
-    completed_run(&a, "Raced", &[hook], now).await;
+    common::completed_run(&a, "Raced", &[hook], &["html", "csv"], now).await;
     let (x, y) = tokio::join!(dispatcher::run_due(&a, &settings, now), dispatcher::run_due(&b, &settings, now));
     assert_eq!(x.unwrap().len() + y.unwrap().len(), 1, "one dispatcher sent it");
     assert_eq!(receiver.hits("/race").len(), 1, "sent once");
-    let d = delivery(&a, hook).await;
+    let d = common::delivery(&a, hook).await;
     assert_eq!((d.status.as_str(), d.attempt_count), ("delivered", 1));
     let (x, y) = tokio::join!(
         dispatcher::run_due(&a, &settings, now + Duration::hours(1)),
@@ -261,8 +231,8 @@ async fn a_dead_dispatchers_attempt_is_lost_and_the_next_sent(db: &common::TestD
     let settings = ChannelSettings::default();
     let hook = channel(&state, &receiver, "hook", "webhook", "/takeover").await;
     let now = at("2026-12-07T00:00:00Z");
-    completed_run(&state, "Taken over", &[hook], now).await;
-    let id = delivery(&state, hook).await.id;
+    common::completed_run(&state, "Taken over", &[hook], &["html", "csv"], now).await;
+    let id = common::delivery(&state, hook).await.id;
     // "dead" takes it and claims attempt 1, then stops.
     let until = Ts::from(now + Duration::seconds(60));
     let taken = deliveries::take(&state.db, id, "dead", Ts::from(now), until, 6).await.unwrap();
@@ -273,7 +243,7 @@ async fn a_dead_dispatchers_attempt_is_lost_and_the_next_sent(db: &common::TestD
     );
     let done = dispatcher::run_due(&state, &settings, now + Duration::seconds(61)).await.unwrap();
     assert_eq!(done, [(id, "delivered")]);
-    let d = delivery(&state, hook).await;
+    let d = common::delivery(&state, hook).await;
     assert_eq!(outcomes(&d), [("lost".to_owned(), None), ("delivered".to_owned(), Some(200))]);
     assert_eq!(d.attempts[0].instance, "dead");
     assert_eq!(d.attempts[1].instance, "b");
@@ -285,10 +255,10 @@ async fn private_targets_are_refused_when_not_allowed(db: &common::TestDb) {
     let state = replica(db, "a").await;
     let hook = channel(&state, &receiver, "hook", "webhook", "/private").await;
     let now = at("2026-12-07T00:00:00Z");
-    completed_run(&state, "Kept inside", &[hook], now).await;
+    common::completed_run(&state, "Kept inside", &[hook], &["html", "csv"], now).await;
     let strict = ChannelSettings { allow_private: false, ..ChannelSettings::default() };
     assert_eq!(dispatcher::run_due(&state, &strict, now).await.unwrap().len(), 1);
-    let d = delivery(&state, hook).await;
+    let d = common::delivery(&state, hook).await;
     assert_eq!(d.status, "failed", "a refused target is final: {d:?}");
     assert!(d.last_error.as_deref().is_some_and(|e| e.contains("https://") || e.contains("private")), "{d:?}");
     assert!(receiver.hits("/private").is_empty(), "nothing left the machine's policy");
@@ -335,11 +305,11 @@ async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
         .script("/down", &[(500, None), (502, None), (503, None), (504, None), (500, None), (500, None), (200, None)]);
     let hook = channel(&state, &receiver, "down", "webhook", "/down").await;
     let mut now = at("2026-12-07T00:00:00Z");
-    completed_run(&state, "Never arrives", &[hook], now).await;
+    common::completed_run(&state, "Never arrives", &[hook], &["html", "csv"], now).await;
     let mut waits = Vec::new();
     for attempt in 1..=6 {
         assert_eq!(dispatcher::run_due(&state, &settings, now).await.unwrap().len(), 1, "attempt {attempt}");
-        let d = delivery(&state, hook).await;
+        let d = common::delivery(&state, hook).await;
         match d.next_attempt_at {
             Some(next) => {
                 waits.push((next - now).num_seconds());
@@ -352,7 +322,7 @@ async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
     for (wait, base) in waits.iter().zip([30, 120, 600, 3_600, 21_600]) {
         assert!((base * 8 / 10..=base * 12 / 10).contains(wait), "{waits:?}");
     }
-    let d = delivery(&state, hook).await;
+    let d = common::delivery(&state, hook).await;
     assert_eq!((d.status.as_str(), d.attempt_count, d.next_attempt_at), ("failed", 6, None));
     assert_eq!(d.attempts.len(), 6);
     assert!(dispatcher::run_due(&state, &settings, now + Duration::days(2)).await.unwrap().is_empty());
@@ -367,10 +337,10 @@ async fn old_runs_and_deliveries_age_out(db: &common::TestDb) {
     let hook = channel(&state, &receiver, "hook", "webhook", "/old").await;
     let waiting = channel(&state, &receiver, "waiting", "webhook", "/waiting").await;
     let now = at("2026-12-07T00:00:00Z");
-    let old = completed_run(&state, "Old", &[hook], now).await;
-    let stuck = completed_run(&state, "Stuck", &[waiting], now).await;
+    let old = common::completed_run(&state, "Old", &[hook], &["html", "csv"], now).await;
+    let stuck = common::completed_run(&state, "Stuck", &[waiting], &["html", "csv"], now).await;
     assert_eq!(dispatcher::run_due(&state, &settings, now).await.unwrap().len(), 2);
-    let recent = completed_run(&state, "Recent", &[hook], now + Duration::days(60)).await;
+    let recent = common::completed_run(&state, "Recent", &[hook], &["html", "csv"], now + Duration::days(60)).await;
     let caller = admin(&state.db).await;
     let exists = |id: i64| {
         let (state, caller) = (state.clone(), caller.clone());

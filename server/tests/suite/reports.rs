@@ -6,7 +6,7 @@
 //! paused, from now on resume), the preview across a DST change, paging and
 //! the audit log.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -4,7 +4,7 @@
 //! carry a nonce in its policy that every inline `<script>` of its body
 //! carries too. A page whose policy lacks the nonce never hydrates.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -2,7 +2,7 @@
 //! a stream never finishes by itself, so without this every graceful stop
 //! waited out the whole grace period. Browsers reconnect on their own.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

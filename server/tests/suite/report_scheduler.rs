@@ -6,8 +6,7 @@
 //! late completion is refused); three days without a tick, caught up once
 //! with a note; and pause/resume making no run for the past.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! fails, latency stays bounded, `/health` says degraded within 5 s and healthy
 //! again once Redis is back. Invalidations reach other replicas.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

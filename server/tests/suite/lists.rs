@@ -4,7 +4,7 @@
 //! concurrently, the totals, field errors, a user's detail and tier change
 //! (audit-logged, editors only), and the CSV export (BOM, escaping, filters).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

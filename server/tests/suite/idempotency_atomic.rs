@@ -9,7 +9,7 @@
 //!
 //! The drill `scripts/drills/kill-restart.py` does the same with real SIGKILLs.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use axum::Router;

@@ -2,7 +2,7 @@
 //! SQLite and Postgres: replays, conflicts, scoping, expiry, restarts, and a
 //! burst of concurrent duplicates with exactly one effect.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! its password or two-factor sign-in, not to log it out. The people themselves,
 //! signed in, keep those rights.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request};

@@ -4,7 +4,7 @@
 //! triggers keep, checked against plain counts after every kind of write; and
 //! the live stream.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

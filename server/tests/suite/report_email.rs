@@ -7,8 +7,7 @@
 //! password are final; "send a test" works; bad settings are 422s naming
 //! their fields (400); the password is never shown.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -20,10 +19,8 @@ use serde_json::{json, Value};
 use server_core::auth::Caller;
 use server_core::channels::{dispatcher, ChannelSettings};
 use server_core::db::Db;
-use server_core::reports::runner;
 use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
-use server_core::services::runs::{self, Trigger};
-use server_core::state::{AppState, Clock};
+use server_core::state::AppState;
 
 const USER: &str = "reports";
 const PASSWORD: &str = "s3cret-비밀";
@@ -123,32 +120,6 @@ async fn channel(state: &AppState, sink: &Sink, name: &str, tls: &str, password:
 }
 
 /// A completed run (HTML, Markdown, CSV) of a new report sending to `channel`.
-async fn completed_run(state: &AppState, name: &str, channel: i64, now: DateTime<Utc>) -> i64 {
-    let caller = admin(&state.db).await;
-    let state = state.clone().with(|s| s.clock = Clock::Fixed(now));
-    server_core::services::reports::ensure_builtins(&state).await.unwrap();
-    let templates = server_core::services::templates::list(&state, &caller).await.unwrap();
-    let input: server_core::model::ReportInput = serde_json::from_value(json!({
-        "name": name, "template_id": templates.templates[0].id, "cron": "0 9 * * 1",
-        "destinations": [channel], "formats": ["html", "markdown", "csv"]
-    }))
-    .unwrap();
-    let report = server_core::services::reports::create(&state, &caller, &input).await.unwrap();
-    let run = runs::generate(&state, &caller, report.id, Trigger::Api).await.unwrap();
-    assert_eq!(runner::take(&state, now, 10).await.unwrap(), [(run.id, 1)]);
-    runner::execute(&state, run.id, 1).await.unwrap();
-    assert_eq!(runs::get(&state, &caller, run.id).await.unwrap().status, "completed");
-    run.id
-}
-
-async fn delivery(state: &AppState, channel: i64) -> server_core::model::Delivery {
-    let query = server_core::model::DeliveryQuery::default();
-    let page =
-        server_core::services::channels::deliveries(state, &admin(&state.db).await, channel, &query).await.unwrap();
-    assert_eq!(page.deliveries.len(), 1, "{page:?}");
-    page.deliveries.into_iter().next().unwrap()
-}
-
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -161,11 +132,11 @@ async fn mailed_over(db: &common::TestDb, tls: &str) {
     let state = replica(db, &sink).await;
     let mail = channel(&state, &sink, &format!("mail {tls}"), tls, PASSWORD).await;
     let now = at("2026-12-07T00:00:00Z");
-    let run = completed_run(&state, "주간 요약", mail, now).await;
+    let run = common::completed_run(&state, "주간 요약", &[mail], &["html", "markdown", "csv"], now).await;
 
     let done = dispatcher::run_due(&state, &sink.settings(), now).await.unwrap();
     assert_eq!(done.len(), 1, "{done:?}");
-    let d = delivery(&state, mail).await;
+    let d = common::delivery(&state, mail).await;
     assert_eq!((d.status.as_str(), d.attempt_count, d.last_status_code), ("delivered", 1, Some(250)), "{d:?}");
 
     let messages = sink.messages();
@@ -223,15 +194,15 @@ async fn deferred_rejected_and_refused(db: &common::TestDb) {
     let state = replica(db, &deferring).await;
     let mail = channel(&state, &deferring, "deferring", "starttls", PASSWORD).await;
     let now = at("2026-12-07T00:00:00Z");
-    completed_run(&state, "Deferred", mail, now).await;
+    common::completed_run(&state, "Deferred", &[mail], &["html", "markdown", "csv"], now).await;
     let settings = deferring.settings();
     assert_eq!(dispatcher::run_due(&state, &settings, now).await.unwrap().len(), 1);
-    let d = delivery(&state, mail).await;
+    let d = common::delivery(&state, mail).await;
     assert_eq!((d.status.as_str(), d.last_status_code), ("pending", Some(451)), "{d:?}");
     assert!(deferring.messages().is_empty());
     let next = d.next_attempt_at.unwrap();
     assert_eq!(dispatcher::run_due(&state, &settings, next).await.unwrap().len(), 1);
-    let d = delivery(&state, mail).await;
+    let d = common::delivery(&state, mail).await;
     assert_eq!((d.status.as_str(), d.attempt_count, d.last_status_code), ("delivered", 2, Some(250)), "{d:?}");
     let messages = deferring.messages();
     assert_eq!(messages.len(), 1);
@@ -247,18 +218,18 @@ async fn deferred_rejected_and_refused(db: &common::TestDb) {
     .unwrap();
     let caller = admin(&state.db).await;
     let mail = server_core::services::channels::create(&state, &caller, &input).await.unwrap().channel.id;
-    completed_run(&state, "Rejected", mail, now).await;
+    common::completed_run(&state, "Rejected", &[mail], &["html", "markdown", "csv"], now).await;
     assert_eq!(dispatcher::run_due(&state, &rejecting.settings(), now).await.unwrap().len(), 1);
-    let d = delivery(&state, mail).await;
+    let d = common::delivery(&state, mail).await;
     assert_eq!((d.status.as_str(), d.attempt_count, d.last_status_code), ("failed", 1, Some(550)), "{d:?}");
     assert!(d.last_error.as_deref().unwrap().contains("refused"), "{d:?}");
 
     let Some(strict) = Sink::start(&["--tls", "tls", "--auth", &auth]) else { return };
     let state = replica(db, &strict).await;
     let mail = channel(&state, &strict, "wrong password", "tls", "not-the-password").await;
-    completed_run(&state, "Refused", mail, now).await;
+    common::completed_run(&state, "Refused", &[mail], &["html", "markdown", "csv"], now).await;
     assert_eq!(dispatcher::run_due(&state, &strict.settings(), now).await.unwrap().len(), 1);
-    let d = delivery(&state, mail).await;
+    let d = common::delivery(&state, mail).await;
     assert_eq!((d.status.as_str(), d.last_status_code), ("failed", Some(535)), "{d:?}");
     assert!(strict.messages().is_empty());
 }

@@ -2,7 +2,7 @@
 //! 3.1, with every status and every value the server takes; the server refuses
 //! what the document refuses; and the docs page is served from this server.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
