@@ -18,7 +18,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium smtp-sink services clean
+.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium smtp-sink pdftotext services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -40,7 +40,7 @@ run: build
 	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
-test: tools assets chromium services smtp-sink lint test-rust test-openapi test-drills test-e2e
+test: tools assets chromium services smtp-sink pdftotext lint test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -84,8 +84,8 @@ lint: node-deps
 
 # The shared types and the core on their own (no Leptos), the app's with its
 # server side; server's tests drive the whole router against real SQLite files
-# and real Postgres databases.
-test-rust:
+# and real Postgres databases. The PDF renderer embeds Pretendard from npm.
+test-rust: node-deps
 	cargo test -p types -p server-core -p app -p server --features app/ssr
 
 # The API contract: the release build on its own port and a throwaway database;
@@ -174,6 +174,14 @@ smtp-sink:
 	  echo "Installing Debian's python3-aiosmtpd for the e-mail tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-aiosmtpd openssl >/dev/null; }
+
+# What reads the report PDFs back in the tests (pdftotext, Debian's
+# poppler-utils), installed with apt (through sudo when not root) when missing.
+pdftotext:
+	@command -v pdftotext >/dev/null || { \
+	  echo "Installing Debian's poppler-utils for the PDF tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Postgres and Redis on their standard local ports, started if they are down and
 # installed here. Elsewhere the tests that need them skip with one line, except

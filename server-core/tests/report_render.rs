@@ -380,15 +380,65 @@ fn empty_and_hourly_data_render_without_panicking() {
     assert!(md.contains("Period: 2026-11-23 (KST)"), "{md}");
     assert!(md.contains("| 23:00 | 2 | 50 |") && md.contains("No data."), "{md}");
     assert!(render(&data, "csv").unwrap().body.len() > 3);
+    assert!(render(&data, "pdf").unwrap().body.starts_with(b"%PDF-"), "empty sections lay out too");
 }
 
 #[test]
 fn unknown_formats_are_refused_and_file_names_are_ascii() {
     let data = weekly(true);
-    assert!(render(&data, "pdf").unwrap_err().contains("pdf"));
+    assert!(render(&data, "docx").unwrap_err().contains("'docx' is not a format"));
     assert_eq!(filename(&data, "html"), "script-alert-x-script-2026-11-23_2026-11-29.html");
     let mut data = weekly(false);
     assert_eq!(filename(&data, "md"), "weekly-operations-script-alert-x-script-2026-11-23_2026-11-29.md");
     data.title = "주간 보고서".into();
     assert_eq!(filename(&data, "csv"), "report-2026-11-23_2026-11-29.csv");
+}
+
+/// The text `pdftotext` (Debian's poppler-utils) reads out of `pdf`, or None
+/// where it is not installed (a failure under `CI=true`, which installs it).
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    match std::process::Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(&path).arg("-").output() {
+        Ok(out) => {
+            assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+            Some(String::from_utf8(out.stdout).unwrap())
+        }
+        Err(err) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI=true but pdftotext cannot run: {err}"),
+        Err(err) => {
+            eprintln!("skipping the PDF text checks: pdftotext cannot run ({err}); apt-get install poppler-utils");
+            None
+        }
+    }
+}
+
+#[test]
+fn pdf_is_deterministic_small_and_carries_its_subset_font() {
+    let data = weekly(true);
+    let first = render(&data, "pdf").unwrap();
+    assert_eq!((first.format, first.extension, first.content_type), ("pdf", "pdf", "application/pdf"));
+    assert!(first.body.starts_with(b"%PDF-"), "a PDF file");
+    assert_eq!(first.body, render(&data, "pdf").unwrap().body, "the same data gives the same bytes");
+    // Both weights subset (a tag like `ABCDEF+`), not the 1.5 MB files whole.
+    let text = String::from_utf8_lossy(&first.body);
+    assert!(text.contains("+Pretendard-Regular") && text.contains("+Pretendard-Bold"), "fonts named and subset");
+    assert!(first.body.len() < 300 * 1024, "{} bytes", first.body.len());
+    assert_eq!(filename(&data, first.extension), "script-alert-x-script-2026-11-23_2026-11-29.pdf");
+}
+
+#[test]
+fn pdf_text_reads_back_in_korean_with_hostile_text_shown_as_it_is() {
+    let Some(ko) = pdf_text(&render(&weekly(true), "pdf").unwrap().body) else { return };
+    for needle in ["주요 지표 요약", "기간: 2026-11-23 – 2026-11-29 (KST)", "다음 주: 서버 점검", "이전 기간"]
+    {
+        assert!(ko.contains(needle), "{needle:?} missing from:\n{ko}");
+    }
+    // Markup characters are text, not Typst or PDF syntax.
+    for needle in ["<script>alert('x')</script>", "*stars*", "=HYPERLINK("] {
+        assert!(ko.contains(needle), "{needle:?} missing from:\n{ko}");
+    }
+    let Some(en) = pdf_text(&render(&weekly(false), "pdf").unwrap().body) else { return };
+    assert!(en.contains("Key figures") && en.contains("An automatic report from DreamSeed Admin."), "{en}");
+    assert!(en.contains("1 / "), "page numbers: {en}");
 }

@@ -19,10 +19,6 @@ use crate::i18n::{t, Msg};
 use crate::model::{Report, ReportInput, Template, MAX_REPORT_DESCRIPTION, MAX_REPORT_NAME, REPORT_FORMATS};
 use crate::use_lang;
 
-/// The formats offered: every one but PDF, which the server refuses until
-/// its renderer lands.
-pub const OFFERED_FORMATS: [&str; 3] = ["html", "markdown", "csv"];
-
 /// The fields whose messages are shown beside them (the rest go above the button).
 const INLINE: [&str; 14] = [
     "name",
@@ -244,7 +240,7 @@ pub fn ReportForm(
             .map(|(value, label)| view! { <option value=*value selected=now == *value>{*label}</option> })
             .collect_view()
     };
-    let format_boxes = OFFERED_FORMATS
+    let format_boxes = REPORT_FORMATS
         .into_iter()
         .map(|f| {
             let on = start.formats.iter().any(|g| g == f);
@@ -370,11 +366,5 @@ mod tests {
         assert_eq!(toggled(&list, &"csv".to_owned(), true), vec!["html".to_owned(), "csv".to_owned()]);
         assert_eq!(toggled(&list, &"html".to_owned(), true), list);
         assert!(toggled(&list, &"html".to_owned(), false).is_empty());
-    }
-
-    #[test]
-    fn pdf_is_not_offered_yet() {
-        assert!(!OFFERED_FORMATS.contains(&"pdf"));
-        assert!(OFFERED_FORMATS.iter().all(|f| REPORT_FORMATS.contains(f)));
     }
 }

@@ -1,5 +1,5 @@
 //! The renderers: pure functions from [`ReportData`] to a file (HTML,
-//! Markdown, CSV), with no database, clock or network, so golden files pin
+//! Markdown, CSV, PDF), with no database, clock or network, so golden files pin
 //! them. What the formats share lives here: the section headings, the tables a
 //! chart becomes (days folded into weeks past 31), the period and the file name.
 //! Each format escapes every piece of text itself, on its way out.
@@ -7,12 +7,14 @@
 pub mod csv;
 pub mod html;
 pub mod markdown;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod svg;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::data::{Anomaly, ChartData, Figure, ProblemLine, ReportData, SectionData};
-use super::text::{self, label, Label};
+use super::text::{self, label, Label, Trend};
 use crate::model::range::{Bucket, ResolvedRange, Zone};
 use crate::model::{CountryStat, ProblemMatrix};
 
@@ -22,7 +24,7 @@ const MAX_DAY_ROWS: usize = 31;
 /// One made file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
-    /// `html`, `markdown` or `csv`.
+    /// `html`, `markdown`, `csv` or `pdf`.
     pub format: &'static str,
     /// Its media type, with the charset.
     pub content_type: &'static str,
@@ -32,13 +34,18 @@ pub struct Rendered {
     pub body: Vec<u8>,
 }
 
-/// Makes `format` ("html" | "markdown" | "csv") of `data`; Err(message) for an unknown format.
+/// Makes `format` ("html" | "markdown" | "csv" | "pdf") of `data`; Err(message)
+/// for an unknown format or a PDF Typst could not lay out.
 pub fn render(data: &ReportData, format: &str) -> Result<Rendered, String> {
     let (format, content_type, extension, body) = match format {
         "html" => ("html", "text/html; charset=utf-8", "html", html::render(data).into_bytes()),
         "markdown" => ("markdown", "text/markdown; charset=utf-8", "md", markdown::render(data).into_bytes()),
         "csv" => ("csv", "text/csv; charset=utf-8", "csv", csv::render(data)),
-        other => return Err(format!("'{other}' is not a format this server renders (html, markdown, csv)")),
+        #[cfg(feature = "pdf")]
+        "pdf" => ("pdf", "application/pdf", "pdf", pdf::render(data)?),
+        #[cfg(not(feature = "pdf"))]
+        "pdf" => return Err("this server was built without PDF support".into()),
+        other => return Err(format!("'{other}' is not a format this server renders (html, markdown, csv, pdf)")),
     };
     Ok(Rendered { format, content_type, extension, body })
 }
@@ -182,6 +189,18 @@ fn parts(korean: bool, section: &SectionData) -> Vec<Part<'_>> {
             }
         }
         SectionData::Text { body, .. } => vec![Part::Text(blocks(body))],
+    }
+}
+
+/// A headline figure's change as its card shows it: `▲ 27.5 % (+22)`,
+/// `▲ +4` after nothing, or "no change" (HTML and PDF).
+fn card_change(korean: bool, f: &Figure) -> String {
+    let change = text::change(korean, f.value, f.previous);
+    let diff = text::difference(f.value, f.previous);
+    match (Trend::of(f.value, f.previous), f.previous) {
+        (Trend::Flat, _) => change,
+        (_, 0) => format!("{change} {diff}"),
+        _ => format!("{change} ({diff})"),
     }
 }
 

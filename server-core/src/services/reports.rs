@@ -30,9 +30,13 @@ pub const DEFAULT_TIMEZONE: &str = "Asia/Seoul";
 /// How many upcoming runs the preview lists.
 const PREVIEW_RUNS: usize = 5;
 
-/// The formats this server can make. PDF joins them with the `pdf` feature.
+/// The formats this server can make: PDF only when built with the `pdf` feature (the default).
 pub fn available_formats() -> &'static [&'static str] {
-    &["html", "markdown", "csv"]
+    if cfg!(feature = "pdf") {
+        &["html", "markdown", "csv", "pdf"]
+    } else {
+        &["html", "markdown", "csv"]
+    }
 }
 
 /// A stored row as the API shows it (its schedule in words; its destinations given).

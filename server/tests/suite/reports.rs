@@ -243,7 +243,7 @@ async fn reports_name_every_bad_field(db: &Db) {
         (json!({ "cron": "*/5 * * * *" }), "cron", "15 minutes"),
         (json!({ "cron": "0 0 30 2 *" }), "cron", "never"),
         (json!({ "cron": "" }), "cron", ""),
-        (json!({ "formats": ["pdf"] }), "formats", "without PDF support"),
+        (json!({ "formats": ["docx"] }), "formats", "'docx' is not one of html, markdown, csv, pdf"),
         (json!({ "formats": [] }), "formats", "at least one"),
         (json!({ "status": "active" }), "destinations", "destination"),
         (json!({ "template_id": 999999 }), "template_id", "999999"),
@@ -401,7 +401,7 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     let app = common::app(state.clone());
     let template = scalar(db, "select id from report_templates where builtin = 'weekly'").await;
     let body = json!({ "name": "<b>Weekly</b> & co", "template_id": template, "cron": "0 9 * * 1",
-        "formats": ["html", "markdown", "csv"], "lang": "en" });
+        "formats": ["html", "csv", "pdf"], "lang": "en" });
     let report = send(&app, "POST", "/api/v1/reports", Some(&body)).await.json()["report"].clone();
     let id = report["id"].as_i64().unwrap();
 
@@ -432,7 +432,7 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     assert_eq!(run["status"], "completed", "{run}");
     assert_eq!(run["progress"], 100);
     let formats: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|o| o["format"].as_str().unwrap()).collect();
-    assert_eq!(formats, ["html", "markdown", "csv"]);
+    assert_eq!(formats, ["html", "csv", "pdf"]);
 
     let html = send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/html"), None).await;
     assert_eq!(html.status, StatusCode::OK);
@@ -449,7 +449,13 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     let csv = send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/csv"), None).await;
     assert!(csv.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert!(csv.body.starts_with(b"\xEF\xBB\xBF"), "a BOM for spreadsheet programs");
-    send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/pdf"), None).await.assert_envelope(404, "NOT_FOUND");
+    let pdf = send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/pdf"), None).await;
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let disposition = pdf.headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment") && disposition.contains(".pdf"), "{disposition}");
+    assert!(pdf.body.starts_with(b"%PDF-"), "a PDF file");
+    // A format this run did not make.
+    send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/markdown"), None).await.assert_envelope(404, "NOT_FOUND");
     send(&app, "GET", &format!("/api/v1/runs/{run_id}/outputs/exe"), None)
         .await
         .assert_envelope(400, "VALIDATION_FAILED");

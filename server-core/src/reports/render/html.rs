@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::super::data::{ChartData, Figure, ReportData};
 use super::super::text::{self, label, Label, Trend};
-use super::{chart_table, generated_at, heading, parts, period, svg, Block, Part, Table};
+use super::{card_change, chart_table, generated_at, heading, parts, period, svg, Block, Part, Table};
 
 /// The body font stack (single quotes: it sits inside `style="…"`).
 const FONT: &str = "font-family:Pretendard,'Apple SD Gothic Neo','Malgun Gothic',sans-serif";
@@ -162,17 +162,6 @@ fn write_cards(h: &mut String, korean: bool, figures: &[Figure]) {
         h.push_str("</tr>\n");
     }
     h.push_str("</table>\n");
-}
-
-/// A card's change: `▲ 27.5 % (+22)`, `▲ +4` after nothing, or "no change".
-fn card_change(korean: bool, f: &Figure) -> String {
-    let change = text::change(korean, f.value, f.previous);
-    let diff = text::difference(f.value, f.previous);
-    match (Trend::of(f.value, f.previous), f.previous) {
-        (Trend::Flat, _) => change,
-        (_, 0) => format!("{change} {diff}"),
-        _ => format!("{change} ({diff})"),
-    }
 }
 
 /// The chart as inline SVG.
