@@ -51,7 +51,11 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::Result<()> {
-    let db = serve::open_database(config).await?;
+    // The statement bound is for requests: rebuilding the indexes of ten
+    // million rows and analysing them takes minutes on Postgres (0 = no bound).
+    let mut config = config.clone();
+    config.pool.statement_timeout = std::time::Duration::ZERO;
+    let db = serve::open_database(&config).await?;
     let plan = seed::Plan {
         users: args.users,
         activities: args.activities,

@@ -154,14 +154,7 @@ mod tests {
             name: "ops".into(),
             kind: kind.into(),
             url_hint: Some("hooks.slack.com/…9f2".into()),
-            signing_secret_set: false,
-            email: None,
-            secrets_error: None,
-            used_by: Vec::new(),
-            reports: 0,
-            created_by: "a@b.c".into(),
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
+            ..Channel::default()
         }
     }
 

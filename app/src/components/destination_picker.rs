@@ -90,20 +90,7 @@ mod tests {
     use super::*;
 
     fn channel(id: i64, name: &str, kind: &str) -> Channel {
-        Channel {
-            id,
-            name: name.into(),
-            kind: kind.into(),
-            url_hint: None,
-            signing_secret_set: false,
-            email: None,
-            secrets_error: None,
-            used_by: Vec::new(),
-            reports: 0,
-            created_by: "a@b.c".into(),
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-        }
+        Channel { id, name: name.into(), kind: kind.into(), ..Channel::default() }
     }
 
     #[test]

@@ -33,12 +33,14 @@ pub async fn run(state: AppState) {
 /// One pass: claim due slots, then start work on as many takeable runs as
 /// there are free permits.
 pub async fn once(state: &AppState) {
-    let now = state.clock.now();
-    if let Err(err) = scheduler::tick(state, now).await {
+    if let Err(err) = scheduler::tick(state, state.clock.now()).await {
         tracing::warn!(error = %err, "report scheduler tick failed");
     }
     let free = state.reports.active.available_permits();
-    match runner::take(state, now, free).await {
+    // The time again: claiming a thousand due slots takes seconds, and a run
+    // taken with the pass's first reading would start with its lease already
+    // that much shorter and its start recorded that much early.
+    match runner::take(state, state.clock.now(), free).await {
         Ok(taken) => {
             for (id, attempt) in taken {
                 let Ok(permit) = Arc::clone(&state.reports.active).try_acquire_owned() else { continue };

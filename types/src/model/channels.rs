@@ -66,8 +66,8 @@ pub struct ChannelUser {
 }
 
 /// A delivery channel, masked: what it is and where it points, never its
-/// URL nor its signing secret.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// URL nor its signing secret. (`Default`: an empty one, for tests and forms.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Channel {
     /// The channel's id.
