@@ -10,8 +10,9 @@ use leptos::prelude::*;
 
 use crate::api::channels::{CreateChannel, UpdateChannel};
 use crate::components::channels_table::refusal;
-use crate::components::field_errors::{message_of, refused};
+use crate::components::field_errors::message_of;
 use crate::components::form_field::FormField;
+use crate::components::form_save::FormSave;
 use crate::components::section_options::textarea_text;
 use crate::error::AppError;
 use crate::i18n::{keep_url_hint, recipients_hint, t, tls_label, value_name, Msg};
@@ -161,9 +162,7 @@ pub fn ChannelForm(
     let create = ServerAction::<CreateChannel>::new();
     let update = ServerAction::<UpdateChannel>::new();
     let hydrated = crate::session::use_hydrated();
-    let result = Signal::derive(move || if id.is_some() { update.value().get() } else { create.value().get() });
-    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
-    let error = Signal::derive(move || result.with(|r| refused(r.as_ref())));
+    let FormSave { result, pending, error } = FormSave::new(id.is_some(), create, update);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = result.get() {
             // Secrets typed are sent once, then leave the page.

@@ -1,10 +1,9 @@
-//! A row's "Delete" that asks first, in the row: the button gives way to the
-//! question with "Delete" and "Cancel" (the focus moves with it, so a
-//! keyboard stays in the row). One row of a list asks at a time.
+//! A row's "Delete" that asks first, in the row (a [`ConfirmButton`]). One
+//! row of a list asks at a time.
 
 use leptos::prelude::*;
 
-use crate::components::focus::focus_later;
+use crate::components::confirm_button::ConfirmButton;
 use crate::i18n::{action_on, t, Msg};
 use crate::use_lang;
 
@@ -28,59 +27,18 @@ pub fn ConfirmDelete(
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let label = action_on(lang, Msg::Delete, &name);
-    let (delete_button, cancel_button) =
-        (NodeRef::<leptos::html::Button>::new(), NodeRef::<leptos::html::Button>::new());
-    let asking = move || confirming.get() == Some(id);
-    move || {
-        if asking() {
-            view! {
-                <span class="confirm-text" role="alert">{t(lang, Msg::DeleteConfirm)}</span>
-                <button
-                    type="button"
-                    class="button button-danger button-small"
-                    data-testid=format!("{testid}-delete-confirm")
-                    aria-label=label.clone()
-                    disabled=move || busy.get()
-                    on:click=move |_| {
-                        confirming.set(None);
-                        on_confirm.run(());
-                    }
-                >
-                    {t(lang, Msg::Delete)}
-                </button>
-                <button
-                    type="button"
-                    class="button button-quiet button-small"
-                    data-testid=format!("{testid}-delete-cancel")
-                    node_ref=cancel_button
-                    on:click=move |_| {
-                        confirming.set(None);
-                        focus_later(delete_button);
-                    }
-                >
-                    {t(lang, Msg::Cancel)}
-                </button>
-            }
-            .into_any()
-        } else {
-            view! {
-                <button
-                    type="button"
-                    class="button button-danger button-small"
-                    data-testid=format!("{testid}-delete")
-                    aria-label=label.clone()
-                    disabled=move || busy.get()
-                    node_ref=delete_button
-                    on:click=move |_| {
-                        confirming.set(Some(id));
-                        focus_later(cancel_button);
-                    }
-                >
-                    {t(lang, Msg::Delete)}
-                </button>
-            }
-            .into_any()
-        }
+    view! {
+        <ConfirmButton
+            asking=Signal::derive(move || confirming.get() == Some(id))
+            set_asking=move |ask: bool| confirming.set(ask.then_some(id))
+            label=t(lang, Msg::Delete).to_owned()
+            question=t(lang, Msg::DeleteConfirm).to_owned()
+            confirm=t(lang, Msg::Delete).to_owned()
+            class="button-danger button-small"
+            aria_label=action_on(lang, Msg::Delete, &name)
+            testids=[format!("{testid}-delete"), format!("{testid}-delete-confirm"), format!("{testid}-delete-cancel")]
+            busy
+            on_confirm
+        />
     }
 }

@@ -5,10 +5,10 @@
 //! Everything typed is sent and shown as text, never as HTML.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::problems::{list_problem_subjects, CreateProblem, UpdateProblem};
 use crate::components::form_field::FormField;
+use crate::components::form_save::FormSave;
 use crate::components::password_form::{field_message, form_alert};
 use crate::i18n::{t, value_name, Msg};
 use crate::model::{
@@ -61,19 +61,9 @@ pub fn ProblemForm(
     let create = ServerAction::<CreateProblem>::new();
     let update = ServerAction::<UpdateProblem>::new();
     let hydrated = crate::session::use_hydrated();
-    let result = Signal::derive(move || if id.is_some() { update.value().get() } else { create.value().get() });
-    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
-    let navigate = use_navigate();
-    Effect::new(move |_| match (result.get(), id) {
-        // A new problem continues on its own page.
-        (Some(Ok(saved)), None) => navigate(&format!("/problems/{}", saved.id), Default::default()),
-        (Some(Ok(saved)), Some(_)) => {
-            if let Some(on_saved) = on_saved {
-                on_saved.run(saved);
-            }
-        }
-        _ => {}
-    });
+    let save = FormSave::new(id.is_some(), create, update);
+    let FormSave { result, pending, .. } = save;
+    save.follow(id.is_some(), |saved| format!("/problems/{}", saved.id), on_saved);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

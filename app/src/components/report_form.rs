@@ -6,12 +6,12 @@
 //! about. A new report continues on its own page; an edit says "Saved".
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::reports::{list_templates, CreateReport, UpdateReport};
 use crate::components::destination_picker::DestinationPicker;
-use crate::components::field_errors::{message_of, refused};
+use crate::components::field_errors::message_of;
 use crate::components::form_field::FormField;
+use crate::components::form_save::FormSave;
 use crate::components::password_form::form_alert;
 use crate::components::period_fields::{PeriodDraft, PeriodFields, PeriodSignals};
 use crate::components::schedule_preview::ScheduleFields;
@@ -171,20 +171,9 @@ pub fn ReportForm(
     let create = ServerAction::<CreateReport>::new();
     let update = ServerAction::<UpdateReport>::new();
     let hydrated = crate::session::use_hydrated();
-    let result = Signal::derive(move || if id.is_some() { update.value().get() } else { create.value().get() });
-    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
-    let error = Signal::derive(move || result.with(|r| refused(r.as_ref())));
-    let navigate = use_navigate();
-    Effect::new(move |_| match (result.get(), id) {
-        // A new report continues on its own page.
-        (Some(Ok(saved)), None) => navigate(&format!("/reports/{}", saved.id), Default::default()),
-        (Some(Ok(saved)), Some(_)) => {
-            if let Some(on_saved) = on_saved {
-                on_saved.run(saved);
-            }
-        }
-        _ => {}
-    });
+    let save = FormSave::new(id.is_some(), create, update);
+    let FormSave { result, pending, error } = save;
+    save.follow(id.is_some(), |saved| format!("/reports/{}", saved.id), on_saved);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
