@@ -26,7 +26,7 @@ pub const MAX_ATTEMPTS: i64 = 6;
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(6 * 3600);
 
 /// How channels reach the network (`CHANNELS_*`, `PUBLIC_URL`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ChannelSettings {
     /// Whether loopback, private, link-local and other internal addresses
     /// (and plain `http://`) may be targets (`CHANNELS_ALLOW_PRIVATE`: true
@@ -35,14 +35,14 @@ pub struct ChannelSettings {
     /// The server's public address (`PUBLIC_URL`), which makes the output
     /// links in payloads absolute.
     pub public_url: Option<String>,
-    /// CA certificates (PEM) trusted for SMTP TLS besides Mozilla's roots
+    /// CA certificates trusted for SMTP TLS besides Mozilla's roots
     /// (`SMTP_CA_FILE`): a private relay's.
-    pub smtp_ca_pem: Option<String>,
+    pub smtp_roots: email::SmtpRoots,
 }
 
 impl Default for ChannelSettings {
     fn default() -> Self {
-        Self { allow_private: true, public_url: None, smtp_ca_pem: None }
+        Self { allow_private: true, public_url: None, smtp_roots: email::SmtpRoots::default() }
     }
 }
 
@@ -278,7 +278,7 @@ impl AnyChannel {
                     settings: email,
                     password: secrets.password.clone().map(Secret::new),
                     policy,
-                    extra_roots: settings.smtp_ca_pem.clone(),
+                    extra_roots: settings.smtp_roots.clone(),
                 }))
             }
             other => Err(format!("unknown channel kind {other}")),

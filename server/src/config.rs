@@ -332,10 +332,12 @@ impl Config {
                 }
                 Some(url) => return Err(invalid("PUBLIC_URL", Some(url), "an http:// or https:// address")),
             },
-            smtp_ca_pem: match get("SMTP_CA_FILE").map(str::trim) {
-                None | Some("") => None,
-                Some(path) => match std::fs::read_to_string(path) {
-                    Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => Some(pem),
+            smtp_roots: match get("SMTP_CA_FILE").map(str::trim) {
+                None | Some("") => server_core::channels::email::SmtpRoots::default(),
+                Some(path) => match std::fs::read_to_string(path)
+                    .map(|pem| server_core::channels::email::SmtpRoots::from_pem(&pem))
+                {
+                    Ok(Ok(roots)) => roots,
                     _ => return Err(invalid("SMTP_CA_FILE", Some(path), "a readable PEM file of CA certificates")),
                 },
             },

@@ -22,6 +22,49 @@ use crate::db::report_runs::{OutputRow, RunRow};
 use crate::model::EmailSettings;
 use crate::secrets::Secret;
 
+/// CA certificates trusted for SMTP TLS besides Mozilla's roots
+/// (`SMTP_CA_FILE`): read and parsed once, when the server starts, so a bad
+/// file stops the start rather than every delivery.
+#[derive(Clone, Default)]
+pub struct SmtpRoots(std::sync::Arc<[Certificate]>);
+
+impl SmtpRoots {
+    /// The certificates of a PEM file (one or more `CERTIFICATE` blocks),
+    /// each checked as a trust anchor (rustls reads it as TLS will).
+    pub fn from_pem(pem: &str) -> Result<Self, String> {
+        use rustls::pki_types::pem::PemObject as _;
+        use rustls::pki_types::CertificateDer;
+        let mut check = rustls::RootCertStore::empty();
+        let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
+            .map(|der| {
+                let der = der.map_err(|e| format!("not a PEM certificate: {e}"))?;
+                check.add(der.clone()).map_err(|e| format!("not a CA certificate: {e}"))?;
+                Certificate::from_der(der.to_vec()).map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        if certs.is_empty() {
+            return Err("no CERTIFICATE block".into());
+        }
+        Ok(Self(certs.into()))
+    }
+
+    /// How many certificates there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for SmtpRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmtpRoots({} certificates)", self.0.len())
+    }
+}
+
 /// How long one SMTP command may take.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -67,8 +110,8 @@ pub struct Email {
     pub password: Option<Secret<String>>,
     /// Which hosts it may reach.
     pub policy: Policy,
-    /// Extra trusted CA certificates (PEM, `SMTP_CA_FILE`).
-    pub extra_roots: Option<String>,
+    /// Extra trusted CA certificates (`SMTP_CA_FILE`).
+    pub extra_roots: SmtpRoots,
 }
 
 /// Why a channel's settings cannot send.
@@ -127,11 +170,8 @@ impl Email {
     /// The TLS settings for `host`: Mozilla's roots plus `SMTP_CA_FILE`'s.
     fn tls_parameters(&self) -> Result<TlsParameters, String> {
         let mut builder = TlsParameters::builder(self.settings.host.clone());
-        if let Some(pem) = &self.extra_roots {
-            for block in pem_blocks(pem) {
-                let cert = Certificate::from_pem(block.as_bytes()).map_err(|e| format!("SMTP_CA_FILE: {e}"))?;
-                builder = builder.add_root_certificate(cert);
-            }
+        for cert in self.extra_roots.0.iter() {
+            builder = builder.add_root_certificate(cert.clone());
         }
         builder.build_rustls().map_err(|e| format!("TLS: {e}"))
     }
@@ -194,12 +234,6 @@ fn classify(error: &lettre::transport::smtp::Error) -> Outcome {
     } else {
         Outcome::Retry { code, error: format!("cannot talk to the mail server: {text}"), after: None, excerpt: None }
     }
-}
-
-/// The `-----BEGIN CERTIFICATE-----` blocks of a PEM bundle.
-fn pem_blocks(pem: &str) -> Vec<String> {
-    const END: &str = "-----END CERTIFICATE-----";
-    pem.split_inclusive(END).filter(|block| block.contains("-----BEGIN CERTIFICATE-----")).map(str::to_owned).collect()
 }
 
 impl Channel for Email {
@@ -307,7 +341,7 @@ mod tests {
             },
             password: Some(Secret::new("hunter2".into())),
             policy: Policy { allow_private: false },
-            extra_roots: None,
+            extra_roots: SmtpRoots::default(),
         }
     }
 
@@ -364,8 +398,9 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_splits_into_its_certificates() {
-        let pem = "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n";
-        assert_eq!(pem_blocks(pem).len(), 2);
+    fn a_ca_file_is_read_once_and_refused_when_it_holds_no_certificate() {
+        assert!(SmtpRoots::from_pem("").unwrap_err().contains("no CERTIFICATE"));
+        let garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(SmtpRoots::from_pem(garbage).unwrap_err().contains("not a CA certificate"), "three zero bytes");
     }
 }

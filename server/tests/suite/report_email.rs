@@ -17,6 +17,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use server_core::auth::Caller;
+use server_core::channels::email::SmtpRoots;
 use server_core::channels::{dispatcher, ChannelSettings};
 use server_core::db::Db;
 use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
@@ -76,7 +77,9 @@ impl Sink {
 
     /// Channel settings that trust its CA.
     fn settings(&self) -> ChannelSettings {
-        ChannelSettings { smtp_ca_pem: self.ca.clone(), ..ChannelSettings::default() }
+        let smtp_roots =
+            self.ca.as_deref().map(|pem| SmtpRoots::from_pem(pem).expect("the sink's CA")).unwrap_or_default();
+        ChannelSettings { smtp_roots, ..ChannelSettings::default() }
     }
 }
 
