@@ -6,8 +6,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # npm's wasm-opt (binaryen 132) must win over Debian's older one, which cannot
-# read what this Rust emits.
-export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# read what this Rust emits; scripts/bin/wasm-opt stands in front of it and
+# passes over the split build's tiny files (see the script).
+export PATH := $(CURDIR)/scripts/bin:$(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.11
 # The wasm-bindgen CLI must equal the crate version in Cargo.lock, exactly.
@@ -18,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint fmt tools node-deps assets chromium smtp-sink pdftotext services clean
+.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -75,18 +76,28 @@ watch: tools assets
 
 ## ---- testing ---------------------------------------------------------------
 
+# The server side's clippy runs inside `make test-rust` (its build lints as it
+# compiles: scripts/bin/clippy-rustc); `make clippy` runs both sides on their own.
 lint: node-deps
 	dockerfile-utils lint Dockerfile
 	action-validator .github/workflows/ci.yml
 	cargo fmt --all -- --check
+	cargo clippy -p frontend -p app -p types --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+clippy: node-deps
 	cargo clippy -p types -p server-core -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p frontend -p app -p types --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The shared types and the core on their own (no Leptos), the app's with its
 # server side; server's tests drive the whole router against real SQLite files
 # and real Postgres databases. The PDF renderer embeds Pretendard from npm.
+# The workspace's crates are compiled with clippy's lints, warnings denied (as
+# `cargo clippy --all-targets -- -D warnings`): the build that makes the tests
+# is the lint (`cargo test` builds every target we have: libraries, binaries,
+# tests and examples).
 test-rust: node-deps
-	cargo test -p types -p server-core -p app -p server --features app/ssr
+	RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc \
+	  cargo test -p types -p server-core -p app -p server --features app/ssr
 
 # The API contract: the release build on its own port and a throwaway database;
 # its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then
