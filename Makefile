@@ -41,6 +41,12 @@ run: build
 	fi; \
 	DB_PATH=$(RUN_DB) target/release/dreamseed serve
 
+# Every compile of our own crates in `make test` (the tests, the server, the
+# WASM) goes through clippy with warnings denied (scripts/bin/clippy-rustc):
+# the builds are the lint, with no check-only build of every dependency. The
+# release build reuses what `make test-rust` compiled, so it must see the same
+# wrapper (a target's variables reach its prerequisites).
+test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
 test: tools assets chromium services smtp-sink pdftotext lint test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
@@ -76,13 +82,12 @@ watch: tools assets
 
 ## ---- testing ---------------------------------------------------------------
 
-# The server side's clippy runs inside `make test-rust` (its build lints as it
-# compiles: scripts/bin/clippy-rustc); `make clippy` runs both sides on their own.
+# Formatting, the Dockerfile and the workflow. Clippy runs inside `make test`'s
+# builds (see `test`); `make clippy` runs it on both sides on its own.
 lint: node-deps
 	dockerfile-utils lint Dockerfile
 	action-validator .github/workflows/ci.yml
 	cargo fmt --all -- --check
-	cargo clippy -p frontend -p app -p types --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 clippy: node-deps
 	cargo clippy -p types -p server-core -p app -p server --features app/ssr --all-targets -- -D warnings
@@ -94,10 +99,16 @@ clippy: node-deps
 # The workspace's crates are compiled with clippy's lints, warnings denied (as
 # `cargo clippy --all-targets -- -D warnings`): the build that makes the tests
 # is the lint (`cargo test` builds every target we have: libraries, binaries,
-# tests and examples).
+# tests and examples). `--release`: the tests run against the optimised
+# libraries and server that `make build` then links without compiling them
+# again; only the test harnesses are unoptimised ([profile.bench]).
+# LEPTOS_OUTPUT_NAME: cargo-leptos sets it, and Leptos reads it at compile
+# time (`option_env!`), so without it here leptos and everything above it
+# would be compiled twice.
+LEPTOS_OUTPUT_NAME := $(shell sed -n 's/^output-name = "\(.*\)"$$/\1/p' Leptos.toml)
 test-rust: node-deps
-	RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc \
-	  cargo test -p types -p server-core -p app -p server --features app/ssr
+	RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc LEPTOS_OUTPUT_NAME=$(LEPTOS_OUTPUT_NAME) \
+	  cargo test --release -p types -p server-core -p app -p server --features app/ssr
 
 # The API contract: the release build on its own port and a throwaway database;
 # its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then

@@ -55,7 +55,7 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "drills"))
 sys.dont_write_bytecode = True
-from drill import psql, request  # noqa: E402  (the drills' HTTP call and psql helper)
+from drill import Server, psql, request  # noqa: E402  (the drills' server, HTTP call and psql helper)
 
 EMAIL, PASSWORD = "bench-reports@example.com", "bench-Reports-password-7"
 FORMATS = ["html", "markdown", "csv", "pdf"]
@@ -220,44 +220,6 @@ def base_env(tmp, port):
     return env
 
 
-class Server:
-    """One `dreamseed serve` of ours, stopped by its PID."""
-
-    def __init__(self, binary, env, port, log):
-        self.binary, self.env, self.port, self.log = binary, env, port, log
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen([self.binary, "serve"], env=self.env, stdout=self.log, stderr=self.log)
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            status, _ = request("127.0.0.1", self.port, "GET", "/healthz", timeout=2)
-            if status == 200:
-                return
-            if self.process.poll() is not None:
-                raise SystemExit(f"the server exited with {self.process.returncode}; see {self.log.name}")
-            time.sleep(0.1)
-        raise SystemExit("the server did not answer /healthz within 300 s")
-
-    def memory(self):
-        """(VmRSS, VmHWM) in MiB, or (None, None)."""
-        try:
-            with open(f"/proc/{self.process.pid}/status") as status:
-                fields = dict(line.split(":", 1) for line in status if ":" in line)
-            return tuple(int(fields[k].split()[0]) // 1024 for k in ("VmRSS", "VmHWM"))
-        except (OSError, KeyError, ValueError, AttributeError):
-            return None, None
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 class Api:
     """Signed-in calls to our server with an editor API key."""
 
@@ -354,7 +316,7 @@ def bench_formats(args, tmp):
     server, failures, reports, api = None, 0, {}, None
     try:
         what, seed_seconds = prepare_formats_db(args, tmp, env, log)
-        server = Server(args.binary, env, port, log)
+        server = Server(args.binary, env, port, log, start_within=300)
         started = time.monotonic()
         server.start()
         say(f"server up in {time.monotonic() - started:.1f} s on port {port} ({what})")
@@ -469,7 +431,7 @@ def bench_due(args, tmp):
         else:
             env["DB_PATH"] = os.path.join(tmp, "due.db")
         seed_seconds = seed(args.binary, env, log, 20_000, 200_000, 300)  # the demo data's size
-        server = Server(args.binary, env, port, log)
+        server = Server(args.binary, env, port, log, start_within=300)
         server.start()
         api = Api(port)
         template = api.template_id("weekly")
