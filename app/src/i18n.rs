@@ -445,6 +445,96 @@ pub enum Msg {
     CannotDelete,
     PortRange,
     RemovePassword,
+    NavAlerts,
+    AlertsTitle,
+    AlertsIntro,
+    AlertRules,
+    AlertHistory,
+    NewAlertRule,
+    CreateAlertRule,
+    BackToAlerts,
+    NoAlertRulesYet,
+    NoAlertEventsYet,
+    AlertRuleSettings,
+    CurrentValue,
+    Condition,
+    LastEvaluated,
+    Trend,
+    Severity,
+    RuleColumn,
+    EventColumn,
+    ValueColumn,
+    MessageColumn,
+    Silenced,
+    StateNormal,
+    StatePending,
+    StateFiring,
+    EventRepeat,
+    EventResolved,
+    EventCleared,
+    SeverityInfo,
+    SeverityWarning,
+    SeverityCritical,
+    MetricUsersOnline,
+    MetricActiveToday,
+    MetricNewSignups,
+    MetricActivityCount,
+    MetricSolveRate,
+    MetricErrorRate,
+    MetricLatencyP95,
+    MetricReportFailures,
+    MetricReportDurationP95,
+    MetricIngestionLag,
+    MetricDbPoolWaiting,
+    CondAbove,
+    CondBelow,
+    CondOutside,
+    CondChangeUp,
+    CondChangeDown,
+    CondNoData,
+    AlertMetric,
+    AlertFilter,
+    FilterActivityHint,
+    FilterRouteHint,
+    WindowMinutes,
+    Threshold,
+    ThresholdLow,
+    ThresholdHigh,
+    ChangePercent,
+    Recovery,
+    RecoveryHint,
+    NoDataMinutes,
+    IntervalSeconds,
+    IntervalHint,
+    PendingSeconds,
+    PendingHint,
+    RepeatSeconds,
+    RepeatHint,
+    AlertChannels,
+    AlertChannelsHint,
+    MessageTemplate,
+    MessageTemplateHint,
+    TestRule,
+    TestRuleHint,
+    PreviousValue,
+    Breaching,
+    WouldBecome,
+    NoData,
+    Silence1h,
+    SilenceTomorrow,
+    Unsilence,
+    RuleHistory,
+    MetricHintUsersOnline,
+    MetricHintActiveToday,
+    MetricHintNewSignups,
+    MetricHintActivities,
+    MetricHintSolveRate,
+    MetricHintErrorRate,
+    MetricHintLatencyP95,
+    MetricHintReportFailures,
+    MetricHintReportDurationP95,
+    MetricHintIngestionLag,
+    MetricHintDbPoolWaiting,
 }
 
 /// `msg` in `lang`.
@@ -1276,6 +1366,186 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         (Lang::En, PortRange) => "Must be a number from 1 to 65535.",
         (Lang::Ko, RemovePassword) => "저장된 비밀번호 지우기",
         (Lang::En, RemovePassword) => "Remove the stored password",
+        (Lang::Ko, NavAlerts) => "경보",
+        (Lang::En, NavAlerts) => "Alerts",
+        (Lang::Ko, AlertsTitle) => "경보",
+        (Lang::En, AlertsTitle) => "Alerts",
+        (Lang::Ko, AlertsIntro) => "지표가 임계값을 넘으면 알려 주는 규칙과 그 기록입니다.",
+        (Lang::En, AlertsIntro) => "Rules that notify when a figure crosses a threshold, and what they did.",
+        (Lang::Ko, AlertRules) => "경보 규칙",
+        (Lang::En, AlertRules) => "Alert rules",
+        (Lang::Ko, AlertHistory) => "경보 기록",
+        (Lang::En, AlertHistory) => "Alert history",
+        (Lang::Ko, NewAlertRule) => "새 경보 규칙",
+        (Lang::En, NewAlertRule) => "New alert rule",
+        (Lang::Ko, CreateAlertRule) => "경보 규칙 만들기",
+        (Lang::En, CreateAlertRule) => "Create alert rule",
+        (Lang::Ko, BackToAlerts) => "경보 목록으로",
+        (Lang::En, BackToAlerts) => "Back to alerts",
+        (Lang::Ko, NoAlertRulesYet) => "아직 경보 규칙이 없습니다.",
+        (Lang::En, NoAlertRulesYet) => "No alert rules yet.",
+        (Lang::Ko, NoAlertEventsYet) => "아직 경보 기록이 없습니다.",
+        (Lang::En, NoAlertEventsYet) => "No alert history yet.",
+        (Lang::Ko, AlertRuleSettings) => "규칙 설정",
+        (Lang::En, AlertRuleSettings) => "Rule settings",
+        (Lang::Ko, CurrentValue) => "현재 값",
+        (Lang::En, CurrentValue) => "Value now",
+        (Lang::Ko, Condition) => "조건",
+        (Lang::En, Condition) => "Condition",
+        (Lang::Ko, LastEvaluated) => "마지막 평가",
+        (Lang::En, LastEvaluated) => "Last evaluated",
+        (Lang::Ko, Trend) => "추이",
+        (Lang::En, Trend) => "Trend",
+        (Lang::Ko, Severity) => "심각도",
+        (Lang::En, Severity) => "Severity",
+        (Lang::Ko, RuleColumn) => "규칙",
+        (Lang::En, RuleColumn) => "Rule",
+        (Lang::Ko, EventColumn) => "이벤트",
+        (Lang::En, EventColumn) => "Event",
+        (Lang::Ko, ValueColumn) => "값",
+        (Lang::En, ValueColumn) => "Value",
+        (Lang::Ko, MessageColumn) => "메시지",
+        (Lang::En, MessageColumn) => "Message",
+        (Lang::Ko, Silenced) => "무음",
+        (Lang::En, Silenced) => "Silenced",
+        (Lang::Ko, StateNormal) => "정상",
+        (Lang::En, StateNormal) => "Normal",
+        (Lang::Ko, StatePending) => "대기",
+        (Lang::En, StatePending) => "Pending",
+        (Lang::Ko, StateFiring) => "발생",
+        (Lang::En, StateFiring) => "Firing",
+        (Lang::Ko, EventRepeat) => "재알림",
+        (Lang::En, EventRepeat) => "Repeated",
+        (Lang::Ko, EventResolved) => "해결",
+        (Lang::En, EventResolved) => "Resolved",
+        (Lang::Ko, EventCleared) => "취소 (발생 전 회복)",
+        (Lang::En, EventCleared) => "Cleared (recovered before firing)",
+        (Lang::Ko, SeverityInfo) => "정보",
+        (Lang::En, SeverityInfo) => "Info",
+        (Lang::Ko, SeverityWarning) => "경고",
+        (Lang::En, SeverityWarning) => "Warning",
+        (Lang::Ko, SeverityCritical) => "심각",
+        (Lang::En, SeverityCritical) => "Critical",
+        (Lang::Ko, MetricUsersOnline) => "현재 접속자 수",
+        (Lang::En, MetricUsersOnline) => "Users online",
+        (Lang::Ko, MetricActiveToday) => "오늘 활성 사용자 수",
+        (Lang::En, MetricActiveToday) => "Users active today",
+        (Lang::Ko, MetricNewSignups) => "신규 가입 수",
+        (Lang::En, MetricNewSignups) => "New sign-ups",
+        (Lang::Ko, MetricActivityCount) => "활동 수",
+        (Lang::En, MetricActivityCount) => "Activities",
+        (Lang::Ko, MetricSolveRate) => "문제 정답률 (%)",
+        (Lang::En, MetricSolveRate) => "Problem solve rate (%)",
+        (Lang::Ko, MetricErrorRate) => "5xx 오류율 (%)",
+        (Lang::En, MetricErrorRate) => "5xx error rate (%)",
+        (Lang::Ko, MetricLatencyP95) => "응답 시간 p95 (ms)",
+        (Lang::En, MetricLatencyP95) => "p95 latency (ms)",
+        (Lang::Ko, MetricReportFailures) => "실패한 리포트 실행 수",
+        (Lang::En, MetricReportFailures) => "Failed report runs",
+        (Lang::Ko, MetricReportDurationP95) => "리포트 생성 시간 p95 (초)",
+        (Lang::En, MetricReportDurationP95) => "p95 report generation time (s)",
+        (Lang::Ko, MetricIngestionLag) => "이벤트 수집 지연 (초)",
+        (Lang::En, MetricIngestionLag) => "Ingestion lag (s)",
+        (Lang::Ko, MetricDbPoolWaiting) => "DB 커넥션 대기 수",
+        (Lang::En, MetricDbPoolWaiting) => "Database pool waiting",
+        (Lang::Ko, CondAbove) => "임계값 초과",
+        (Lang::En, CondAbove) => "Above the threshold",
+        (Lang::Ko, CondBelow) => "임계값 미만",
+        (Lang::En, CondBelow) => "Below the threshold",
+        (Lang::Ko, CondOutside) => "범위 밖",
+        (Lang::En, CondOutside) => "Outside a band",
+        (Lang::Ko, CondChangeUp) => "이전 기간 대비 증가",
+        (Lang::En, CondChangeUp) => "Rises vs the previous period",
+        (Lang::Ko, CondChangeDown) => "이전 기간 대비 감소",
+        (Lang::En, CondChangeDown) => "Falls vs the previous period",
+        (Lang::Ko, CondNoData) => "데이터 없음",
+        (Lang::En, CondNoData) => "No data",
+        (Lang::Ko, AlertMetric) => "지표",
+        (Lang::En, AlertMetric) => "Metric",
+        (Lang::Ko, AlertFilter) => "대상 한정",
+        (Lang::En, AlertFilter) => "Narrow to",
+        (Lang::Ko, FilterActivityHint) => "이 활동 유형만 셉니다 (예: problem_solve). 비워 두면 모든 활동.",
+        (Lang::En, FilterActivityHint) => "Only this activity type (e.g. problem_solve); empty for every one.",
+        (Lang::Ko, FilterRouteHint) => "이 경로만 봅니다 (예: GET /api/v1/users). 비워 두면 모든 요청.",
+        (Lang::En, FilterRouteHint) => "Only this route (e.g. GET /api/v1/users); empty for every request.",
+        (Lang::Ko, WindowMinutes) => "측정 구간 (분)",
+        (Lang::En, WindowMinutes) => "Window (minutes)",
+        (Lang::Ko, Threshold) => "임계값",
+        (Lang::En, Threshold) => "Threshold",
+        (Lang::Ko, ThresholdLow) => "범위 하한",
+        (Lang::En, ThresholdLow) => "Band's low end",
+        (Lang::Ko, ThresholdHigh) => "범위 상한",
+        (Lang::En, ThresholdHigh) => "Band's high end",
+        (Lang::Ko, ChangePercent) => "변화율 (%)",
+        (Lang::En, ChangePercent) => "Change (%)",
+        (Lang::Ko, Recovery) => "회복 기준",
+        (Lang::En, Recovery) => "Recovery level",
+        (Lang::Ko, RecoveryHint) => "발생 중인 경보는 값이 이 기준을 지나 돌아와야 해결됩니다 (깜빡임 방지). 비워 두면 임계값.",
+        (Lang::En, RecoveryHint) => "A firing rule resolves only once the value is back past this, so it does not flap; empty: the threshold.",
+        (Lang::Ko, NoDataMinutes) => "데이터 없음 기준 (분)",
+        (Lang::En, NoDataMinutes) => "Minutes without data",
+        (Lang::Ko, IntervalSeconds) => "평가 간격 (초)",
+        (Lang::En, IntervalSeconds) => "Evaluate every (seconds)",
+        (Lang::Ko, IntervalHint) => "10–86400초. 비워 두면 60초.",
+        (Lang::En, IntervalHint) => "10–86400 s; empty: 60 s.",
+        (Lang::Ko, PendingSeconds) => "대기 시간 (초)",
+        (Lang::En, PendingSeconds) => "Pending for (seconds)",
+        (Lang::Ko, PendingHint) => "조건이 이 시간 동안 계속되어야 발생합니다. 비워 두면 0초.",
+        (Lang::En, PendingHint) => "How long the condition must hold before it fires; empty: 0 s.",
+        (Lang::Ko, RepeatSeconds) => "재알림 간격 (초)",
+        (Lang::En, RepeatSeconds) => "Notify again every (seconds)",
+        (Lang::Ko, RepeatHint) => "발생 중에 다시 알리는 간격. 0이면 해결될 때까지 다시 알리지 않습니다. 비워 두면 3600초.",
+        (Lang::En, RepeatHint) => "While firing; 0 = not again until it resolves; empty: 3600 s.",
+        (Lang::Ko, AlertChannels) => "알림 채널",
+        (Lang::En, AlertChannels) => "Notification channels",
+        (Lang::Ko, AlertChannelsHint) => "발생, 재알림, 해결 때 이 채널로 알립니다.",
+        (Lang::En, AlertChannelsHint) => "Notified when the rule fires, repeats and resolves.",
+        (Lang::Ko, MessageTemplate) => "메시지 템플릿",
+        (Lang::En, MessageTemplate) => "Message template",
+        (Lang::Ko, MessageTemplateHint) => "비워 두면 기본 메시지. 채워지는 자리: {name} {metric} {value} {condition} {threshold} {state} {severity} {since}",
+        (Lang::En, MessageTemplateHint) => "Empty for the default message. Filled in: {name} {metric} {value} {condition} {threshold} {state} {severity} {since}",
+        (Lang::Ko, TestRule) => "지금 테스트",
+        (Lang::En, TestRule) => "Test now",
+        (Lang::Ko, TestRuleHint) => "지금 평가한 결과만 보여 줍니다. 상태를 바꾸거나 알림을 보내지 않습니다.",
+        (Lang::En, TestRuleHint) => "Evaluates the rule now without changing its state or sending anything.",
+        (Lang::Ko, PreviousValue) => "이전 기간 값",
+        (Lang::En, PreviousValue) => "Previous period",
+        (Lang::Ko, Breaching) => "조건 충족",
+        (Lang::En, Breaching) => "Breaching",
+        (Lang::Ko, WouldBecome) => "평가 후 상태",
+        (Lang::En, WouldBecome) => "State it would take",
+        (Lang::Ko, NoData) => "데이터 없음",
+        (Lang::En, NoData) => "No data",
+        (Lang::Ko, Silence1h) => "1시간 무음",
+        (Lang::En, Silence1h) => "Silence 1 h",
+        (Lang::Ko, SilenceTomorrow) => "내일 09:00까지 무음",
+        (Lang::En, SilenceTomorrow) => "Silence until 09:00 tomorrow",
+        (Lang::Ko, Unsilence) => "무음 해제",
+        (Lang::En, Unsilence) => "Unsilence",
+        (Lang::Ko, RuleHistory) => "기록 보기",
+        (Lang::En, RuleHistory) => "History",
+        (Lang::Ko, MetricHintUsersOnline) => "지금 접속 중인 사용자 수 (측정 구간 없음).",
+        (Lang::En, MetricHintUsersOnline) => "Users online now (no window).",
+        (Lang::Ko, MetricHintActiveToday) => "오늘(KST) 활동한 사용자 수 (측정 구간 없음).",
+        (Lang::En, MetricHintActiveToday) => "Users with an activity today, KST (no window).",
+        (Lang::Ko, MetricHintNewSignups) => "측정 구간 동안 가입한 사용자 수.",
+        (Lang::En, MetricHintNewSignups) => "Users who signed up in the window.",
+        (Lang::Ko, MetricHintActivities) => "측정 구간 동안 기록된 활동 수 (한 유형으로 한정할 수 있음).",
+        (Lang::En, MetricHintActivities) => "Activities recorded in the window (optionally of one type).",
+        (Lang::Ko, MetricHintSolveRate) => "측정 구간 동안 문제 풀이 시도 중 정답 비율 (%).",
+        (Lang::En, MetricHintSolveRate) => "Share of problem tries that were solves in the window (%).",
+        (Lang::Ko, MetricHintErrorRate) => "측정 구간 동안 5xx로 응답한 요청 비율 (%, 한 경로로 한정할 수 있음).",
+        (Lang::En, MetricHintErrorRate) => "Share of requests answered 5xx in the window (%, optionally one route).",
+        (Lang::Ko, MetricHintLatencyP95) => "측정 구간 동안 응답 시간의 95백분위 (ms, 한 경로로 한정할 수 있음).",
+        (Lang::En, MetricHintLatencyP95) => "95th percentile response time in the window (ms, optionally one route).",
+        (Lang::Ko, MetricHintReportFailures) => "측정 구간 동안 실패한 리포트 실행 수.",
+        (Lang::En, MetricHintReportFailures) => "Report runs that failed in the window.",
+        (Lang::Ko, MetricHintReportDurationP95) => "측정 구간 동안 리포트 생성 시간의 95백분위 (초).",
+        (Lang::En, MetricHintReportDurationP95) => "95th percentile report generation time in the window (s).",
+        (Lang::Ko, MetricHintIngestionLag) => "측정 구간 동안 이벤트가 일어난 뒤 수집되기까지 걸린 가장 긴 시간 (초).",
+        (Lang::En, MetricHintIngestionLag) => "Longest delay between an event happening and its arrival, in the window (s).",
+        (Lang::Ko, MetricHintDbPoolWaiting) => "측정 구간 동안 DB 커넥션을 기다린 작업의 최대 수.",
+        (Lang::En, MetricHintDbPoolWaiting) => "Most database operations waiting for a connection at once, in the window.",
     }
 }
 
@@ -1342,6 +1612,8 @@ pub enum Counted {
     Channels,
     /// A channel's deliveries.
     Deliveries,
+    /// Alert history entries.
+    AlertEvents,
 }
 
 /// A list's total (`사용자 1,234명`, `1,234 users`): Korean counts people,
@@ -1356,6 +1628,7 @@ pub fn total_of(lang: Lang, what: Counted, n: i64) -> String {
         (Lang::Ko, Counted::Runs) => format!("실행 {n}건"),
         (Lang::Ko, Counted::Channels) => format!("채널 {n}개"),
         (Lang::Ko, Counted::Deliveries) => format!("전송 {n}건"),
+        (Lang::Ko, Counted::AlertEvents) => format!("기록 {n}건"),
         (Lang::En, Counted::Users) => format!("{n} users"),
         (Lang::En, Counted::Activities) => format!("{n} activities"),
         (Lang::En, Counted::Problems) => format!("{n} problems"),
@@ -1363,6 +1636,7 @@ pub fn total_of(lang: Lang, what: Counted, n: i64) -> String {
         (Lang::En, Counted::Runs) => format!("{n} runs"),
         (Lang::En, Counted::Channels) => format!("{n} channels"),
         (Lang::En, Counted::Deliveries) => format!("{n} deliveries"),
+        (Lang::En, Counted::AlertEvents) => format!("{n} events"),
     }
 }
 
@@ -1557,6 +1831,161 @@ pub fn value_name(lang: Lang, value: &str) -> String {
     t(lang, msg).to_owned()
 }
 
+/// An alert rule's stored value (state, event kind, severity, metric or
+/// condition) as the UI says it; a value the UI does not know is shown as stored.
+pub fn alert_term(lang: Lang, value: &str) -> String {
+    let msg = match value {
+        "normal" => Msg::StateNormal,
+        "pending" => Msg::StatePending,
+        "firing" => Msg::StateFiring,
+        "repeat" => Msg::EventRepeat,
+        "resolved" => Msg::EventResolved,
+        "cleared" => Msg::EventCleared,
+        "info" => Msg::SeverityInfo,
+        "warning" => Msg::SeverityWarning,
+        "critical" => Msg::SeverityCritical,
+        "users_online" => Msg::MetricUsersOnline,
+        "active_today" => Msg::MetricActiveToday,
+        "new_signups" => Msg::MetricNewSignups,
+        "activities" => Msg::MetricActivityCount,
+        "solve_rate" => Msg::MetricSolveRate,
+        "error_rate" => Msg::MetricErrorRate,
+        "latency_p95" => Msg::MetricLatencyP95,
+        "report_failures" => Msg::MetricReportFailures,
+        "report_duration_p95" => Msg::MetricReportDurationP95,
+        "ingestion_lag" => Msg::MetricIngestionLag,
+        "db_pool_waiting" => Msg::MetricDbPoolWaiting,
+        "above" => Msg::CondAbove,
+        "below" => Msg::CondBelow,
+        "outside" => Msg::CondOutside,
+        "change_up" => Msg::CondChangeUp,
+        "change_down" => Msg::CondChangeDown,
+        "no_data" => Msg::CondNoData,
+        "active" => Msg::StatusActive,
+        "paused" => Msg::StatusPaused,
+        other => return other.to_owned(),
+    };
+    t(lang, msg).to_owned()
+}
+
+/// The unit a metric's values are in, as the server's notifications write it.
+pub fn alert_unit(metric: &str) -> &'static str {
+    match metric {
+        "solve_rate" | "error_rate" => " %",
+        "latency_p95" => " ms",
+        "report_duration_p95" | "ingestion_lag" => " s",
+        _ => "",
+    }
+}
+
+/// A number without trailing zeros, to two decimals at most: 7, 7.5, 7.25.
+pub fn alert_number(v: f64) -> String {
+    let text = format!("{v:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A rule's value with its unit; for `no_data`, the minutes without data.
+pub fn alert_value_words(lang: Lang, metric: &str, condition: &str, value: Option<f64>) -> String {
+    match (lang, value) {
+        (_, None) => t(lang, Msg::NoData).to_owned(),
+        // The server writes "for ever" as the largest number.
+        (Lang::Ko, Some(v)) if condition == "no_data" && v >= 1e9 => "기록된 적 없음".to_owned(),
+        (Lang::En, Some(v)) if condition == "no_data" && v >= 1e9 => "never any data".to_owned(),
+        (Lang::Ko, Some(v)) if condition == "no_data" => format!("{}분째 데이터 없음", alert_number(v)),
+        (Lang::En, Some(v)) if condition == "no_data" => format!("{} min without data", alert_number(v)),
+        (_, Some(v)) => format!("{}{}", alert_number(v), alert_unit(metric)),
+    }
+}
+
+/// A rule's condition in words ("5 % 초과", "above 5 %", "outside 10–20").
+pub fn alert_condition_words(lang: Lang, rule: &crate::model::AlertRule) -> String {
+    let unit = alert_unit(&rule.metric);
+    let n = |v: Option<f64>| v.map_or_else(|| "?".to_owned(), alert_number);
+    let (low, high) = (n(rule.threshold), n(rule.threshold_high));
+    let minutes = rule.no_data_minutes.unwrap_or(0);
+    match (lang, rule.condition.as_str()) {
+        (Lang::Ko, "above") => format!("{low}{unit} 초과"),
+        (Lang::En, "above") => format!("above {low}{unit}"),
+        (Lang::Ko, "below") => format!("{low}{unit} 미만"),
+        (Lang::En, "below") => format!("below {low}{unit}"),
+        (Lang::Ko, "outside") => format!("{low}–{high}{unit} 범위 밖"),
+        (Lang::En, "outside") => format!("outside {low}–{high}{unit}"),
+        (Lang::Ko, "change_up") => format!("이전 기간보다 {low}% 이상 증가"),
+        (Lang::En, "change_up") => format!("up {low} % or more vs the previous period"),
+        (Lang::Ko, "change_down") => format!("이전 기간보다 {low}% 이상 감소"),
+        (Lang::En, "change_down") => format!("down {low} % or more vs the previous period"),
+        (Lang::Ko, "no_data") => format!("{minutes}분 동안 데이터 없음"),
+        (Lang::En, "no_data") => format!("no data for {minutes} min"),
+        (_, other) => other.to_owned(),
+    }
+}
+
+/// What a rule watches: the figure, what it is narrowed to and its window
+/// (`활동 수 · login · 최근 5분`, `Activities · login · over 5 min`).
+pub fn alert_metric_words(lang: Lang, metric: &str, filter: Option<&str>, window_minutes: Option<i64>) -> String {
+    let mut parts = vec![alert_term(lang, metric)];
+    parts.extend(filter.map(str::to_owned));
+    parts.extend(window_minutes.map(|w| match lang {
+        Lang::Ko => format!("최근 {w}분"),
+        Lang::En => format!("over {w} min"),
+    }));
+    parts.join(" · ")
+}
+
+/// A silence's end (`11월 21일 09:00까지 무음`, `Silenced until Nov 21, 09:00`).
+pub fn silenced_until(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::Ko => format!("{at}까지 무음"),
+        Lang::En => format!("Silenced until {at}"),
+    }
+}
+
+/// Since when a rule is in its state (`11월 21일 14:05부터`, `since Nov 21, 14:05`).
+pub fn state_since(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::Ko => format!("{at}부터"),
+        Lang::En => format!("since {at}"),
+    }
+}
+
+/// How many alerts fire (`경보 3건 발생 중`, `3 alerts firing`): the badge's name.
+pub fn alerts_firing(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::Ko, n) => format!("경보 {}건 발생 중", format_count(n)),
+        (Lang::En, 1) => "1 alert firing".to_owned(),
+        (Lang::En, n) => format!("{} alerts firing", format_count(n)),
+    }
+}
+
+/// The note over a history narrowed to one rule.
+pub fn rule_history_of(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Ko => format!("{name} 규칙의 기록만 보는 중"),
+        Lang::En => format!("Only the history of {name}"),
+    }
+}
+
+/// The hint of the window field, with the metric's default.
+pub fn window_hint(lang: Lang, default_minutes: i64) -> String {
+    match lang {
+        Lang::Ko => format!("1–1440분. 비워 두면 {default_minutes}분."),
+        Lang::En => format!("1–1440 min; empty: {default_minutes} min."),
+    }
+}
+
+/// What a sparkline shows, for screen readers (its values already in words).
+pub fn sparkline_label(lang: Lang, points: usize, low: &str, high: &str, last: &str) -> String {
+    match lang {
+        Lang::Ko => format!("최근 값 {points}개: 최저 {low}, 최고 {high}, 마지막 {last}"),
+        Lang::En => format!("Last {points} values: lowest {low}, highest {high}, latest {last}"),
+    }
+}
+
 /// A share (0–1) as a percentage with one decimal (`42.9%`).
 pub fn format_percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
@@ -1710,6 +2139,29 @@ mod tests {
             "Test failed (HTTP 500): server error"
         );
         assert_eq!(attempt_count(Lang::En, 2), "2 attempts");
+    }
+
+    #[test]
+    fn alert_words_give_values_with_units_and_conditions_in_each_language() {
+        assert_eq!(alert_term(Lang::En, "firing"), "Firing");
+        assert_eq!(alert_term(Lang::Ko, "critical"), "심각");
+        assert_eq!(alert_term(Lang::En, "mystery"), "mystery");
+        assert_eq!(alert_number(7.0), "7");
+        assert_eq!(alert_number(7.25), "7.25");
+        assert_eq!(alert_number(-0.001), "0");
+        assert_eq!(alert_value_words(Lang::En, "error_rate", "above", Some(7.5)), "7.5 %");
+        assert_eq!(alert_value_words(Lang::En, "latency_p95", "above", None), "No data");
+        assert_eq!(alert_value_words(Lang::En, "activities", "no_data", Some(12.0)), "12 min without data");
+        assert_eq!(alert_value_words(Lang::Ko, "activities", "no_data", Some(f64::MAX)), "기록된 적 없음");
+        assert_eq!(alerts_firing(Lang::Ko, 3), "경보 3건 발생 중");
+        assert_eq!(alerts_firing(Lang::En, 1), "1 alert firing");
+        assert_eq!(alerts_firing(Lang::En, 3), "3 alerts firing");
+        assert_eq!(
+            alert_metric_words(Lang::En, "activities", Some("login"), Some(5)),
+            "Activities · login · over 5 min"
+        );
+        assert_eq!(alert_metric_words(Lang::Ko, "users_online", None, None), "현재 접속자 수");
+        assert_eq!(total_of(Lang::Ko, Counted::AlertEvents, 2), "기록 2건");
     }
 
     #[test]

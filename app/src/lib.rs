@@ -34,6 +34,8 @@ use leptos_router::{path, Lazy, SsrMode};
 use crate::components::app_header::AppHeader;
 use crate::i18n::Lang;
 use crate::pages::activities::ActivitiesRoute;
+use crate::pages::alert_edit::AlertEditRoute;
+use crate::pages::alerts::AlertsRoute;
 use crate::pages::audit::AuditRoute;
 use crate::pages::channel_edit::ChannelEditRoute;
 use crate::pages::channels::ChannelsRoute;
@@ -185,6 +187,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/reports/:id") view={Lazy::<ReportEditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reports/:id/runs") view={Lazy::<ReportRunsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/alerts") view={Lazy::<AlertsRoute>::new()} ssr=SsrMode::Async />
+                    // `new` before `:id`, as for the problems.
+                    <Route path=path!("/alerts/new") view={Lazy::<AlertEditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/alerts/:id") view={Lazy::<AlertEditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/system") view={Lazy::<SystemRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

@@ -1,6 +1,8 @@
 //! Pages, one per route, and what they share.
 
 pub mod activities;
+pub mod alert_edit;
+pub mod alerts;
 pub mod audit;
 pub mod channel_edit;
 pub mod channels;

@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod alert_events;
+pub mod alert_rules;
 pub mod api_keys;
 pub mod audit;
 pub mod bulk;
@@ -16,12 +18,14 @@ pub mod problems;
 pub mod report_runs;
 pub mod report_templates;
 pub mod reports;
+pub mod request_minutes;
 pub mod select;
 pub mod sessions;
 pub mod users;
 
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -68,10 +72,38 @@ impl Backend {
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::db::Db::Sqlite($pool) => {
+                let _in_flight = $crate::db::InFlight::enter();
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => {
+                let _in_flight = $crate::db::InFlight::enter();
+                $body
+            }
         }
     };
+}
+
+/// Database operations under way in this process (every query function runs
+/// inside [`on_db!`], which counts itself here while it runs).
+static IN_FLIGHT: AtomicI64 = AtomicI64::new(0);
+
+/// One operation counted in [`IN_FLIGHT`] until it is dropped.
+#[doc(hidden)]
+pub struct InFlight(());
+
+impl InFlight {
+    /// Counts an operation in.
+    pub fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        Self(())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 pub(crate) use on_db;
 
@@ -203,6 +235,18 @@ impl Db {
                 .await?;
             Ok(Self::Sqlite(pool))
         }
+    }
+
+    /// About how many database operations of this process are waiting for a
+    /// pooled connection now: those under way beyond the connections in use
+    /// (an operation holds one connection at a time). The alerts' "database
+    /// pool waiting" figure samples it.
+    pub fn waiting(&self) -> u64 {
+        let in_use = match self {
+            Self::Sqlite(pool) => pool.size() as i64 - pool.num_idle() as i64,
+            Self::Postgres(pool) => pool.size() as i64 - pool.num_idle() as i64,
+        };
+        u64::try_from(IN_FLIGHT.load(Ordering::Relaxed) - in_use.max(0)).unwrap_or(0)
     }
 
     /// The dialect of this pool.

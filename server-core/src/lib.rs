@@ -9,6 +9,7 @@
 //! `server_core::error`, `server_core::trace`), so the core and its callers
 //! name them one way.
 
+pub mod alerts;
 pub mod auth;
 pub mod cache;
 pub mod channels;

@@ -2,7 +2,7 @@
 //! `/api/v1/stream` in this process. The activity-tail job feeds it by following
 //! the `activities` table, so writes from any process or replica (ingestion,
 //! the simulator, another server) reach every dashboard; the report-run tail
-//! does the same with `report_runs`.
+//! does the same with `report_runs`, and the alert tail with `alert_rules`.
 
 use std::sync::Arc;
 
@@ -25,6 +25,11 @@ pub enum LiveEvent {
     Stats,
     /// A report run moved on (status, progress or stage).
     ReportRun(RunProgress),
+    /// How many alert rules fire (not silenced) changed.
+    Alerts {
+        /// Rules firing and not silenced.
+        firing: i64,
+    },
 }
 
 impl LiveEvent {
@@ -34,6 +39,7 @@ impl LiveEvent {
             LiveEvent::Activity(_) => "activity",
             LiveEvent::Stats => "stats",
             LiveEvent::ReportRun(_) => "report_run",
+            LiveEvent::Alerts { .. } => "alerts",
         }
     }
 }

@@ -4,10 +4,12 @@
 pub mod events;
 pub mod health;
 pub mod mask;
+pub mod minutes;
 pub mod route_stats;
 
 use std::time::Instant;
 
+pub use minutes::Minutes;
 pub use route_stats::RouteStats;
 
 /// What this instance knows about itself, shared by the handlers that report it.
@@ -17,6 +19,8 @@ pub struct Ops {
     pub started: Instant,
     /// Request statistics per route, for the System page.
     pub route_stats: RouteStats,
+    /// The same statistics cut into minutes, for the alerts' health figures.
+    pub minutes: Minutes,
     /// Whether `/health` may show dependency details to any caller (until
     /// sign-in exists, an operator's flag: `HEALTH_DETAILS`).
     pub health_details: bool,
@@ -38,7 +42,13 @@ pub enum MetricsAccess {
 impl Ops {
     /// Fresh statistics, starting now.
     pub fn new(health_details: bool, metrics_access: MetricsAccess) -> Self {
-        Self { started: Instant::now(), route_stats: RouteStats::default(), health_details, metrics_access }
+        Self {
+            started: Instant::now(),
+            route_stats: RouteStats::default(),
+            minutes: Minutes::new(),
+            health_details,
+            metrics_access,
+        }
     }
 }
 

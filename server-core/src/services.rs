@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

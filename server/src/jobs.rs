@@ -3,11 +3,15 @@
 //! its runs as lifecycle events.
 
 pub mod activity_tail;
+pub mod alert_evaluator;
+pub mod alert_retention;
+pub mod alert_tail;
 pub mod delivery_dispatcher;
 pub mod idempotency_cleanup;
 pub mod report_retention;
 pub mod report_run_tail;
 pub mod report_scheduler;
+pub mod request_minutes;
 pub mod session_cleanup;
 pub mod users_online;
 
@@ -16,11 +20,15 @@ use server_core::state::AppState;
 /// Starts every job on `state`.
 pub fn spawn_all(state: &AppState) {
     tokio::spawn(activity_tail::run(state.clone()));
+    tokio::spawn(alert_evaluator::run(state.clone()));
+    tokio::spawn(alert_retention::run(state.clone()));
+    tokio::spawn(alert_tail::run(state.clone()));
     tokio::spawn(delivery_dispatcher::run(state.clone()));
     tokio::spawn(idempotency_cleanup::run(state.clone()));
     tokio::spawn(report_retention::run(state.clone()));
     tokio::spawn(report_run_tail::run(state.clone()));
     tokio::spawn(report_scheduler::run(state.clone()));
+    tokio::spawn(request_minutes::run(state.clone()));
     tokio::spawn(session_cleanup::run(state.clone()));
     tokio::spawn(users_online::run(state.clone()));
     tokio::spawn(crate::telemetry::metrics_upkeep());

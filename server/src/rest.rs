@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -46,6 +47,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(problems::router())
         .merge(templates::router())
         .merge(reports::router())
+        .merge(alerts::router())
         .merge(runs::router())
         .merge(channels::router())
         .split_for_parts();

@@ -106,6 +106,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     server_core::services::reports::ensure_builtins(&state)
         .await
         .context("cannot add the built-in report templates and reports")?;
+    server_core::services::alerts::ensure_builtins(&state).await.context("cannot add the built-in alert rules")?;
     jobs::spawn_all(&state);
     if let Some(addr) = config.metrics_addr {
         let internal =

@@ -97,6 +97,11 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time from a report run's start to its end"
     );
+    metrics::describe_gauge!("alerts_firing", "1 while an alert rule fires, by rule name");
+    metrics::describe_counter!(
+        "alert_notifications_total",
+        "Alert notification attempts, by outcome (delivered, retry, failed, lost)"
+    );
     metrics::describe_gauge!("dreamseed_users_online", "Platform users flagged online");
     metrics::describe_gauge!("dreamseed_build_info", "Always 1; the version is a label");
     metrics::gauge!("dreamseed_build_info", "version" => server_core::observability::VERSION).set(1.0);

@@ -1,6 +1,7 @@
 //! Types shared by the server and the WASM client: what server functions return
 //! and what the REST API serialises.
 
+mod alerts;
 mod auth;
 mod channels;
 mod chart;
@@ -15,6 +16,12 @@ mod reports;
 mod system;
 mod users;
 
+pub use alerts::{
+    alert_default_window, alert_has_no_data, alert_has_previous, AlertEvent, AlertPage, AlertQuery, AlertRule,
+    AlertRuleEnvelope, AlertRuleInput, AlertRuleList, AlertTest, SilenceInput, ALERT_CONDITIONS, ALERT_EVENT_KINDS,
+    ALERT_INTERVAL_SECONDS, ALERT_METRICS, ALERT_SEVERITIES, ALERT_SPARKLINE_POINTS, ALERT_STATES, MAX_ALERT_MESSAGE,
+    MAX_ALERT_NAME, MAX_ALERT_WAIT_SECONDS, MAX_ALERT_WINDOW_MINUTES,
+};
 pub use auth::{
     Account, AccountPage, AccountStatus, AccountUpdate, ApiKey, ApiKeyPage, AuditEntry, AuditPage, AuditQuery,
     CreatedApiKey, Me, NewAccount, NewApiKey, Role, TokenPair, TotpEnrollment,

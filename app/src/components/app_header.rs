@@ -29,6 +29,7 @@ pub fn AppHeader() -> impl IntoView {
                 <A href="/activities">{t(lang, Msg::NavActivities)}</A>
                 <A href="/problems">{t(lang, Msg::NavProblems)}</A>
                 <A href="/reports">{t(lang, Msg::NavReports)}</A>
+                <A href="/alerts">{t(lang, Msg::NavAlerts)}</A>
                 <A href="/system">{t(lang, Msg::NavSystem)}</A>
                 {audit}
                 <A href="/settings">{t(lang, Msg::NavSettings)}</A>

@@ -1,5 +1,6 @@
 //! `/`: the live operations dashboard: stat cards with their change since
-//! yesterday, the charts over the range in the URL, the map, and the live feed.
+//! yesterday, the charts over the range in the URL, the map, and the live feed;
+//! in its head, the badge of the alerts firing.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +12,7 @@ use crate::api::dashboard::{
 };
 use crate::components::activity_chart::ActivityChart;
 use crate::components::activity_heatmap::ActivityHeatmapChart;
+use crate::components::alert_badge::AlertBadge;
 use crate::components::live_feed::{ActivityFeed, Live, LiveControls, FEED_LEN};
 use crate::components::panel::Panel;
 use crate::components::problems_chart::ProblemsChart;
@@ -63,7 +65,10 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text=format!("{} · DreamSeed Admin", t(lang, Msg::DashboardTitle)) />
         <div class="page-head">
             <h1 class="page-title">{t(lang, Msg::DashboardTitle)}</h1>
-            <LiveControls live />
+            <div class="head-actions">
+                <AlertBadge />
+                <LiveControls live />
+            </div>
         </div>
         <StatCards stats />
         <RangePicker path="/" current=range />

@@ -14,8 +14,9 @@ use super::{
     backoff, email, slack, webhook, AnyChannel, Channel as _, ChannelConfig, ChannelSecrets, ChannelSettings, Outcome,
     Outgoing,
 };
+use crate::alerts::notice::Notice;
 use crate::db::deliveries::{self, Take, Taken};
-use crate::db::{audit, channels, report_runs, Ts};
+use crate::db::{alert_events, alert_rules, audit, channels, report_runs, Ts};
 use crate::error::Result;
 use crate::secrets::SecretBox;
 use crate::state::AppState;
@@ -107,6 +108,21 @@ async fn payload(
                 "slack" => slack::report_completed(&run, &outputs, settings),
                 "email" => email::report_completed(&run, &outputs, settings),
                 _ => webhook::report_completed(&run, &outputs, settings, now),
+            }
+        }
+        ("alert", Some(event_id)) => {
+            let Some(event) = alert_events::by_id(&state.db, event_id).await? else {
+                return Ok(Err(format!("alert event {event_id} no longer exists")));
+            };
+            let Some(rule) = alert_rules::by_id(&state.db, event.rule_id).await? else {
+                return Ok(Err(format!("alert rule {} no longer exists", event.rule_id)));
+            };
+            let url = settings.link(&format!("/alerts?rule={}", rule.id));
+            let notice = Notice::new(&rule, &event, url);
+            match kind {
+                "slack" => slack::alert(&notice),
+                "email" => email::alert(&notice),
+                _ => webhook::alert(&notice),
             }
         }
         (other, _) => return Ok(Err(format!("nothing to send for a {other} delivery"))),
@@ -243,6 +259,9 @@ async fn finish(
         return Ok(outcome.name());
     }
     metrics::counter!("deliveries_total", "kind" => kind.to_owned(), "status" => outcome.name()).increment(1);
+    if taken.subject_kind == "alert" {
+        metrics::counter!("alert_notifications_total", "status" => outcome.name()).increment(1);
+    }
     let code = outcome.code().unwrap_or(0);
     match status {
         "delivered" => tracing::info!(

@@ -324,6 +324,21 @@ pub fn within_limit(files: Vec<Attachment>) -> (Vec<Attachment>, Vec<String>) {
     (kept, left)
 }
 
+/// The letter of an alert notice.
+pub fn alert(notice: &crate::alerts::notice::Notice) -> Value {
+    let text = format!(
+        "{}\n\n{}\n\nValue: {}\nCondition: {}\nSeverity: {}\nSince: {}\n\n{}\n",
+        notice.headline(),
+        notice.message,
+        notice.value,
+        notice.condition,
+        notice.severity,
+        notice.since.format("%Y-%m-%d %H:%M UTC"),
+        notice.url
+    );
+    json!(Letter { subject: notice.headline(), text, html: None })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

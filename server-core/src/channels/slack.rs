@@ -102,6 +102,28 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// The message of an alert notice: the headline as text, then the message,
+/// the facts and the link.
+pub fn alert(notice: &crate::alerts::notice::Notice) -> Value {
+    let headline = escape(&notice.headline());
+    let since = notice.since.format("%Y-%m-%d %H:%M UTC");
+    let fields = vec![
+        json!({ "type": "mrkdwn", "text": format!("*Value*\n{}", escape(&notice.value)) }),
+        json!({ "type": "mrkdwn", "text": format!("*Condition*\n{}", escape(&notice.condition)) }),
+        json!({ "type": "mrkdwn", "text": format!("*Severity*\n{}", notice.severity) }),
+        json!({ "type": "mrkdwn", "text": format!("*Since*\n{since}") }),
+    ];
+    json!({
+        "text": format!("{headline}: {}", escape(&notice.message)),
+        "blocks": [
+            { "type": "header", "text": { "type": "plain_text", "text": truncate(&notice.headline(), 150) } },
+            { "type": "section", "text": { "type": "mrkdwn", "text": escape(&notice.message) } },
+            { "type": "section", "fields": fields },
+            { "type": "section", "text": { "type": "mrkdwn", "text": format!("<{}|Open the rule>", notice.url) } },
+        ],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,6 +122,22 @@ pub fn report_test(channel_id: i64, channel_name: &str, trace_id: &str, now: chr
     })
 }
 
+/// The `alert.firing`, `alert.repeat` or `alert.resolved` body of a notice.
+pub fn alert(notice: &crate::alerts::notice::Notice) -> Value {
+    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    json!({
+        "type": format!("alert.{}", notice.kind),
+        "timestamp": at(notice.at),
+        "rule": { "id": notice.rule_id, "name": notice.rule_name, "severity": notice.severity },
+        "metric": notice.metric,
+        "value": notice.value,
+        "condition": notice.condition,
+        "since": at(notice.since),
+        "message": notice.message,
+        "url": notice.url,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -250,3 +250,21 @@ impl From<ItemRow> for ActivityItem {
         }
     }
 }
+
+/// When the latest activity (of `activity_type`, or of any type) was recorded,
+/// if any. With a type, the newest hour the counters have for it first, then
+/// that hour's rows: no scan of the type's whole history.
+pub async fn latest_at(db: &Db, activity_type: Option<&str>) -> Result<Option<Ts>> {
+    const ANY: &str = "select max(created_at) from activities";
+    const HOUR: &str = "select hour from activity_hourly where activity_type = $1 and n > 0 order by hour desc limit 1";
+    const IN_HOUR: &str = "select max(created_at) from activities \
+        where created_at >= $1 and created_at < $2 and activity_type = $3";
+    let Some(activity_type) = activity_type else {
+        return Ok(on_db!(db, pool => sqlx::query_scalar(ANY).fetch_one(pool).await?));
+    };
+    let hour: Option<i64> =
+        on_db!(db, pool => sqlx::query_scalar(HOUR).bind(activity_type).fetch_optional(pool).await?);
+    let Some(hour) = hour else { return Ok(None) };
+    let (from, to) = (Ts::from_secs(hour * 3600), Ts::from_secs((hour + 1) * 3600));
+    Ok(on_db!(db, pool => sqlx::query_scalar(IN_HOUR).bind(from).bind(to).bind(activity_type).fetch_one(pool).await?))
+}

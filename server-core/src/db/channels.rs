@@ -166,8 +166,11 @@ pub async fn delete(
     at: Ts,
     entry: &audit::NewEntry<'_>,
 ) -> Result<std::result::Result<bool, Vec<String>>> {
-    const USERS: &str = "select r.name from report_destinations d join reports r on r.id = d.report_id \
-        where d.channel_id = $1 order by r.name";
+    // Reports, then alert rules: `report "Daily"`, `alert rule "HighErrorRate"`.
+    const USERS: &str = "select 'report \"' || r.name || '\"' from report_destinations d \
+        join reports r on r.id = d.report_id where d.channel_id = $1 \
+        union all select 'alert rule \"' || a.name || '\"' from alert_destinations d \
+        join alert_rules a on a.id = d.rule_id where d.channel_id = $1";
     const DELETE: &str = "delete from channels where id = $1";
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -175,7 +178,7 @@ pub async fn delete(
         if !users.is_empty() {
             return Ok(Err(users));
         }
-        // `report_destinations.channel_id … on delete restrict` is the backstop.
+        // `report_destinations` and `alert_destinations` restrict the delete: the backstop.
         let n = sqlx::query(DELETE).bind(id).execute(&mut *tx).await?.rows_affected();
         if n == 0 {
             return Ok(Ok(false));

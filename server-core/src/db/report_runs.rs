@@ -406,3 +406,18 @@ pub async fn changed_since(db: &Db, since: Ts, limit: i64) -> Result<Vec<(i64, i
         where updated_at >= $1 order by updated_at, id limit $2";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await?))
 }
+
+/// How many runs failed in `[from, to)` (by when they last changed, which
+/// for a failed run is when it failed).
+pub async fn count_failed_between(db: &Db, from: Ts, to: Ts) -> Result<i64> {
+    const SQL: &str =
+        "select count(*) from report_runs where updated_at >= $1 and updated_at < $2 and status = 'failed'";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).fetch_one(pool).await?))
+}
+
+/// How long the runs that completed in `[from, to)` took, in ms (at most `limit`).
+pub async fn durations_between(db: &Db, from: Ts, to: Ts, limit: i64) -> Result<Vec<i64>> {
+    const SQL: &str = "select duration_ms from report_runs where updated_at >= $1 and updated_at < $2 \
+        and status = 'completed' and duration_ms is not null limit $3";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(from).bind(to).bind(limit).fetch_all(pool).await?))
+}

@@ -388,3 +388,9 @@ pub async fn set_type(
         Ok(old)
     })
 }
+
+/// When the newest user signed up, if any (`users_created_at`'s last entry).
+pub async fn latest_created_at(db: &Db) -> Result<Option<Ts>> {
+    const SQL: &str = "select max(created_at) from users";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await?))
+}

@@ -27,9 +27,39 @@ pub const MAX_ROUTES: usize = 512;
 /// The method and route of the row that counts requests past [`MAX_ROUTES`].
 pub const OVERFLOW: &str = "other";
 
+/// The upper bounds (milliseconds) of the fixed latency buckets each route
+/// also counts in; one more bucket takes everything slower. Unlike the
+/// histograms, bucket counts from several replicas and minutes add up, so
+/// alerts take a p95 over the whole service from them (`request_minutes`).
+pub const LATENCY_BOUNDS_MS: [u64; 13] = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
+
+/// Counts per latency bucket: one per bound, then the slower rest.
+pub type LatencyBuckets = [u64; LATENCY_BOUNDS_MS.len() + 1];
+
+/// The bucket a latency falls in.
+pub fn bucket_of(elapsed: Duration) -> usize {
+    let ms = elapsed.as_millis();
+    LATENCY_BOUNDS_MS.iter().position(|bound| ms <= u128::from(*bound)).unwrap_or(LATENCY_BOUNDS_MS.len())
+}
+
+/// A route's counters since the process started, for the per-minute
+/// statistics (which subtract the previous reading).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RouteCounters {
+    /// `GET /api/v1/users`, or [`OVERFLOW`].
+    pub route: String,
+    /// Responses.
+    pub requests: u64,
+    /// 5xx responses.
+    pub errors: u64,
+    /// Responses per latency bucket.
+    pub buckets: LatencyBuckets,
+}
+
 struct Entry {
     method: String,
     latency: Histogram<u64>,
+    buckets: LatencyBuckets,
     errors: u64,
     client_errors: u64,
     /// `http_request_duration_seconds{method, route}`.
@@ -44,6 +74,7 @@ impl Entry {
         Self {
             method: method.to_owned(),
             latency: Histogram::new_with_bounds(1, MAX_MICROS, 2).expect("valid histogram bounds"),
+            buckets: LatencyBuckets::default(),
             errors: 0,
             client_errors: 0,
             duration: metrics::histogram!("http_request_duration_seconds", &labels),
@@ -54,6 +85,7 @@ impl Entry {
     fn record(&mut self, route: &str, status: u16, elapsed: Duration) {
         let micros = (elapsed.as_micros() as u64).clamp(1, MAX_MICROS);
         self.latency.saturating_record(micros);
+        self.buckets[bucket_of(elapsed)] += 1;
         match status {
             500.. => self.errors += 1,
             400..=499 => self.client_errors += 1,
@@ -123,6 +155,21 @@ impl RouteStats {
         }
     }
 
+    /// Every row's counters, as `METHOD route`.
+    pub fn counters(&self) -> Vec<RouteCounters> {
+        let rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rows.by_route
+            .iter()
+            .flat_map(|(route, row)| row.iter().map(move |e| (route, e)))
+            .map(|(route, e)| RouteCounters {
+                route: if route == OVERFLOW { OVERFLOW.to_owned() } else { format!("{} {route}", e.method) },
+                requests: e.latency.len(),
+                errors: e.errors,
+                buckets: e.buckets,
+            })
+            .collect()
+    }
+
     /// Every route's figures, busiest first.
     pub fn snapshot(&self) -> Vec<RouteStat> {
         let rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -177,6 +224,20 @@ mod tests {
         assert!((98.0..=101.0).contains(&x.p99_ms), "{x:?}");
         assert!((x.error_rate - 0.05).abs() < 1e-9);
         assert_eq!(x.client_errors, 10);
+    }
+
+    #[test]
+    fn counters_per_latency_bucket() {
+        let stats = RouteStats::default();
+        stats.record("GET", "/a", 200, Duration::from_millis(3));
+        stats.record("GET", "/a", 503, Duration::from_millis(7));
+        stats.record("GET", "/a", 200, Duration::from_secs(90));
+        let counters = stats.counters();
+        assert_eq!(counters.len(), 1);
+        let a = &counters[0];
+        assert_eq!((a.route.as_str(), a.requests, a.errors), ("GET /a", 3, 1));
+        assert_eq!((a.buckets[0], a.buckets[1], a.buckets[LATENCY_BOUNDS_MS.len()]), (1, 1, 1));
+        assert_eq!(a.buckets.iter().sum::<u64>(), 3);
     }
 
     #[test]

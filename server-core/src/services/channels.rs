@@ -403,7 +403,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, input: &ChannelI
 }
 
 /// Deletes a channel and its delivery log (editors and above); a channel a
-/// report sends to is a 409 naming those reports.
+/// report or an alert rule sends to is a 409 naming them.
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     caller.require(Role::Editor)?;
     let current = channels::by_id(&state.db, id).await?.ok_or_else(not_found)?;
@@ -412,12 +412,11 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     let details = json!({ "name": current.name, "kind": current.kind });
     let entry = audit::entry(caller, &actor, "channel.delete", Some(&target), true, Some(details));
     match channels::delete(&state.db, id, Ts::from(state.clock.now()), &entry).await? {
-        Err(reports) => Err(AppError::Conflict {
+        Err(users) => Err(AppError::Conflict {
             message: format!(
-                "the channel is used by {}: {}; remove it from {} first",
-                if reports.len() == 1 { "a report" } else { "reports" },
-                reports.join(", "),
-                if reports.len() == 1 { "that report" } else { "them" }
+                "the channel is used by {}; remove it from {} first",
+                users.join(", "),
+                if users.len() == 1 { "it" } else { "them" }
             ),
         }),
         Ok(false) => Err(not_found()),

@@ -54,6 +54,13 @@ pub async fn ingest(state: &AppState, caller: &Caller, batch: &EventBatch) -> Re
     let details = serde_json::json!({ "received": batch.events.len(), "valid": valid.len() });
     let audit_entry = entry(caller, &actor, "events.ingest", None, true, Some(details));
     let outcomes = events::write_batch(&state.db, &valid, Ts::from(now), &audit_entry).await?;
+    // The alerts' "ingestion lag": how long after they happened the batch's
+    // activities arrived (the oldest of them).
+    let oldest =
+        valid.iter().filter_map(|e| if let Event::Activity(a) = e { Some(a.created_at.0) } else { None }).min();
+    if let Some(oldest) = oldest {
+        state.ops.minutes.saw_ingest_lag((now - oldest).num_milliseconds());
+    }
 
     let mut result = IngestResult {
         received: batch.events.len(),

@@ -44,6 +44,7 @@ pub use responses::CommonResponses;
         (name = "problems", description = "The problem bank: CRUD, archive, bulk status, stats, CSV export"),
         (name = "reports", description = "Scheduled reports: templates, reports and their cron schedules, runs and their files"),
         (name = "channels", description = "Where reports are delivered: webhooks (signed), Slack; the delivery log"),
+        (name = "alerts", description = "Alert rules over the platform's figures and the service's health; their state and history"),
     ),
     modifiers(&Security),
 )]

@@ -1,8 +1,9 @@
-//! `GET /api/v1/stream`: the live-update stream as Server-Sent
-//! Events: `activity` events carry each new activity, `stats` events say the
+//! `GET /api/v1/stream`: the live-update stream as Server-Sent Events:
+//! `activity` events carry each new activity, `stats` events say the
 //! dashboard's figures changed, `report_run` events carry a report run's
-//! status and progress. Comments keep idle connections open through
-//! proxies; the browser's `EventSource` (and our backoff) reconnects.
+//! status and progress, `alerts` events how many alert rules fire. Comments
+//! keep idle connections open through proxies; the browser's `EventSource`
+//! (and our backoff) reconnects.
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -38,8 +39,10 @@ impl Drop for Opened {
 /// Live events as `text/event-stream`: `event: activity` with an activity
 /// (the `ActivityItem` schema) as data, and `event: stats` (data `{}`) when the
 /// figures changed, and `event: report_run` (the `RunProgress` schema) as a
-/// report run moves on. A client that falls behind gets a `stats` event in place of
-/// what it missed, and refetches.
+/// report run moves on, and `event: alerts` (`{"type":"alerts","firing":N}`)
+/// when the number of alert rules firing (not silenced) changes (and once
+/// after `ready`). A client that falls behind gets a `stats` event in place
+/// of what it missed, and refetches.
 #[utoipa::path(
     get,
     path = "/api/v1/stream",
@@ -56,6 +59,12 @@ async fn stream(
     let opened = Opened { client, since: Instant::now() };
     // The first event tells the client the stream is live and how soon to retry.
     let hello = stream::once(async { Ok(Event::default().event("ready").data("{}").retry(Duration::from_secs(1))) });
+    // Then how many alert rules fire, so a badge that reconnects after a gap is right again.
+    let firing = server_core::services::alerts::firing_count(&state, &caller).await?;
+    let alerts = LiveEvent::Alerts { firing };
+    let alerts = serde_json::to_string(&alerts).unwrap_or_else(|_| "{}".into());
+    let hello =
+        stream::StreamExt::chain(hello, stream::once(async move { Ok(Event::default().event("alerts").data(alerts)) }));
     let closed = Box::pin(state.live.closed());
     let events = stream::unfold((receiver, closed, opened), |(mut receiver, mut closed, opened)| async move {
         let event = tokio::select! {
@@ -71,6 +80,7 @@ async fn stream(
             LiveEvent::Activity(item) => serde_json::to_string(item).unwrap_or_else(|_| "{}".into()),
             LiveEvent::Stats => "{}".into(),
             LiveEvent::ReportRun(progress) => serde_json::to_string(progress).unwrap_or_else(|_| "{}".into()),
+            alerts @ LiveEvent::Alerts { .. } => serde_json::to_string(alerts).unwrap_or_else(|_| "{}".into()),
         };
         Some((Ok(Event::default().event(event.name()).data(data)), (receiver, closed, opened)))
     });

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test binary uses its own subset of the helpers
 
+pub mod receiver;
+pub mod smtp_sink;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -513,4 +516,16 @@ macro_rules! on_both {
             }
         }
     };
+}
+
+/// A replica on `db`: its own pool and its own instance id (the lease owner
+/// and claimer other replicas see), as a second server process would have.
+pub async fn replica(db: &TestDb, name: &str) -> AppState {
+    let pool = Db::connect(&db.url).await.expect("another pool");
+    let settings = server_core::reports::runtime::ReportSettings::default();
+    let runtime = server_core::reports::runtime::ReportsRuntime {
+        instance: name.to_owned(),
+        ..server_core::reports::runtime::ReportsRuntime::new(settings)
+    };
+    state(&pool).with(|s| s.reports = Arc::new(runtime))
 }

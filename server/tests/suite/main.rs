@@ -12,6 +12,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts;
 mod api_keys_not_persons;
 mod audit_page;
 mod auth_flows;

@@ -12,19 +12,13 @@
 //! never a run a delivery still waits on.
 
 use crate::common;
+use crate::common::receiver::{Hit, Receiver};
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
-
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use server_core::auth::Caller;
 use server_core::channels::{dispatcher, ChannelSettings};
 use server_core::db::{deliveries, Db, Ts};
-use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
 use server_core::services::runs;
 use server_core::state::{AppState, Clock};
 
@@ -32,79 +26,8 @@ fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
-/// One request the receiver got.
-#[derive(Clone, Debug)]
-struct Hit {
-    path: String,
-    headers: HeaderMap,
-    body: String,
-    /// Whether its signature checked out (webhook paths only).
-    verified: Option<bool>,
-}
-
-/// What a path answers next: a status and an optional `Retry-After`.
-type Script = VecDeque<(u16, Option<&'static str>)>;
-
-/// A webhook receiver: answers each path from its script (then 200), checks
-/// signatures with the path's secret, and keeps every request.
-#[derive(Clone, Default)]
-struct Receiver {
-    hits: Arc<Mutex<Vec<Hit>>>,
-    scripts: Arc<Mutex<HashMap<String, Script>>>,
-    secrets: Arc<Mutex<HashMap<String, String>>>,
-    base: String,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let receiver = Self { base: format!("http://{}", listener.local_addr().unwrap()), ..Self::default() };
-        let shared = receiver.clone();
-        let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
-            let shared = shared.clone();
-            async move { shared.answer(uri.path(), headers, body) }
-        });
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        receiver
-    }
-
-    fn answer(&self, path: &str, headers: HeaderMap, body: Bytes) -> axum::response::Response {
-        let verified = self.secrets.lock().unwrap().get(path).map(|secret| {
-            standardwebhooks::Webhook::new(secret).expect("a whsec_ secret").verify(&body, &headers).is_ok()
-        });
-        let body = String::from_utf8_lossy(&body).into_owned();
-        self.hits.lock().unwrap().push(Hit { path: path.to_owned(), headers, body, verified });
-        let next = self.scripts.lock().unwrap().get_mut(path).and_then(VecDeque::pop_front);
-        let (status, retry_after) = next.unwrap_or((200, None));
-        let status = StatusCode::from_u16(status).unwrap();
-        match retry_after {
-            Some(after) => (status, [("retry-after", after)], "slow down").into_response(),
-            None => (status, "ok").into_response(),
-        }
-    }
-
-    fn script(&self, path: &str, answers: &[(u16, Option<&'static str>)]) {
-        self.scripts.lock().unwrap().insert(path.to_owned(), answers.iter().copied().collect());
-    }
-
-    fn hits(&self, path: &str) -> Vec<Hit> {
-        self.hits.lock().unwrap().iter().filter(|h| h.path == path).cloned().collect()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
 async fn admin(db: &Db) -> Caller {
     common::admin_caller(db).await
-}
-
-/// A replica: its own pool and instance id.
-async fn replica(db: &common::TestDb, name: &str) -> AppState {
-    let pool = Db::connect(&db.url).await.expect("another pool");
-    let runtime = ReportsRuntime { instance: name.to_owned(), ..ReportsRuntime::new(ReportSettings::default()) };
-    common::state(&pool).with(|s| s.reports = Arc::new(runtime))
 }
 
 /// A channel aimed at `path` of `receiver`; its signing secret is registered there.
@@ -128,7 +51,7 @@ fn header(hit: &Hit, name: &str) -> String {
 
 async fn retries_finals_and_slack(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     let settings = ChannelSettings::default();
     receiver.script("/flaky", &[(500, None)]);
     receiver.script("/broken", &[(400, None)]);
@@ -207,7 +130,7 @@ async fn retries_finals_and_slack(db: &common::TestDb) {
 
 async fn racing_dispatchers_send_once(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let (a, b) = (replica(db, "a").await, replica(db, "b").await);
+    let (a, b) = (common::replica(db, "a").await, common::replica(db, "b").await);
     let settings = ChannelSettings::default();
     let hook = channel(&a, &receiver, "hook", "webhook", "/race").await;
     let now = at("2026-12-07T00:00:00Z");
@@ -227,7 +150,7 @@ async fn racing_dispatchers_send_once(db: &common::TestDb) {
 
 async fn a_dead_dispatchers_attempt_is_lost_and_the_next_sent(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "b").await;
+    let state = common::replica(db, "b").await;
     let settings = ChannelSettings::default();
     let hook = channel(&state, &receiver, "hook", "webhook", "/takeover").await;
     let now = at("2026-12-07T00:00:00Z");
@@ -252,7 +175,7 @@ async fn a_dead_dispatchers_attempt_is_lost_and_the_next_sent(db: &common::TestD
 
 async fn private_targets_are_refused_when_not_allowed(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     let hook = channel(&state, &receiver, "hook", "webhook", "/private").await;
     let now = at("2026-12-07T00:00:00Z");
     common::completed_run(&state, "Kept inside", &[hook], &["html", "csv"], now).await;
@@ -266,7 +189,7 @@ async fn private_targets_are_refused_when_not_allowed(db: &common::TestDb) {
 
 async fn a_test_is_sent_inline_with_its_attempt(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     let hook = channel(&state, &receiver, "hook", "webhook", "/test").await;
     let app = common::app(state.clone());
     let request = axum::http::Request::post(format!("/api/v1/channels/{hook}/test"))
@@ -299,7 +222,7 @@ async fn a_test_is_sent_inline_with_its_attempt(db: &common::TestDb) {
 
 async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     let settings = ChannelSettings::default();
     receiver
         .script("/down", &[(500, None), (502, None), (503, None), (504, None), (500, None), (500, None), (200, None)]);
@@ -331,7 +254,7 @@ async fn six_failed_attempts_end_the_delivery(db: &common::TestDb) {
 
 async fn old_runs_and_deliveries_age_out(db: &common::TestDb) {
     let receiver = Receiver::start().await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     let settings = ChannelSettings::default();
     receiver.script("/waiting", &[(503, None)]);
     let hook = channel(&state, &receiver, "hook", "webhook", "/old").await;

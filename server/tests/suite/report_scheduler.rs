@@ -12,20 +12,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use server_core::db::report_runs;
 use server_core::db::{Db, Ts};
-use server_core::reports::runtime::{ReportSettings, ReportsRuntime};
 use server_core::reports::{runner, scheduler};
 use server_core::state::{AppState, Clock};
-use std::sync::Arc;
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
-}
-
-/// A replica: its own pool on the database and its own instance id.
-async fn replica(db: &common::TestDb, name: &str) -> AppState {
-    let pool = Db::connect(&db.url).await.expect("another pool");
-    let runtime = ReportsRuntime { instance: name.to_owned(), ..ReportsRuntime::new(ReportSettings::default()) };
-    common::state(&pool).with(|s| s.reports = Arc::new(runtime))
 }
 
 async fn rows<T>(db: &Db, sql: &str) -> Vec<T>
@@ -103,7 +94,7 @@ async fn tick_through(state: &AppState, from: DateTime<Utc>, to: DateTime<Utc>, 
 }
 
 async fn slots_of_48_hours(db: &common::TestDb) {
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     // Friday 2026-12-04 00:00 KST to Sunday 00:00 KST: one weekday 10:00 (Friday).
     let start = at("2026-12-03T15:00:00Z");
     active_report(&db.db, "weekdays", "0 10 * * 1-5", "Asia/Seoul", start).await;
@@ -123,7 +114,7 @@ async fn slots_of_48_hours(db: &common::TestDb) {
 on_both!(seoul, slots_of_48_hours);
 
 async fn slots_across_the_autumn_change(db: &common::TestDb) {
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     // New York, Saturday 2026-10-31 12:00 EDT to Monday 2026-11-02 11:00 EST:
     // 01:30 happens twice on Sunday (EDT, then EST); a fixed-time job runs once.
     let start = at("2026-10-31T16:00:00Z");
@@ -144,7 +135,7 @@ async fn three_replicas_claim_and_take_each_slot_once(db: &common::TestDb) {
     for n in 0..4 {
         active_report(&db.db, &format!("r{n}"), "*/30 * * * *", "Asia/Seoul", start).await;
     }
-    let (a, b, c) = (replica(db, "a").await, replica(db, "b").await, replica(db, "c").await);
+    let (a, b, c) = (common::replica(db, "a").await, common::replica(db, "b").await, common::replica(db, "c").await);
     let mut now = start;
     let mut claimed = Vec::new();
     while now <= start + Duration::hours(3) {
@@ -173,7 +164,7 @@ on_both!(replicas, three_replicas_claim_and_take_each_slot_once);
 async fn a_run_whose_worker_died_is_finished_by_another(db: &common::TestDb) {
     let start = at("2026-12-03T15:00:00Z");
     active_report(&db.db, "daily", "0 10 * * *", "Asia/Seoul", start).await;
-    let (a, b) = (replica(db, "a").await, replica(db, "b").await);
+    let (a, b) = (common::replica(db, "a").await, common::replica(db, "b").await);
     let slot = at("2026-12-04T01:00:00Z");
     let id = scheduler::tick(&a, slot).await.unwrap()[0];
     // A takes it and dies before finishing (its work never runs).
@@ -213,7 +204,7 @@ on_both!(takeover, a_run_whose_worker_died_is_finished_by_another);
 async fn an_outage_is_caught_up_once_with_a_note(db: &common::TestDb) {
     let start = at("2026-12-03T15:00:00Z");
     active_report(&db.db, "six-hourly", "0 */6 * * *", "Asia/Seoul", start).await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     // No replica ran for three days; the first tick comes 40 minutes after a slot.
     let back = at("2026-12-06T15:40:00Z"); // 00:40 KST on the 7th
     let claimed = scheduler::tick(&state, back).await.unwrap();
@@ -232,7 +223,7 @@ async fn pausing_and_editing_make_no_run_for_the_past(db: &common::TestDb) {
     let start = at("2026-12-03T15:00:00Z");
     let id = active_report(&db.db, "hourly-ish", "0 * * * *", "Asia/Seoul", start).await;
     let caller = admin(&db.db).await;
-    let state = replica(db, "a").await;
+    let state = common::replica(db, "a").await;
     tick_through(&state, start, start + Duration::hours(2), Duration::minutes(5)).await;
     assert_eq!(slots(&db.db).await.len(), 2);
     let paused_at = start + Duration::hours(2) + Duration::minutes(5);
