@@ -43,9 +43,8 @@ run: build
 
 # Every compile of our own crates in `make test` (the tests, the server, the
 # WASM) goes through clippy with warnings denied (scripts/bin/clippy-rustc):
-# the builds are the lint, with no check-only build of every dependency. The
-# release build reuses what `make test-rust` compiled, so it must see the same
-# wrapper (a target's variables reach its prerequisites).
+# the builds are the lint, with no check-only build of every dependency (a
+# target's variables reach its prerequisites).
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
 test: tools assets chromium services smtp-sink pdftotext lint test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
@@ -99,16 +98,15 @@ clippy: node-deps
 # The workspace's crates are compiled with clippy's lints, warnings denied (as
 # `cargo clippy --all-targets -- -D warnings`): the build that makes the tests
 # is the lint (`cargo test` builds every target we have: libraries, binaries,
-# tests and examples). `--release`: the tests run against the optimised
-# libraries and server that `make build` then links without compiling them
-# again; only the test harnesses are unoptimised ([profile.bench]).
+# tests and examples). Unoptimised: a `--release` test build, whose libraries
+# the release build could then reuse, made a cold CI run 8 minutes longer (the
+# server crate alone took 14 of its 34 minutes), not shorter.
 # LEPTOS_OUTPUT_NAME: cargo-leptos sets it, and Leptos reads it at compile
-# time (`option_env!`), so without it here leptos and everything above it
-# would be compiled twice.
+# time (`option_env!`): the tests compile Leptos as the served build does.
 LEPTOS_OUTPUT_NAME := $(shell sed -n 's/^output-name = "\(.*\)"$$/\1/p' Leptos.toml)
 test-rust: node-deps
 	RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc LEPTOS_OUTPUT_NAME=$(LEPTOS_OUTPUT_NAME) \
-	  cargo test --release -p types -p server-core -p app -p server --features app/ssr
+	  cargo test -p types -p server-core -p app -p server --features app/ssr
 
 # The API contract: the release build on its own port and a throwaway database;
 # its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then
