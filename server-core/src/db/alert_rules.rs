@@ -226,6 +226,13 @@ pub async fn sparklines(db: &Db, points: i64) -> Result<Vec<(i64, Ts, Option<f64
     Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(points).fetch_all(pool).await?))
 }
 
+/// One rule's latest `points` values, oldest first.
+pub async fn sparkline(db: &Db, id: i64, points: i64) -> Result<Vec<Option<f64>>> {
+    const SQL: &str = "select value from (select slot_at, value from alert_evaluations where rule_id = $1 \
+        order by slot_at desc limit $2) latest order by slot_at";
+    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).bind(points).fetch_all(pool).await?))
+}
+
 /// Inserts a rule (a built-in when `builtin` is set), its channels and its
 /// audit record in one transaction; returns the id. A built-in another
 /// replica added meanwhile is left as it is (`None`).

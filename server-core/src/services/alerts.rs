@@ -138,9 +138,10 @@ async fn all_rules(state: &AppState) -> Result<Vec<AlertRule>> {
 
 async fn load(state: &AppState, id: i64) -> Result<AlertRule> {
     let row = alert_rules::by_id(&state.db, id).await?.ok_or_else(not_found)?;
-    let channels = alert_rules::channels_of(&state.db, id).await?;
-    let points = alert_rules::sparklines(&state.db, ALERT_SPARKLINE_POINTS as i64).await?;
-    let line = points.into_iter().filter(|(rule, ..)| *rule == id).map(|(_, _, v)| v).collect();
+    let (channels, line) = tokio::try_join!(
+        alert_rules::channels_of(&state.db, id),
+        alert_rules::sparkline(&state.db, id, ALERT_SPARKLINE_POINTS as i64),
+    )?;
     Ok(to_model(row, channels, line))
 }
 
