@@ -19,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext services clean
+.PHONY: help run simulate build build-debug test test-bin test-site test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -44,9 +44,15 @@ run: build
 # Every compile of our own crates in `make test` (the tests, the server, the
 # WASM) goes through clippy with warnings denied (scripts/bin/clippy-rustc):
 # the builds are the lint, with no check-only build of every dependency (a
-# target's variables reach its prerequisites).
+# target's variables reach its prerequisites and the makes below).
+# The two builds, the test build (which makes the server binary too) and the
+# release WASM, run side by side: each alone leaves a core idle for minutes
+# (the WASM's single-unit LTO, the links, the largest crates). The suites then
+# run one after another, alone on the machine.
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
-test: tools assets chromium services smtp-sink pdftotext lint test-rust test-openapi test-drills test-e2e
+test: tools assets chromium services smtp-sink pdftotext lint
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-bin test-site
+	$(MAKE) --no-print-directory test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -104,18 +110,48 @@ clippy: node-deps
 # LEPTOS_OUTPUT_NAME: cargo-leptos sets it, and Leptos reads it at compile
 # time (`option_env!`): the tests compile Leptos as the served build does.
 LEPTOS_OUTPUT_NAME := $(shell sed -n 's/^output-name = "\(.*\)"$$/\1/p' Leptos.toml)
-test-rust: node-deps
-	RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc LEPTOS_OUTPUT_NAME=$(LEPTOS_OUTPUT_NAME) \
-	  cargo test -p types -p server-core -p app -p server --features app/ssr
+CARGO_TEST := RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc LEPTOS_OUTPUT_NAME=$(LEPTOS_OUTPUT_NAME) \
+  cargo test -p types -p server-core -p app -p server --features app/ssr
 
-# The API contract: the release build on its own port and a throwaway database;
+# The server the suites below start (the contract check, the drills, the
+# browser tests) is the test build's own `dreamseed`: cargo builds a package's
+# binaries for its integration tests, with the same dependencies as the tests.
+# A release server would compile every dependency a second time, optimised
+# (Typst's alone is ten minutes on 2 cores), for suites that check behaviour,
+# not speed: the benchmarks and `make run` use the release build. The browser
+# gets the release WASM, exactly as shipped (test-site).
+SERVER_BIN := $(CURDIR)/target/debug/dreamseed
+test-bin: node-deps
+	$(CARGO_TEST) --no-run
+
+test-rust: test-bin
+	$(CARGO_TEST)
+
+# The site as `make build` makes it (release WASM, split, hashed,
+# precompressed) without the release server; skipped when its inputs have not
+# changed since it or a release build last succeeded. The hashed names'
+# file goes beside the test server too (Leptos reads it from the binary's folder).
+SITE_STAMP := target/.site-built
+SITE_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types frontend style public
+test-site: tools assets
+	@if [ -f target/release/hash.txt ] && { \
+	    { [ -f $(SITE_STAMP) ] && [ -z "$$(find $(SITE_INPUTS) -newer $(SITE_STAMP) -print -quit)" ]; } || \
+	    { [ -f $(BUILD_STAMP) ] && [ -z "$$(find $(SITE_INPUTS) -newer $(BUILD_STAMP) -print -quit)" ]; }; }; then \
+	  echo "site: up to date"; \
+	else \
+	  mkdir -p target && touch $(SITE_STAMP).next && \
+	  cargo leptos build --release --precompress --split --frontend-only && mv $(SITE_STAMP).next $(SITE_STAMP); \
+	fi
+	@mkdir -p $(dir $(SERVER_BIN)) && cp target/release/hash.txt $(dir $(SERVER_BIN))hash.txt
+
+# The API contract: the test server on its own port and a throwaway database;
 # its OpenAPI document validated as OpenAPI 3.1 (openapi-spec-validator), then
 # every operation but logout and the live stream fuzzed by schemathesis, signed
 # in (tools pinned in scripts/openapi/requirements.txt, kept in target/openapi-venv).
-test-openapi: build
-	DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed scripts/openapi/check.sh
+test-openapi: test-bin
+	DREAMSEED_BIN=$(SERVER_BIN) scripts/openapi/check.sh
 
-# The quick fault drills against the release build (scripts/drills/, each on
+# The quick fault drills against the test server (scripts/drills/, each on
 # its own port and database; Postgres ones on a database of their own):
 # graceful stop under load, SIGKILL durability, 8 concurrent writers (a
 # quarter of the issue's 60 s; `make test-drills DRILL_WRITE_SECONDS=60` for
@@ -123,32 +159,32 @@ test-openapi: build
 # Each prints its figures and fails on a miss.
 DRILL_KILLS ?= 20
 DRILL_WRITE_SECONDS ?= 15
-test-drills: build
-	scripts/drills/graceful-stop.sh target/release/dreamseed
-	scripts/drills/kill-restart.py --database sqlite --cycles $(DRILL_KILLS)
-	scripts/drills/concurrent-writers.py --serve sqlite --seconds $(DRILL_WRITE_SECONDS) --forwarded
+test-drills: test-bin
+	scripts/drills/graceful-stop.sh $(SERVER_BIN)
+	scripts/drills/kill-restart.py --bin $(SERVER_BIN) --database sqlite --cycles $(DRILL_KILLS)
+	scripts/drills/concurrent-writers.py --bin $(SERVER_BIN) --serve sqlite --seconds $(DRILL_WRITE_SECONDS) --forwarded
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-	  scripts/drills/kill-restart.py --database postgres --cycles $(DRILL_KILLS) && \
-	  scripts/drills/concurrent-writers.py --serve postgres --seconds $(DRILL_WRITE_SECONDS) --forwarded && \
-	  scripts/drills/postgres-refusing.py; \
+	  scripts/drills/kill-restart.py --bin $(SERVER_BIN) --database postgres --cycles $(DRILL_KILLS) && \
+	  scripts/drills/concurrent-writers.py --bin $(SERVER_BIN) --serve postgres --seconds $(DRILL_WRITE_SECONDS) --forwarded && \
+	  scripts/drills/postgres-refusing.py --bin $(SERVER_BIN); \
 	elif [ "$${CI:-}" = true ]; then echo "CI=true but PostgreSQL is not running on 127.0.0.1:5432"; exit 1; \
 	else echo "skipping the Postgres drills: PostgreSQL is not running on 127.0.0.1:5432"; fi
 
-# The release build, started on its own port and database, driven by Playwright
+# The test server with the release site, started on its own port and database, driven by Playwright
 # in Debian's Chromium (desktop and phone), then stopped by PID. On a failure
 # the server's last lines are shown, then Playwright's failures once more, so
 # the end of the output (all a CI summary may keep) names the failing tests.
-test-e2e: build
+test-e2e: test-bin test-site
 	@tmp=$$(mktemp -d); \
 	DB_PATH=$$tmp/e2e.db PORT=$(E2E_PORT) LOG_FORMAT=json ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
-	  RATE_LIMIT_PER_MINUTE=100000 target/release/dreamseed serve >$$tmp/server.log 2>&1 & pid=$$!; \
+	  RATE_LIMIT_PER_MINUTE=100000 $(SERVER_BIN) serve >$$tmp/server.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
 	for i in $$(seq 1 120); do \
 	  curl -fsS http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null 2>&1 && break; \
 	  kill -0 $$pid 2>/dev/null || { cat $$tmp/server.log; echo "server exited"; exit 1; }; \
 	  sleep 0.5; \
 	done; \
-	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db E2E_ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) E2E_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DREAMSEED_BIN=$(CURDIR)/target/release/dreamseed \
+	BASE_URL=http://127.0.0.1:$(E2E_PORT) E2E_DB_PATH=$$tmp/e2e.db E2E_ADMIN_EMAIL=$(E2E_ADMIN_EMAIL) E2E_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DREAMSEED_BIN=$(SERVER_BIN) \
 	  npx playwright test -c end2end/playwright.config.ts 2>&1 | tee $$tmp/playwright.log || { \
 	    mkdir -p end2end/results && cp $$tmp/server.log end2end/results/server.log; \
 	    echo "---- the server's last log lines (all of it: end2end/results/server.log)"; tail -30 $$tmp/server.log; \

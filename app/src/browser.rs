@@ -1,6 +1,11 @@
-//! Browser-only helpers shared by the widgets that draw on a canvas or map.
+//! Browser-only helpers shared by the widgets: those that draw on a canvas or
+//! map, and those that follow one event of the server's live stream.
 
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{EventSource, MessageEvent};
 
 /// The UI font (vendored Pretendard), for canvases that cannot use CSS.
 pub const UI_FONT: &str = "'Pretendard Variable', Pretendard, system-ui, sans-serif";
@@ -12,4 +17,32 @@ pub async fn load_font_for(text: &str) {
     let Some(fonts) = web_sys::window().and_then(|w| w.document()).map(|d| d.fonts()) else { return };
     // A failed load still leaves the fallback font: draw anyway.
     let _ = JsFuture::from(fonts.load_with_text("16px 'Pretendard Variable'", text)).await;
+}
+
+/// An open `EventSource` and its listener (dropping the closure would detach it).
+struct Connection {
+    source: EventSource,
+    _listener: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Calls `on_data` with the data of each `event` event of `/api/v1/stream`,
+/// for the life of the calling component: its own `EventSource`, which the
+/// browser reconnects by itself (the server asks for a retry after a
+/// second), closed when the component goes.
+pub fn listen_to_stream(event: &str, on_data: impl Fn(String) + 'static) {
+    let Ok(source) = EventSource::new("/api/v1/stream") else { return };
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        if let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+            on_data(data);
+        }
+    });
+    let _ = source.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    let connection = StoredValue::new_local(Some(Connection { source, _listener: listener }));
+    on_cleanup(move || {
+        connection.update_value(|c| {
+            if let Some(c) = c.take() {
+                c.source.close();
+            }
+        });
+    });
 }

@@ -10,11 +10,12 @@ use crate::i18n::alerts_firing;
 use crate::use_lang;
 
 /// "경보 3건 발생 중", a link to the alerts page; nothing shown at 0.
+/// It listens on its own connection unless given the page's `stream`.
 #[component]
-pub fn AlertBadge() -> impl IntoView {
+pub fn AlertBadge(#[prop(optional)] stream: Option<AlertStream>) -> impl IntoView {
     let lang = use_lang();
     let initial = Resource::new(|| (), |_| count_firing_alerts());
-    let stream = AlertStream::start();
+    let stream = stream.unwrap_or_else(AlertStream::start);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -23,10 +23,15 @@ pub struct AlertStream {
 impl AlertStream {
     /// Starts listening (in the browser) for the life of the calling component.
     pub fn start() -> Self {
-        let stream = Self { firing: RwSignal::new(None) };
+        let stream = Self::idle();
         #[cfg(feature = "hydrate")]
-        browser::listen(stream);
+        crate::browser::listen_to_stream("alerts", move |data| stream.apply(&data));
         stream
+    }
+
+    /// A count that another connection feeds (through [`AlertStream::apply`]).
+    pub fn idle() -> Self {
+        Self { firing: RwSignal::new(None) }
     }
 
     /// Records one event's data; anything else is ignored.
@@ -34,44 +39,6 @@ impl AlertStream {
         if let Ok(event) = serde_json::from_str::<FiringEvent>(data) {
             self.firing.set(Some(event.firing.max(0)));
         }
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    //! The `EventSource` and its listener. The browser reconnects by itself
-    //! (the server asks for a retry after a second), and the server sends
-    //! the count again on each connection.
-
-    use leptos::prelude::*;
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{EventSource, MessageEvent};
-
-    use super::AlertStream;
-
-    /// The open source and its listener (dropping the closure would detach it).
-    struct Connection {
-        source: EventSource,
-        _listener: Closure<dyn FnMut(web_sys::Event)>,
-    }
-
-    pub fn listen(stream: AlertStream) {
-        let Ok(source) = EventSource::new("/api/v1/stream") else { return };
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            if let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
-                stream.apply(&data);
-            }
-        });
-        let _ = source.add_event_listener_with_callback("alerts", listener.as_ref().unchecked_ref());
-        let connection = StoredValue::new_local(Some(Connection { source, _listener: listener }));
-        on_cleanup(move || {
-            connection.update_value(|c| {
-                if let Some(c) = c.take() {
-                    c.source.close();
-                }
-            });
-        });
     }
 }
 

@@ -1,10 +1,12 @@
 //! The live side of the dashboard: one `EventSource` on
 //! `/api/v1/stream` per open dashboard, reconnected with backoff; a "live"
-//! indicator; the fallback refresh interval; and the recent-activity feed that
-//! new activities are prepended to as they arrive.
+//! indicator; the fallback refresh interval; the recent-activity feed that
+//! new activities are prepended to as they arrive; and the firing-alerts
+//! count for the header's badge, on the same connection.
 
 use leptos::prelude::*;
 
+use crate::components::alert_stream::AlertStream;
 use crate::components::widget_status::WidgetStatus;
 use crate::error::AppError;
 use crate::i18n::{format_datetime, t, Msg};
@@ -37,6 +39,8 @@ pub struct Live {
     pub arrived: RwSignal<Vec<ActivityItem>>,
     /// Seconds between fallback refreshes, 0 for off.
     pub refresh_secs: RwSignal<u32>,
+    /// The `alerts` events, for the badge (one stream per page, not two).
+    pub alerts: AlertStream,
 }
 
 impl Live {
@@ -47,6 +51,7 @@ impl Live {
             status: RwSignal::new(LiveStatus::Connecting),
             arrived: RwSignal::new(Vec::new()),
             refresh_secs: RwSignal::new(use_prefs().refresh_secs),
+            alerts: AlertStream::idle(),
         };
         #[cfg(feature = "hydrate")]
         browser::connect(live);
@@ -105,6 +110,11 @@ mod browser {
                 }
             });
             let on_stats = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| live.tick.update(|t| *t += 1));
+            let on_alerts = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                if let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+                    live.alerts.apply(&data);
+                }
+            });
             let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
                 live.status.set(LiveStatus::Reconnecting);
                 connection.update_value(|c| {
@@ -133,9 +143,10 @@ mod browser {
             add("ready", &on_ready);
             add("activity", &on_activity);
             add("stats", &on_stats);
+            add("alerts", &on_alerts);
             add("error", &on_error);
-            connection
-                .set_value(Some(Connection { source, _listeners: vec![on_ready, on_activity, on_stats, on_error] }));
+            let listeners = vec![on_ready, on_activity, on_stats, on_alerts, on_error];
+            connection.set_value(Some(Connection { source, _listeners: listeners }));
         };
         open.set_value(Some(Box::new(open_fn)));
         open.with_value(|f| {

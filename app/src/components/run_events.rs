@@ -23,7 +23,11 @@ impl RunEvents {
     pub fn start() -> Self {
         let events = Self { progress: RwSignal::new(HashMap::new()), ended: RwSignal::new(0) };
         #[cfg(feature = "hydrate")]
-        browser::listen(events);
+        crate::browser::listen_to_stream("report_run", move |data| {
+            if let Ok(progress) = serde_json::from_str::<RunProgress>(&data) {
+                events.apply(progress);
+            }
+        });
         events
     }
 
@@ -36,45 +40,6 @@ impl RunEvents {
         if ended {
             self.ended.update(|n| *n += 1);
         }
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    //! The `EventSource` and its listener. The browser reconnects by itself;
-    //! a table that missed events while away refetches on the next end.
-
-    use leptos::prelude::*;
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{EventSource, MessageEvent};
-
-    use super::RunEvents;
-    use crate::model::RunProgress;
-
-    /// The open source and its listener (dropping the closure would detach it).
-    struct Connection {
-        source: EventSource,
-        _listener: Closure<dyn FnMut(web_sys::Event)>,
-    }
-
-    pub fn listen(events: RunEvents) {
-        let Ok(source) = EventSource::new("/api/v1/stream") else { return };
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
-            if let Ok(progress) = serde_json::from_str::<RunProgress>(&data) {
-                events.apply(progress);
-            }
-        });
-        let _ = source.add_event_listener_with_callback("report_run", listener.as_ref().unchecked_ref());
-        let connection = StoredValue::new_local(Some(Connection { source, _listener: listener }));
-        on_cleanup(move || {
-            connection.update_value(|c| {
-                if let Some(c) = c.take() {
-                    c.source.close();
-                }
-            });
-        });
     }
 }
 

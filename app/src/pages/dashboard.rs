@@ -66,7 +66,7 @@ pub fn DashboardPage() -> impl IntoView {
         <div class="page-head">
             <h1 class="page-title">{t(lang, Msg::DashboardTitle)}</h1>
             <div class="head-actions">
-                <AlertBadge />
+                <AlertBadge stream=live.alerts />
                 <LiveControls live />
             </div>
         </div>

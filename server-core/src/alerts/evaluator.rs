@@ -44,22 +44,31 @@ pub fn slot_of(now: DateTime<Utc>, interval_seconds: i64) -> i64 {
 /// The figure a rule reads.
 pub fn figure_of(rule: &AlertRuleRow) -> Figure<'_> {
     Figure {
-        metric: &rule.metric,
-        filter: rule.filter.as_deref(),
-        window_minutes: rule.window_minutes,
-        previous: rule.condition.starts_with("change_"),
-        no_data: rule.condition == "no_data",
+        metric: &rule.fields.metric,
+        filter: rule.fields.filter.as_deref(),
+        window_minutes: rule.fields.window_minutes,
+        previous: rule.fields.condition.starts_with("change_"),
+        no_data: rule.fields.condition == "no_data",
     }
 }
 
 /// The condition of a stored rule (validated when it was saved).
 pub fn condition_of(rule: &AlertRuleRow) -> std::result::Result<Condition, String> {
-    Condition::from_parts(&rule.condition, rule.threshold, rule.threshold_high, rule.recovery, rule.no_data_minutes)
+    Condition::from_parts(
+        &rule.fields.condition,
+        rule.fields.threshold,
+        rule.fields.threshold_high,
+        rule.fields.recovery,
+        rule.fields.no_data_minutes,
+    )
 }
 
 /// The timing of a stored rule.
 pub fn timing_of(rule: &AlertRuleRow) -> Timing {
-    Timing { pending: Duration::seconds(rule.pending_seconds), repeat: Duration::seconds(rule.repeat_seconds) }
+    Timing {
+        pending: Duration::seconds(rule.fields.pending_seconds),
+        repeat: Duration::seconds(rule.fields.repeat_seconds),
+    }
 }
 
 /// The stored state of a rule.
@@ -87,7 +96,7 @@ pub fn message_of(rule: &AlertRuleRow, step: &Step, value: Option<f64>, now: Dat
         Some(event) => event.name(),
         None => step.next.state.as_str(),
     };
-    notice::fill(&rule.message, rule, state, value, since)
+    notice::fill(&rule.fields.message, rule, state, value, since)
 }
 
 /// Evaluates every due rule whose slot this replica claims; returns what
@@ -108,8 +117,8 @@ pub async fn tick(state: &AppState, now: DateTime<Utc>) -> Result<Vec<Evaluated>
 
 /// Claims `rule`'s slot at `now` and, if this replica got it, evaluates it.
 pub async fn evaluate(state: &AppState, rule: &AlertRuleRow, now: DateTime<Utc>) -> Result<Option<Evaluated>> {
-    let slot = slot_of(now, rule.interval_seconds);
-    let next_eval_at = Ts::from_secs(slot + rule.interval_seconds);
+    let slot = slot_of(now, rule.fields.interval_seconds);
+    let next_eval_at = Ts::from_secs(slot + rule.fields.interval_seconds);
     let instance = &state.reports.instance;
     if !alert_rules::claim(&state.db, rule.id, Ts::from_secs(slot), instance, Ts::from(now)).await? {
         alert_rules::set_next_eval(&state.db, rule.id, next_eval_at).await?;
@@ -127,7 +136,7 @@ pub async fn evaluate(state: &AppState, rule: &AlertRuleRow, now: DateTime<Utc>)
     let trace_id = crate::trace::generate();
     let event = step.event.map(|event| NewEvent {
         kind: event.name(),
-        severity: rule.severity.clone(),
+        severity: rule.fields.severity.clone(),
         message: message_of(rule, &step, reading.value, now),
         silenced: event.notifies() && !step.send,
         since: Ts::from(step.next.incident_since.or(step.next.since).unwrap_or(now)),
@@ -155,13 +164,13 @@ pub async fn evaluate(state: &AppState, rule: &AlertRuleRow, now: DateTime<Utc>)
         return Ok(None);
     }
     if let Some(event) = step.event {
-        tracing::info!(event = "alert_state", rule.id = rule.id, rule.name = %rule.name, kind = event.name(),
+        tracing::info!(event = "alert_state", rule.id = rule.id, rule.fields.name = %rule.fields.name, kind = event.name(),
             value = ?reading.value, sent = step.send, trace_id = %trace_id, "alert {}", event.name());
         if step.send {
             state.reports.kick.notify_one();
         }
     }
-    metrics::gauge!("alerts_firing", "rule" => rule.name.clone()).set(if step.next.state == "firing" {
+    metrics::gauge!("alerts_firing", "rule" => rule.fields.name.clone()).set(if step.next.state == "firing" {
         1.0
     } else {
         0.0

@@ -44,11 +44,11 @@ impl Notice {
     pub fn new(rule: &AlertRuleRow, event: &AlertEventRow, url: String) -> Self {
         Self {
             rule_id: rule.id,
-            rule_name: rule.name.clone(),
+            rule_name: rule.fields.name.clone(),
             kind: event.kind.clone(),
             severity: event.severity.clone(),
-            metric: metric_words(&rule.metric, rule.filter.as_deref()),
-            value: value_words(&rule.metric, &rule.condition, event.value),
+            metric: metric_words(&rule.fields.metric, rule.fields.filter.as_deref()),
+            value: value_words(&rule.fields.metric, &rule.fields.condition, event.value),
             condition: condition_words(rule),
             message: event.message.clone(),
             since: event.since.0,
@@ -112,15 +112,15 @@ pub fn value_words(metric: &str, condition: &str, value: Option<f64>) -> String 
 
 /// The rule's condition in words ("above 5 %", "outside 10–20", "down 50 % or more").
 pub fn condition_words(rule: &AlertRuleRow) -> String {
-    let unit = unit(&rule.metric);
+    let unit = unit(&rule.fields.metric);
     let n = |v: Option<f64>| v.map_or_else(|| "?".to_owned(), number);
-    match rule.condition.as_str() {
-        "above" => format!("above {}{unit}", n(rule.threshold)),
-        "below" => format!("below {}{unit}", n(rule.threshold)),
-        "outside" => format!("outside {}–{}{unit}", n(rule.threshold), n(rule.threshold_high)),
-        "change_up" => format!("up {} % or more vs the previous period", n(rule.threshold)),
-        "change_down" => format!("down {} % or more vs the previous period", n(rule.threshold)),
-        "no_data" => format!("no data for {} min", rule.no_data_minutes.unwrap_or(0)),
+    match rule.fields.condition.as_str() {
+        "above" => format!("above {}{unit}", n(rule.fields.threshold)),
+        "below" => format!("below {}{unit}", n(rule.fields.threshold)),
+        "outside" => format!("outside {}–{}{unit}", n(rule.fields.threshold), n(rule.fields.threshold_high)),
+        "change_up" => format!("up {} % or more vs the previous period", n(rule.fields.threshold)),
+        "change_down" => format!("down {} % or more vs the previous period", n(rule.fields.threshold)),
+        "no_data" => format!("no data for {} min", rule.fields.no_data_minutes.unwrap_or(0)),
         other => other.to_owned(),
     }
 }
@@ -141,25 +141,25 @@ pub fn number(v: f64) -> String {
 /// else in braces stays as written.
 pub fn fill(template: &str, rule: &AlertRuleRow, state: &str, value: Option<f64>, since: DateTime<Utc>) -> String {
     let template = if template.trim().is_empty() { DEFAULT_MESSAGE } else { template };
-    let threshold = match rule.condition.as_str() {
+    let threshold = match rule.fields.condition.as_str() {
         "outside" => format!(
             "{}–{}",
-            rule.threshold.map_or_else(|| "?".to_owned(), number),
-            rule.threshold_high.map_or_else(|| "?".to_owned(), number)
+            rule.fields.threshold.map_or_else(|| "?".to_owned(), number),
+            rule.fields.threshold_high.map_or_else(|| "?".to_owned(), number)
         ),
-        "no_data" => format!("{} min", rule.no_data_minutes.unwrap_or(0)),
-        _ => rule.threshold.map_or_else(|| "?".to_owned(), number),
+        "no_data" => format!("{} min", rule.fields.no_data_minutes.unwrap_or(0)),
+        _ => rule.fields.threshold.map_or_else(|| "?".to_owned(), number),
     };
     let condition = condition_words(rule);
     let condition = condition.split(' ').next().unwrap_or_default();
     let pairs = [
-        ("{name}", rule.name.clone()),
-        ("{metric}", metric_words(&rule.metric, rule.filter.as_deref())),
-        ("{value}", value_words(&rule.metric, &rule.condition, value)),
+        ("{name}", rule.fields.name.clone()),
+        ("{metric}", metric_words(&rule.fields.metric, rule.fields.filter.as_deref())),
+        ("{value}", value_words(&rule.fields.metric, &rule.fields.condition, value)),
         ("{condition}", condition.to_owned()),
         ("{threshold}", threshold),
         ("{state}", state.to_owned()),
-        ("{severity}", rule.severity.clone()),
+        ("{severity}", rule.fields.severity.clone()),
         ("{since}", since.format("%Y-%m-%d %H:%M UTC").to_string()),
     ];
     // One pass, so a value that itself contains `{name}` is not filled again.
@@ -212,7 +212,7 @@ mod tests {
     #[test]
     fn placeholders_fill_once_and_unknown_ones_stay() {
         let mut r = rule();
-        r.name = "{value} {name}".into();
+        r.fields.name = "{value} {name}".into();
         let since = Ts::from_secs(1_764_720_000).0;
         let text = fill("{name} / {state} since {since} {other} {", &r, "firing", None, since);
         assert_eq!(text, "{value} {name} / firing since 2025-12-03 00:00 UTC {other} {");

@@ -8,43 +8,14 @@
 use super::{audit, on_db, BeginWrite, Db, Ts};
 use crate::error::Result;
 
-/// A rule as stored.
+/// A rule as stored: its editable fields and what the evaluator keeps.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AlertRuleRow {
     /// Its id.
     pub id: i64,
-    /// Its name.
-    pub name: String,
-    /// What it is for.
-    pub description: String,
-    /// The figure.
-    pub metric: String,
-    /// The activity type or route it is narrowed to.
-    pub filter: Option<String>,
-    /// The figure's window, in minutes.
-    pub window_minutes: Option<i64>,
-    /// The condition.
-    pub condition: String,
-    /// The threshold (band: low end; change: percent).
-    pub threshold: Option<f64>,
-    /// The band's high end.
-    pub threshold_high: Option<f64>,
-    /// Where a firing rule resolves.
-    pub recovery: Option<f64>,
-    /// `no_data`: minutes.
-    pub no_data_minutes: Option<i64>,
-    /// Seconds between evaluations.
-    pub interval_seconds: i64,
-    /// Seconds a breach must last.
-    pub pending_seconds: i64,
-    /// Seconds between repeats (0: none).
-    pub repeat_seconds: i64,
-    /// `info`, `warning` or `critical`.
-    pub severity: String,
-    /// The message template.
-    pub message: String,
-    /// `active` or `paused`.
-    pub status: String,
+    /// What an editor sets (its `channels` are not a column: empty here).
+    #[sqlx(flatten)]
+    pub fields: Fields,
     /// The built-in's key.
     pub builtin: Option<String>,
     /// `normal`, `pending` or `firing`.
@@ -79,22 +50,7 @@ impl AlertRuleRow {
     pub fn draft(fields: Fields, at: Ts) -> Self {
         Self {
             id: 0,
-            name: fields.name,
-            description: fields.description,
-            metric: fields.metric,
-            filter: fields.filter,
-            window_minutes: fields.window_minutes,
-            condition: fields.condition,
-            threshold: fields.threshold,
-            threshold_high: fields.threshold_high,
-            recovery: fields.recovery,
-            no_data_minutes: fields.no_data_minutes,
-            interval_seconds: fields.interval_seconds,
-            pending_seconds: fields.pending_seconds,
-            repeat_seconds: fields.repeat_seconds,
-            severity: fields.severity,
-            message: fields.message,
-            status: fields.status,
+            fields,
             builtin: None,
             state: "normal".into(),
             state_since: None,
@@ -124,7 +80,7 @@ const SELECT: &str = "select id, name, description, metric, filter, window_minut
 pub const MAX_RULES: i64 = 500;
 
 /// A rule's editable fields, validated by the service.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct Fields {
     /// 1–100 characters.
     pub name: String,
@@ -158,8 +114,34 @@ pub struct Fields {
     pub message: String,
     /// `active` or `paused`.
     pub status: String,
-    /// The channels, deduplicated.
+    /// The channels, deduplicated (kept in `alert_destinations`).
+    #[sqlx(skip)]
     pub channels: Vec<i64>,
+}
+
+/// `$query` with the editable fields bound next, in the order of the
+/// columns `name` … `status`, as `insert` and `update` both write them.
+macro_rules! bind_fields {
+    ($query:expr, $fields:expr) => {{
+        let f: &Fields = $fields;
+        $query
+            .bind(&f.name)
+            .bind(&f.description)
+            .bind(&f.metric)
+            .bind(&f.filter)
+            .bind(f.window_minutes)
+            .bind(&f.condition)
+            .bind(f.threshold)
+            .bind(f.threshold_high)
+            .bind(f.recovery)
+            .bind(f.no_data_minutes)
+            .bind(f.interval_seconds)
+            .bind(f.pending_seconds)
+            .bind(f.repeat_seconds)
+            .bind(&f.severity)
+            .bind(&f.message)
+            .bind(&f.status)
+    }};
 }
 
 /// Replaces a rule's channels inside transaction `$tx`.
@@ -179,6 +161,13 @@ macro_rules! set_channels {
 /// Every rule, by name (at most [`MAX_RULES`]).
 pub async fn all(db: &Db) -> Result<Vec<AlertRuleRow>> {
     let sql = format!("{SELECT} order by lower(name), id limit {MAX_RULES}");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
+}
+
+/// The active rules in the firing state (silenced or not), by name.
+pub async fn firing(db: &Db) -> Result<Vec<AlertRuleRow>> {
+    let sql =
+        format!("{SELECT} where state = 'firing' and status = 'active' order by lower(name), id limit {MAX_RULES}");
     Ok(on_db!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
 }
 
@@ -256,23 +245,7 @@ pub async fn insert(
     let next_eval_at = (fields.status == "active").then_some(at);
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let id: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(&fields.name)
-            .bind(&fields.description)
-            .bind(&fields.metric)
-            .bind(&fields.filter)
-            .bind(fields.window_minutes)
-            .bind(&fields.condition)
-            .bind(fields.threshold)
-            .bind(fields.threshold_high)
-            .bind(fields.recovery)
-            .bind(fields.no_data_minutes)
-            .bind(fields.interval_seconds)
-            .bind(fields.pending_seconds)
-            .bind(fields.repeat_seconds)
-            .bind(&fields.severity)
-            .bind(&fields.message)
-            .bind(&fields.status)
+        let id: Option<i64> = bind_fields!(sqlx::query_scalar(&sql), fields)
             .bind(builtin)
             .bind(next_eval_at)
             .bind(created_by)
@@ -305,24 +278,7 @@ pub async fn update(db: &Db, id: i64, fields: &Fields, at: Ts, entry: &audit::Ne
         status = $17, next_eval_at = case when $17 = 'active' then $18 end, updated_at = $18 where id = $1";
     on_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let n = sqlx::query(UPDATE)
-            .bind(id)
-            .bind(&fields.name)
-            .bind(&fields.description)
-            .bind(&fields.metric)
-            .bind(&fields.filter)
-            .bind(fields.window_minutes)
-            .bind(&fields.condition)
-            .bind(fields.threshold)
-            .bind(fields.threshold_high)
-            .bind(fields.recovery)
-            .bind(fields.no_data_minutes)
-            .bind(fields.interval_seconds)
-            .bind(fields.pending_seconds)
-            .bind(fields.repeat_seconds)
-            .bind(&fields.severity)
-            .bind(&fields.message)
-            .bind(&fields.status)
+        let n = bind_fields!(sqlx::query(UPDATE).bind(id), fields)
             .bind(at)
             .execute(&mut *tx)
             .await?

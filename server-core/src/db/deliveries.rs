@@ -69,9 +69,17 @@ pub struct AttemptRow {
 /// Up to `limit` deliveries due at `now` whose lease (if any) has run out,
 /// the longest waiting first. Tests are sent inline and never listed here.
 pub async fn due(db: &Db, now: Ts, limit: i64) -> Result<Vec<i64>> {
-    const SQL: &str = "select id from deliveries where status in ('pending', 'sending') \
-        and next_attempt_at <= $1 and (lease_until is null or lease_until <= $1) \
-        order by next_attempt_at, id limit $2";
+    // An alert's message waits while an earlier one of the same rule to the
+    // same channel is still to be sent: a receiver back from an outage hears
+    // "firing" before "resolved", never the other way round.
+    const SQL: &str = "select d.id from deliveries d where d.status in ('pending', 'sending') \
+        and d.next_attempt_at <= $1 and (d.lease_until is null or d.lease_until <= $1) \
+        and not (d.subject_kind = 'alert' and exists (select 1 from deliveries earlier \
+            join alert_events before_event on before_event.id = earlier.subject_id \
+            join alert_events this_event on this_event.id = d.subject_id \
+            where earlier.channel_id = d.channel_id and earlier.subject_kind = 'alert' and earlier.id < d.id \
+            and earlier.status in ('pending', 'sending') and before_event.rule_id = this_event.rule_id)) \
+        order by d.next_attempt_at, d.id limit $2";
     Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(now).bind(limit).fetch_all(pool).await?))
 }
 

@@ -36,23 +36,23 @@ const MAX_ACTIVITY_TYPE: usize = 50;
 fn to_model(row: AlertRuleRow, channels: Vec<i64>, sparkline: Vec<Option<f64>>) -> AlertRule {
     AlertRule {
         id: row.id,
-        name: row.name,
-        description: row.description,
-        metric: row.metric,
-        filter: row.filter,
-        window_minutes: row.window_minutes,
-        condition: row.condition,
-        threshold: row.threshold,
-        threshold_high: row.threshold_high,
-        recovery: row.recovery,
-        no_data_minutes: row.no_data_minutes,
-        interval_seconds: row.interval_seconds,
-        pending_seconds: row.pending_seconds,
-        repeat_seconds: row.repeat_seconds,
-        severity: row.severity,
+        name: row.fields.name,
+        description: row.fields.description,
+        metric: row.fields.metric,
+        filter: row.fields.filter,
+        window_minutes: row.fields.window_minutes,
+        condition: row.fields.condition,
+        threshold: row.fields.threshold,
+        threshold_high: row.fields.threshold_high,
+        recovery: row.fields.recovery,
+        no_data_minutes: row.fields.no_data_minutes,
+        interval_seconds: row.fields.interval_seconds,
+        pending_seconds: row.fields.pending_seconds,
+        repeat_seconds: row.fields.repeat_seconds,
+        severity: row.fields.severity,
         channels,
-        message: row.message,
-        status: row.status,
+        message: row.fields.message,
+        status: row.fields.status,
         builtin: row.builtin,
         state: row.state,
         state_since: row.state_since.map(|t| t.0),
@@ -138,9 +138,15 @@ async fn all_rules(state: &AppState) -> Result<Vec<AlertRule>> {
 
 async fn load(state: &AppState, id: i64) -> Result<AlertRule> {
     let row = alert_rules::by_id(&state.db, id).await?.ok_or_else(not_found)?;
+    view(state, row).await
+}
+
+/// One rule as shown: with its channels and its own sparkline (not every
+/// rule's, as [`all_rules`] reads them).
+async fn view(state: &AppState, row: AlertRuleRow) -> Result<AlertRule> {
     let (channels, line) = tokio::try_join!(
-        alert_rules::channels_of(&state.db, id),
-        alert_rules::sparkline(&state.db, id, ALERT_SPARKLINE_POINTS as i64),
+        alert_rules::channels_of(&state.db, row.id),
+        alert_rules::sparkline(&state.db, row.id, ALERT_SPARKLINE_POINTS as i64),
     )?;
     Ok(to_model(row, channels, line))
 }
@@ -393,7 +399,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     let current = alert_rules::by_id(&state.db, id).await?.ok_or_else(not_found)?;
     let actor = caller.actor();
     let target = format!("alert_rule:{id}");
-    let details = serde_json::json!({ "name": current.name });
+    let details = serde_json::json!({ "name": current.fields.name });
     let entry = audit::entry(caller, &actor, "alert_rule.delete", Some(&target), true, Some(details));
     if !alert_rules::delete(&state.db, id, Ts::from(state.clock.now()), &entry).await? {
         return Err(not_found());
@@ -461,13 +467,17 @@ pub async fn events(state: &AppState, caller: &Caller, query: &AlertQuery) -> Re
     if let Some(rule_id) = query.rule_id {
         alert_rules::by_id(&state.db, rule_id).await?.ok_or_else(not_found)?;
     }
-    let (mut rows, total, rules) = tokio::try_join!(
+    let (mut rows, total, firing_rows) = tokio::try_join!(
         alert_events::page(&state.db, query.rule_id, after.as_ref(), limit + 1),
         alert_events::count(&state.db, query.rule_id),
-        all_rules(state),
+        alert_rules::firing(&state.db),
     )?;
     let next_cursor = paging::next_cursor(&mut rows, limit, &order, |r| (Some(KeyValue::Int(r.id)), r.id));
-    let firing = rules.into_iter().filter(|r| r.state == "firing" && r.status == "active").collect();
+    // Few rules fire at once: each one's own details beat every rule's.
+    let mut firing = Vec::with_capacity(firing_rows.len());
+    for row in firing_rows {
+        firing.push(view(state, row).await?);
+    }
     Ok(AlertPage { firing, events: rows.into_iter().map(to_event).collect(), meta: PageMeta { total, next_cursor } })
 }
 

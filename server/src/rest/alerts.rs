@@ -176,7 +176,10 @@ async fn test_rule(
     path = "/api/v1/alerts",
     tag = "alerts",
     params(AlertQuery),
-    responses((status = 200, description = "Firing rules and a page of history", body = AlertPage)),
+    responses(
+        (status = 200, description = "Firing rules and a page of history", body = AlertPage),
+        (status = 404, description = "No rule with this `rule_id` (`NOT_FOUND`)", body = Envelope)
+    ),
     security(("bearer" = []))
 )]
 async fn list_alerts(

@@ -6,7 +6,8 @@
 //! table gone, so a route answers 500) fires the built-in HighErrorRate end
 //! to end: the minute statistics as the replica's job writes them, the
 //! evaluator, the dispatcher, a real webhook receiver (signatures checked)
-//! and the real SMTP server.
+//! and the real SMTP server. A rule's messages reach a channel in order, even
+//! when the first waits out an outage.
 
 use crate::common;
 use crate::common::receiver::Receiver;
@@ -181,6 +182,48 @@ async fn pending_firing_resolved_on(db: &common::TestDb) {
     // The channel a rule sends to stays.
     let refused = channels::delete(&state, &caller, hook).await.unwrap_err();
     assert!(refused.to_string().contains("alert rule \"Busy\""), "{refused}");
+}
+
+on_both!(notices_keep_their_order_after_an_outage, notices_keep_their_order_after_an_outage_on);
+/// A receiver down when a rule fires (503, "come back in an hour") must not
+/// hear the rule resolve before it hears it fire: the resolve waits for the
+/// firing message's retry, then follows it.
+async fn notices_keep_their_order_after_an_outage_on(db: &common::TestDb) {
+    let receiver = Receiver::start().await;
+    let state = common::replica(db, "a").await;
+    user(&state.db).await;
+    let hook = webhook(&state, &receiver, "ops", "/ops").await;
+    let caller = common::admin_caller(&state.db).await;
+    let t0 = at("2026-12-07T00:00:00Z");
+    let state = state.with(|s| s.clock = Clock::Fixed(t0));
+    let input = rule(json!({ "name": "Busy", "metric": "activities", "window_minutes": 10, "condition": "above",
+        "threshold": 2, "interval_seconds": 60, "pending_seconds": 0, "repeat_seconds": 0, "channels": [hook] }));
+    alerts::create(&state, &caller, &input).await.unwrap();
+    activity(&state.db, 3, t0 - Duration::minutes(1)).await;
+    let step = |minutes: i64| {
+        let state = state.clone();
+        async move { evaluator::tick(&state, t0 + Duration::minutes(minutes)).await.unwrap() }
+    };
+    let dispatch = |minutes: i64| {
+        let state = state.clone();
+        async move { dispatcher::run_due(&state, &state.channels, t0 + Duration::minutes(minutes)).await.unwrap() }
+    };
+
+    receiver.script("/ops", &[(503, Some("3600"))]);
+    assert_eq!(step(0).await[0].event, Some("firing"));
+    assert_eq!(dispatch(0).await.len(), 1, "the firing message's first attempt");
+    assert_eq!(step(12).await[0].event, Some("resolved"), "the activities left the window");
+    assert_eq!(dispatch(12).await, [], "the resolve waits for the firing message");
+    assert_eq!(receiver.hits("/ops").len(), 1);
+    // The receiver's hour is over: the firing message, then the resolve.
+    assert_eq!(dispatch(61).await.len(), 1);
+    assert_eq!(dispatch(61).await.len(), 1);
+    let kinds: Vec<String> = receiver
+        .hits("/ops")
+        .iter()
+        .map(|h| serde_json::from_str::<Value>(&h.body).unwrap()["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["alert.firing", "alert.firing", "alert.resolved"]);
 }
 
 on_both!(three_evaluators_notify_once, three_evaluators_notify_once_on);
