@@ -51,8 +51,8 @@ run: build
 # run one after another, alone on the machine.
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
 test: tools assets chromium services smtp-sink pdftotext lint
-	$(MAKE) --no-print-directory -j2 --output-sync=line test-bin test-site
-	$(MAKE) --no-print-directory test-rust test-openapi test-drills test-e2e
+	$(MAKE) --no-print-directory -j2 test-bin test-site
+	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -78,11 +78,11 @@ build: tools assets
 
 # Both write a debug site over the release one: the next `make build` rebuilds.
 build-debug: tools assets
-	rm -f $(BUILD_STAMP)
+	rm -f $(BUILD_STAMP) $(SITE_STAMP)
 	cargo leptos build --split
 
 watch: tools assets
-	rm -f $(BUILD_STAMP)
+	rm -f $(BUILD_STAMP) $(SITE_STAMP)
 	cargo leptos watch --split
 
 ## ---- testing ---------------------------------------------------------------

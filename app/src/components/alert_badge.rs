@@ -12,7 +12,12 @@ use crate::use_lang;
 /// "경보 3건 발생 중", a link to the alerts page; nothing shown at 0.
 /// It listens on its own connection unless given the page's `stream`.
 #[component]
-pub fn AlertBadge(#[prop(optional)] stream: Option<AlertStream>) -> impl IntoView {
+pub fn AlertBadge(
+    /// The page's own stream of `alerts` events (the dashboard's live feed
+    /// carries them); without it the badge opens a connection of its own.
+    #[prop(optional)]
+    stream: Option<AlertStream>,
+) -> impl IntoView {
     let lang = use_lang();
     let initial = Resource::new(|| (), |_| count_firing_alerts());
     let stream = stream.unwrap_or_else(AlertStream::start);

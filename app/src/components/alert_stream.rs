@@ -1,6 +1,7 @@
-//! How many alert rules fire, live: one `EventSource` on `/api/v1/stream`
-//! for the life of the component that asks, keeping the count the `alerts`
-//! events carry (`{"type":"alerts","firing":N}`, sent when it changes and
+//! How many alert rules fire, live: the count the `alerts` events of
+//! `/api/v1/stream` carry, heard on an `EventSource` of its own for the life
+//! of the component that asks, or fed by a page's existing one (the
+//! dashboard's live feed) (`{"type":"alerts","firing":N}`, sent when it changes and
 //! once right after connecting, so a reconnection catches up at once).
 
 use leptos::prelude::*;

@@ -164,7 +164,7 @@ pub async fn evaluate(state: &AppState, rule: &AlertRuleRow, now: DateTime<Utc>)
         return Ok(None);
     }
     if let Some(event) = step.event {
-        tracing::info!(event = "alert_state", rule.id = rule.id, rule.fields.name = %rule.fields.name, kind = event.name(),
+        tracing::info!(event = "alert_state", rule.id = rule.id, rule.name = %rule.fields.name, kind = event.name(),
             value = ?reading.value, sent = step.send, trace_id = %trace_id, "alert {}", event.name());
         if step.send {
             state.reports.kick.notify_one();
