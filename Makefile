@@ -128,11 +128,10 @@ test-rust: test-bin
 	$(CARGO_TEST)
 
 # The site as `make build` makes it (release WASM, split, hashed,
-# precompressed) without the release server, and without binaryen
-# (WASM_OPT=off, scripts/bin/wasm-opt): the WASM stays as rustc made it
-# (opt-level "z", LTO). binaryen in Node, single-threaded, was 8-12 minutes
-# of every test run's critical path, for bytes the browser tests do not
-# measure (`make build` still runs it). Skipped when its inputs have not
+# precompressed) without the release server, but for binaryen, which
+# optimises only the main module here (WASM_OPT_ONLY, scripts/bin/wasm-opt):
+# the split files stay as rustc made them (opt-level "z", LTO), which saves
+# binaryen-in-Node's ~10 CPU-minutes on them. Skipped when its inputs have not
 # changed since it or a release build last succeeded; when it does build, the
 # release build's stamp goes (the next `make build` makes the site again).
 # The hashed names' file goes beside the test server too (Leptos reads it
@@ -146,7 +145,7 @@ test-site: tools assets
 	  echo "site: up to date"; \
 	else \
 	  mkdir -p target && touch $(SITE_STAMP).next && rm -f $(BUILD_STAMP) && \
-	  WASM_OPT=off cargo leptos build --release --precompress --split --frontend-only && \
+	  WASM_OPT_ONLY=$(LEPTOS_OUTPUT_NAME).wasm cargo leptos build --release --precompress --split --frontend-only && \
 	  mv $(SITE_STAMP).next $(SITE_STAMP); \
 	fi
 	@mkdir -p $(dir $(SERVER_BIN)) && cp target/release/hash.txt $(dir $(SERVER_BIN))hash.txt
