@@ -119,7 +119,7 @@ CARGO_TEST := RUSTC_WORKSPACE_WRAPPER=$(CURDIR)/scripts/bin/clippy-rustc LEPTOS_
 # A release server would compile every dependency a second time, optimised
 # (Typst's alone is ten minutes on 2 cores), for suites that check behaviour,
 # not speed: the benchmarks and `make run` use the release build. The browser
-# gets the release WASM (test-site).
+# gets the release WASM, exactly as shipped (test-site).
 SERVER_BIN := $(CURDIR)/target/debug/dreamseed
 test-bin: node-deps
 	$(CARGO_TEST) --no-run
@@ -128,14 +128,9 @@ test-rust: test-bin
 	$(CARGO_TEST)
 
 # The site as `make build` makes it (release WASM, split, hashed,
-# precompressed) without the release server, but for binaryen, which
-# optimises only the main module here (WASM_OPT_ONLY, scripts/bin/wasm-opt):
-# the split files stay as rustc made them (opt-level "z", LTO), which saves
-# binaryen-in-Node's ~10 CPU-minutes on them. Skipped when its inputs have not
-# changed since it or a release build last succeeded; when it does build, the
-# release build's stamp goes (the next `make build` makes the site again).
-# The hashed names' file goes beside the test server too (Leptos reads it
-# from the binary's folder).
+# precompressed) without the release server; skipped when its inputs have not
+# changed since it or a release build last succeeded. The hashed names'
+# file goes beside the test server too (Leptos reads it from the binary's folder).
 SITE_STAMP := target/.site-built
 SITE_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types frontend style public
 test-site: tools assets
@@ -144,9 +139,8 @@ test-site: tools assets
 	    { [ -f $(BUILD_STAMP) ] && [ -z "$$(find $(SITE_INPUTS) -newer $(BUILD_STAMP) -print -quit)" ]; }; }; then \
 	  echo "site: up to date"; \
 	else \
-	  mkdir -p target && touch $(SITE_STAMP).next && rm -f $(BUILD_STAMP) && \
-	  WASM_OPT_ONLY=$(LEPTOS_OUTPUT_NAME).wasm cargo leptos build --release --precompress --split --frontend-only && \
-	  mv $(SITE_STAMP).next $(SITE_STAMP); \
+	  mkdir -p target && touch $(SITE_STAMP).next && \
+	  cargo leptos build --release --precompress --split --frontend-only && mv $(SITE_STAMP).next $(SITE_STAMP); \
 	fi
 	@mkdir -p $(dir $(SERVER_BIN)) && cp target/release/hash.txt $(dir $(SERVER_BIN))hash.txt
 
