@@ -25,6 +25,11 @@ struct Connection {
     _listener: Closure<dyn FnMut(web_sys::Event)>,
 }
 
+/// A stream event's data: the text a `MessageEvent` carries.
+pub fn event_data(event: &web_sys::Event) -> Option<String> {
+    event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string())
+}
+
 /// Calls `on_data` with the data of each `event` event of `/api/v1/stream`,
 /// for the life of the calling component: its own `EventSource`, which the
 /// browser reconnects by itself (the server asks for a retry after a
@@ -32,7 +37,7 @@ struct Connection {
 pub fn listen_to_stream(event: &str, on_data: impl Fn(String) + 'static) {
     let Ok(source) = EventSource::new("/api/v1/stream") else { return };
     let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        if let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+        if let Some(data) = event_data(&event) {
             on_data(data);
         }
     });

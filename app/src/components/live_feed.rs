@@ -68,7 +68,7 @@ mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{EventSource, MessageEvent};
+    use web_sys::EventSource;
 
     use super::{Live, LiveStatus, FEED_LEN};
     use crate::model::ActivityItem;
@@ -101,7 +101,7 @@ mod browser {
                 live.status.set(LiveStatus::Live);
             });
             let on_activity = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-                let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
+                let Some(data) = crate::browser::event_data(&event) else { return };
                 if let Ok(item) = serde_json::from_str::<ActivityItem>(&data) {
                     live.arrived.update(|items| {
                         items.insert(0, item);
@@ -111,7 +111,7 @@ mod browser {
             });
             let on_stats = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| live.tick.update(|t| *t += 1));
             let on_alerts = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-                if let Some(data) = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+                if let Some(data) = crate::browser::event_data(&event) {
                     live.alerts.apply(&data);
                 }
             });

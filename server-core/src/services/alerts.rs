@@ -474,10 +474,7 @@ pub async fn events(state: &AppState, caller: &Caller, query: &AlertQuery) -> Re
     )?;
     let next_cursor = paging::next_cursor(&mut rows, limit, &order, |r| (Some(KeyValue::Int(r.id)), r.id));
     // Few rules fire at once: each one's own details beat every rule's.
-    let mut firing = Vec::with_capacity(firing_rows.len());
-    for row in firing_rows {
-        firing.push(view(state, row).await?);
-    }
+    let firing = futures::future::try_join_all(firing_rows.into_iter().map(|row| view(state, row))).await?;
     Ok(AlertPage { firing, events: rows.into_iter().map(to_event).collect(), meta: PageMeta { total, next_cursor } })
 }
 

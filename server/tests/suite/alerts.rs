@@ -18,6 +18,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use server_core::alerts::evaluator;
+use server_core::auth::Caller;
 use server_core::channels::dispatcher;
 use server_core::db::{activities, request_minutes, Db, Ts};
 use server_core::model::{AlertRuleInput, ChannelInput};
@@ -125,8 +126,17 @@ async fn rules_are_checked_and_kept_on(db: &common::TestDb) {
     common::get(&app, &format!("/api/v1/alert-rules/{id}")).await.assert_envelope(404, "NOT_FOUND");
 }
 
-on_both!(pending_firing_resolved, pending_firing_resolved_on);
-async fn pending_firing_resolved_on(db: &common::TestDb) {
+/// One replica on a clock fixed at `t0`, with user 1, an admin and a
+/// webhook channel `hook` to `/ops` of `receiver`.
+struct Ops {
+    receiver: Receiver,
+    state: AppState,
+    hook: i64,
+    caller: Caller,
+    t0: DateTime<Utc>,
+}
+
+async fn ops(db: &common::TestDb) -> Ops {
     let receiver = Receiver::start().await;
     let state = common::replica(db, "a").await;
     user(&state.db).await;
@@ -134,6 +144,12 @@ async fn pending_firing_resolved_on(db: &common::TestDb) {
     let caller = common::admin_caller(&state.db).await;
     let t0 = at("2026-12-07T00:00:00Z");
     let state = state.with(|s| s.clock = Clock::Fixed(t0));
+    Ops { receiver, state, hook, caller, t0 }
+}
+
+on_both!(pending_firing_resolved, pending_firing_resolved_on);
+async fn pending_firing_resolved_on(db: &common::TestDb) {
+    let Ops { receiver, state, hook, caller, t0 } = ops(db).await;
     let input = rule(json!({ "name": "Busy", "metric": "activities", "window_minutes": 10, "condition": "above",
         "threshold": 2, "recovery": 1, "interval_seconds": 60, "pending_seconds": 120, "repeat_seconds": 0,
         "channels": [hook] }));
@@ -189,13 +205,7 @@ on_both!(notices_keep_their_order_after_an_outage, notices_keep_their_order_afte
 /// hear the rule resolve before it hears it fire: the resolve waits for the
 /// firing message's retry, then follows it.
 async fn notices_keep_their_order_after_an_outage_on(db: &common::TestDb) {
-    let receiver = Receiver::start().await;
-    let state = common::replica(db, "a").await;
-    user(&state.db).await;
-    let hook = webhook(&state, &receiver, "ops", "/ops").await;
-    let caller = common::admin_caller(&state.db).await;
-    let t0 = at("2026-12-07T00:00:00Z");
-    let state = state.with(|s| s.clock = Clock::Fixed(t0));
+    let Ops { receiver, state, hook, caller, t0 } = ops(db).await;
     let input = rule(json!({ "name": "Busy", "metric": "activities", "window_minutes": 10, "condition": "above",
         "threshold": 2, "interval_seconds": 60, "pending_seconds": 0, "repeat_seconds": 0, "channels": [hook] }));
     alerts::create(&state, &caller, &input).await.unwrap();
