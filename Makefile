@@ -131,6 +131,8 @@ test-rust: test-bin
 # precompressed) without the release server; skipped when its inputs have not
 # changed since it or a release build last succeeded. The hashed names'
 # file goes beside the test server too (Leptos reads it from the binary's folder).
+# `-v` logs how long each step after the WASM compile takes (wasm-bindgen,
+# binaryen, the JS minify), the steps that decide how long CI waits for the site.
 SITE_STAMP := target/.site-built
 SITE_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types frontend style public
 test-site: tools assets
@@ -140,7 +142,7 @@ test-site: tools assets
 	  echo "site: up to date"; \
 	else \
 	  mkdir -p target && touch $(SITE_STAMP).next && \
-	  cargo leptos build --release --precompress --split --frontend-only && mv $(SITE_STAMP).next $(SITE_STAMP); \
+	  cargo leptos build --release --precompress --split --frontend-only -v && mv $(SITE_STAMP).next $(SITE_STAMP); \
 	fi
 	@mkdir -p $(dir $(SERVER_BIN)) && cp target/release/hash.txt $(dir $(SERVER_BIN))hash.txt
 
