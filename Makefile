@@ -213,8 +213,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node-deps: node_modules/.package-lock.json
 
+# cargo-leptos puts node_modules/.bin ahead of everything on its PATH and
+# takes the first wasm-opt there: npm's binaryen, once per WASM file, ~380 of
+# them with --split. The link makes it ours (scripts/bin/wasm-opt), which
+# leaves the files under 8 KiB alone. Redone after every npm ci.
 assets: node-deps
 	@node scripts/vendor-assets.mjs
+	@ln -sf ../../scripts/bin/wasm-opt node_modules/.bin/wasm-opt
 
 # The browser the end-to-end tests drive: $CHROMIUM_PATH if set, else Debian's
 # chromium, installed with apt (through sudo when not root).
