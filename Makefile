@@ -19,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate build build-debug test test-bin test-site test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext services clean
+.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -27,6 +27,8 @@ help:
 	@echo "make build  release build: target/release/dreamseed + target/site"
 	@echo "make watch  hot-reloading development server (cargo leptos watch --split)"
 	@echo "make simulate  write live activity into the make-run database (RATE=5 per second)"
+	@echo "make cluster  REPLICAS=3 release servers on one Postgres and Redis behind nginx on http://127.0.0.1:8080"
+	@echo "make nginx  install Debian's nginx (the load balancer of make cluster)"
 
 ## ---- the two commands ------------------------------------------------------
 
@@ -58,6 +60,14 @@ test: tools assets chromium services smtp-sink pdftotext lint
 # Writes realistic activity into the `make run` database (run it beside `make run`).
 simulate:
 	DB_PATH=$(RUN_DB) target/release/dreamseed simulate --rate $${RATE:-5}
+
+# REPLICAS release servers on one Postgres database (dreamseed_cluster, kept
+# between runs) and one Redis, behind Debian's nginx on PORT (default 8080),
+# which the script points at the ready replicas only (scripts/cluster.py, its
+# files in target/cluster/). Ctrl-C stops nginx and every replica.
+REPLICAS ?= 3
+cluster: build nginx services
+	scripts/cluster.py --bin target/release/dreamseed --replicas $(REPLICAS) --port $${PORT:-8080}
 
 ## ---- building --------------------------------------------------------------
 
@@ -245,6 +255,16 @@ pdftotext:
 	  echo "Installing Debian's poppler-utils for the PDF tests"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
+# The load balancer of `make cluster`: Debian's nginx, installed with apt
+# (through sudo when not root) when missing. The cluster runs its own nginx;
+# the system service the package may start (port 80) is stopped again.
+nginx:
+	@[ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for make cluster"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; \
+	  $$SUDO service nginx stop >/dev/null 2>&1 || true; }
 
 # Postgres and Redis on their standard local ports, started if they are down and
 # installed here. Elsewhere the tests that need them skip with one line, except
