@@ -74,8 +74,11 @@ impl Trace {
 
         let duration_ms = elapsed.as_secs_f64() * 1000.0;
         self.span.in_scope(|| {
-            // Assets and probes are many and dull: keep them out of the info log.
-            if route.starts_with("/pkg") || route.starts_with("/vendor") || route == "/healthz" {
+            // Assets and probes are many and dull: keep them out of the info log
+            // (a load balancer asks every replica's /ready each second), except a
+            // replica saying it is not ready.
+            let probe = route == "/healthz" || route == "/ready";
+            if route.starts_with("/pkg") || route.starts_with("/vendor") || (probe && status < 500) {
                 tracing::debug!(http.status = status, duration_ms, "request");
             } else if status >= 500 {
                 tracing::warn!(http.status = status, duration_ms, "request");
