@@ -19,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
+.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-cluster test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -54,7 +54,7 @@ run: build
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
 test: tools assets chromium services smtp-sink pdftotext lint
 	$(MAKE) --no-print-directory -j2 test-bin test-site
-	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-e2e
+	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-cluster test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -181,6 +181,19 @@ test-drills: test-bin
 	  scripts/drills/postgres-refusing.py --bin $(SERVER_BIN); \
 	elif [ "$${CI:-}" = true ]; then echo "CI=true but PostgreSQL is not running on 127.0.0.1:5432"; exit 1; \
 	else echo "skipping the Postgres drills: PostgreSQL is not running on 127.0.0.1:5432"; fi
+
+# The cluster's checks (scripts/cluster-test.py): 3 test servers behind nginx
+# (ports 18700-18703), on a Postgres database and Redis database 9 of their
+# own: live stream, logout/disable/role change and cache invalidation across
+# replicas, the shared rate limit, report slots, SIGKILL and a rolling restart
+# through nginx. Each prints its figures; a miss fails. Skips like test-drills.
+test-cluster: test-bin nginx
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then missing="PostgreSQL is not running on 127.0.0.1:5432"; \
+	elif ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then missing="Redis is not running on 127.0.0.1:6379"; \
+	elif [ ! -x /usr/sbin/nginx ]; then missing="nginx is missing (make nginx)"; else missing=; fi; \
+	if [ -z "$$missing" ]; then scripts/cluster-test.py --bin $(SERVER_BIN); \
+	elif [ "$${CI:-}" = true ]; then echo "CI=true but $$missing"; exit 1; \
+	else echo "skipping the cluster checks: $$missing"; fi
 
 # The test server with the release site, started on its own port and database, driven by Playwright
 # in Debian's Chromium (desktop and phone), then stopped by PID. On a failure

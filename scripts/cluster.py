@@ -312,6 +312,13 @@ class Nginx:
                 sys.exit(f"nginx did not answer /healthz on 127.0.0.1:{self.port} within 10 s; see {self.error_log}")
             time.sleep(0.1)
 
+    def launch(self, ports):
+        """Writes the configuration for `ports`, checks it and starts nginx."""
+        self.write_main()
+        self.write(ports)
+        self.check()
+        self.start()
+
     def reload(self):
         """SIGHUP: the master rereads the configuration, new workers take over."""
         self.process.send_signal(signal.SIGHUP)
@@ -385,30 +392,14 @@ def main():
         else:
             password, new_password = kept(os.path.join(state, "admin-password"), lambda: secrets.token_urlsafe(15))
         for number, port in enumerate(ports, 1):
-            env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", DATABASE_URL=url, REDIS_URL=redis,
-                       SECRET_KEY=secret, ADMIN_EMAIL=email, ADMIN_PASSWORD=password,
-                       TRUST_PROXY_HEADERS="true", TRUSTED_PROXIES="127.0.0.1/32",
-                       PUBLIC_URL=f"http://127.0.0.1:{args.port}", LEPTOS_SITE_ROOT=site, LOG_FORMAT="json",
-                       # Only the first fills an empty database; empty is unset (and beats a .env file).
-                       DEMO_DATA="true" if number == 1 else "false", DB_PATH="", METRICS_ADDR="")
+            env = replica_env(port, url, redis, secret, email, password, args.port, site,
+                              # Only the first fills an empty database.
+                              demo_data=number == 1)
             replicas.append(Replica(number, port, binary, env, os.path.join(state, f"replica-{number}.log")))
 
-        say(f"{replicas[0]}: starting alone (it migrates the database, and fills it with demo data if it has no users)")
-        replicas[0].start()
-        replicas[0].wait_ready(args.start_within)
-        if len(replicas) > 1:
-            others = "replica 2" if len(replicas) == 2 else f"replicas 2-{len(replicas)}"
-            say(f"replica 1 ready; starting {others}")
-            for replica in replicas[1:]:
-                replica.start()
-            for replica in replicas[1:]:
-                replica.wait_ready(args.start_within)
-
+        start_replicas(replicas, args.start_within)
         nginx = Nginx(state, args.port)
-        nginx.write_main()
-        nginx.write(ports)
-        nginx.check()
-        nginx.start()
+        nginx.launch(ports)
         say(f"\nDreamSeed Admin: http://127.0.0.1:{args.port}  ({len(replicas)} replicas behind nginx)")
         say(f"  sign in as {email} with the password {password}")
         if existed and new_password:
@@ -424,54 +415,98 @@ def main():
         # Stopping is bounded (at most ~20 s): let nothing cut it short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stopped = []
-        if nginx is not None and nginx.process is not None:
-            stop([nginx.process], NGINX_GRACE)
-            stopped.append("nginx")
-        started = [r.process for r in replicas if r.process is not None]
-        stop(started, REPLICA_GRACE)
-        if started:
-            stopped.append(f"{len(started)} replica(s)")
-        if stopped:
-            say(f"stopped {' and '.join(stopped)}")
+        stop_cluster(replicas, nginx)
 
 
-def watch(replicas, nginx):
-    """Every second: each replica's /ready; the upstream is rewritten and nginx
-    reloaded when the set of ready replicas changes. Returns never; exits when
-    nginx or every replica has stopped."""
-    ready = [True] * len(replicas)
-    upstream = [r.port for r in replicas]
-    with ThreadPoolExecutor(max_workers=len(replicas)) as pool:
-        while True:
-            started = time.monotonic()
-            if nginx.process.poll() is not None:
-                sys.exit(f"nginx exited with {nginx.process.returncode}:\n{tail(nginx.error_log)}")
-            now = list(pool.map(Replica.ready, replicas))
-            for replica, was, is_ready in zip(replicas, ready, now):
-                if was != is_ready:
-                    change = "ready: back in the upstream" if is_ready else "not ready: out of the upstream"
-                    say(f"{time.strftime('%H:%M:%S')} {replica} {change}")
-                if not replica.alive() and not replica.reported_exit:
-                    replica.reported_exit = True
-                    say(f"{time.strftime('%H:%M:%S')} {replica} exited with {replica.process.returncode}; "
-                        f"see {replica.log}")
-            ready = now
-            wanted = [r.port for r, ok in zip(replicas, ready) if ok]
+def replica_env(port, url, redis, secret, email, password, public_port, site, demo_data, **extra):
+    """The environment of a replica on `port` (`extra`: more variables, e.g. for the tests)."""
+    return dict(os.environ, PORT=str(port), HOST="127.0.0.1", DATABASE_URL=url, REDIS_URL=redis,
+                SECRET_KEY=secret, ADMIN_EMAIL=email, ADMIN_PASSWORD=password,
+                TRUST_PROXY_HEADERS="true", TRUSTED_PROXIES="127.0.0.1/32",
+                PUBLIC_URL=f"http://127.0.0.1:{public_port}", LEPTOS_SITE_ROOT=site, LOG_FORMAT="json",
+                # Empty is unset (and beats a .env file).
+                DEMO_DATA="true" if demo_data else "false", DB_PATH="", METRICS_ADDR="", **extra)
+
+
+def start_replicas(replicas, within):
+    """The first replica alone (it migrates), then the others; each ready within `within` s."""
+    say(f"{replicas[0]}: starting alone (it migrates the database, and fills it with demo data if it has no users)")
+    replicas[0].start()
+    replicas[0].wait_ready(within)
+    if len(replicas) > 1:
+        others = "replica 2" if len(replicas) == 2 else f"replicas 2-{len(replicas)}"
+        say(f"replica 1 ready; starting {others}")
+        for replica in replicas[1:]:
+            replica.start()
+        for replica in replicas[1:]:
+            replica.wait_ready(within)
+
+
+def stop_cluster(replicas, nginx):
+    """nginx, then every replica started (SIGTERM, SIGKILL after the grace), by PID."""
+    stopped = []
+    if nginx is not None and nginx.process is not None:
+        stop([nginx.process], NGINX_GRACE)
+        stopped.append("nginx")
+    started = [r.process for r in replicas if r.process is not None]
+    stop(started, REPLICA_GRACE)
+    if started:
+        stopped.append(f"{len(started)} replica(s)")
+    if stopped:
+        say(f"stopped {' and '.join(stopped)}")
+
+
+class Watcher:
+    """Keeps nginx's upstream to the ready replicas (see `watch`)."""
+
+    def __init__(self, replicas, nginx):
+        self.replicas, self.nginx = replicas, nginx
+        self.ready = [True] * len(replicas)
+        self.upstream = [r.port for r in replicas]
+
+    def step(self, pool):
+        """One look at nginx and every replica's /ready; rewrites the upstream
+        and reloads nginx when the set of ready replicas changed. Exits when
+        nginx or every replica has stopped."""
+        replicas, nginx = self.replicas, self.nginx
+        if nginx.process.poll() is not None:
+            sys.exit(f"nginx exited with {nginx.process.returncode}:\n{tail(nginx.error_log)}")
+        now = list(pool.map(Replica.ready, replicas))
+        for replica, was, is_ready in zip(replicas, self.ready, now):
+            if was != is_ready:
+                change = "ready: back in the upstream" if is_ready else "not ready: out of the upstream"
+                say(f"{time.strftime('%H:%M:%S')} {replica} {change}")
+            if not replica.alive() and not replica.reported_exit:
+                replica.reported_exit = True
+                say(f"{time.strftime('%H:%M:%S')} {replica} exited with {replica.process.returncode}; "
+                    f"see {replica.log}")
+        self.ready = now
+        wanted = [r.port for r, ok in zip(replicas, self.ready) if ok]
+        if not wanted:
+            # Fail open: with none ready, every running replica answers its
+            # own 503 with Retry-After (nginx's would be a bare 502).
+            wanted = [r.port for r in replicas if r.alive()]
             if not wanted:
-                # Fail open: with none ready, every running replica answers its
-                # own 503 with Retry-After (nginx's would be a bare 502).
-                wanted = [r.port for r in replicas if r.alive()]
-                if not wanted:
-                    sys.exit("every replica has stopped")
-                if wanted != upstream:
-                    say(f"{time.strftime('%H:%M:%S')} no replica is ready: every running one stays in the upstream")
-            if wanted != upstream:
-                nginx.write(wanted)
-                nginx.reload()
-                upstream = wanted
-                say(f"{time.strftime('%H:%M:%S')} nginx reloaded: upstream {', '.join(map(str, wanted))}")
-            time.sleep(max(0.0, POLL_SECONDS - (time.monotonic() - started)))
+                sys.exit("every replica has stopped")
+            if wanted != self.upstream:
+                say(f"{time.strftime('%H:%M:%S')} no replica is ready: every running one stays in the upstream")
+        if wanted != self.upstream:
+            nginx.write(wanted)
+            nginx.reload()
+            self.upstream = wanted
+            say(f"{time.strftime('%H:%M:%S')} nginx reloaded: upstream {', '.join(map(str, wanted))}")
+
+
+def watch(replicas, nginx, done=None, poll=POLL_SECONDS):
+    """Every `poll` s: each replica's /ready; the upstream is rewritten and nginx
+    reloaded when the set of ready replicas changes. Returns only once `done`
+    (a threading.Event) is set; exits when nginx or every replica has stopped."""
+    watcher = Watcher(replicas, nginx)
+    with ThreadPoolExecutor(max_workers=len(replicas)) as pool:
+        while done is None or not done.is_set():
+            started = time.monotonic()
+            watcher.step(pool)
+            time.sleep(max(0.0, poll - (time.monotonic() - started)))
 
 
 if __name__ == "__main__":
