@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Principal};
 use crate::cache::Figure;
 use crate::countries::CountryIndex;
 use crate::db::{activities, problems, users, Db, Ts};
@@ -124,8 +124,14 @@ pub async fn recent_activity(state: &AppState, caller: &Caller, limit: i64) -> R
 /// The live events (viewers and above): what changed, as it happens, until
 /// the server stops.
 pub fn live_events(state: &AppState, caller: &Caller) -> Result<tokio::sync::broadcast::Receiver<LiveEvent>> {
-    caller.require(Role::Viewer)?;
+    may_watch(caller.principal()?)?;
     Ok(state.live.subscribe())
+}
+
+/// Whether `principal` may watch the live events (viewers and above): asked
+/// when a stream opens and again while it stays open.
+pub fn may_watch(principal: &Principal) -> Result<()> {
+    principal.require(Role::Viewer).map(|_| ())
 }
 
 /// The stat cards as of `now`, straight from the database. Whole-table figures

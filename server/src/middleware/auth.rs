@@ -122,8 +122,9 @@ where
     response
 }
 
-/// The principal the request's credentials prove, if it carries any.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
+/// The principal the request's credentials prove, if it carries any (the
+/// live stream asks again while it stays open).
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -306,6 +306,64 @@ async fn logout_ends_the_session_or_token_family_at_once(db: &Db) {
 }
 on_both_databases!(logout, logout_ends_the_session_or_token_family_at_once);
 
+/// An open live stream with `headers`' credentials, read past its opening
+/// events (`ready`, then `alerts`).
+async fn open_stream(app: &Router, headers: &[(&str, &str)]) -> Body {
+    let mut request = Request::get("/api/v1/stream");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let reply = tower::ServiceExt::oneshot(app.clone(), request.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    let mut body = reply.into_body();
+    assert!(stream_text(&mut body, "event: alerts", 5).await.is_some(), "the stream opens");
+    body
+}
+
+/// Reads `body` until `needle` has been seen (the text read), it ends (`None`),
+/// or `secs` pass (a panic).
+async fn stream_text(body: &mut Body, needle: &str, secs: u64) -> Option<String> {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut seen = String::new();
+    while !seen.contains(needle) {
+        match tokio::time::timeout_at(deadline, body.frame()).await.expect("the stream answers in time") {
+            Some(frame) => {
+                if let Ok(data) = frame.unwrap().into_data() {
+                    seen.push_str(&String::from_utf8_lossy(&data));
+                }
+            }
+            None => return None,
+        }
+    }
+    Some(seen)
+}
+
+async fn an_open_stream_ends_once_its_caller_signs_out(db: &Db) {
+    use server_core::live::LiveEvent;
+    person(db, "lee@example.com", Role::Viewer).await;
+    let state = common::state(db);
+    let app = plain(state.clone());
+
+    // Browser: the next event after the logout is not sent; the stream ends.
+    let cookie = browser_login(&app, "lee@example.com").await;
+    let mut stream = open_stream(&app, &[("cookie", &cookie)]).await;
+    state.live.publish(LiveEvent::Stats);
+    assert!(stream_text(&mut stream, "event: stats", 5).await.is_some(), "signed in, the events come");
+    let form = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    assert_eq!(call(&app, "POST", "/api/fn/auth_logout", &form, "").await.status, StatusCode::OK);
+    state.live.publish(LiveEvent::Stats);
+    assert_eq!(stream_text(&mut stream, "event: stats", 5).await, None, "signed out, the stream ends unsent");
+
+    // API client, on a quiet stream: it ends within the periodic check (5 s).
+    let token = access(&api_login(&app, "lee@example.com").await);
+    let mut stream = open_stream(&app, &[("authorization", &bearer(&token))]).await;
+    let out = call(&app, "POST", "/api/v1/auth/logout", &[("authorization", &bearer(&token))], "").await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text());
+    assert_eq!(stream_text(&mut stream, "event:", 8).await, None, "a quiet stream ends too");
+}
+on_both_databases!(stream_logout, an_open_stream_ends_once_its_caller_signs_out);
+
 async fn role_and_status_changes_apply_to_the_next_request(db: &Db) {
     let admin_id = person(db, "admin@example.com", Role::Admin).await;
     let kim_id = person(db, "kim@example.com", Role::Viewer).await;
