@@ -57,7 +57,7 @@ _spec = importlib.util.spec_from_file_location("cluster", os.path.join(ROOT, "sc
 cluster = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cluster)
 
-from drill import psql, request  # noqa: E402
+from drill import local_postgres, psql, request  # noqa: E402
 
 NGINX_PORT = 18700
 PORTS = [18701, 18702, 18703]
@@ -110,31 +110,6 @@ def login(port, email, password):
                 200)["access_token"]
 
 
-def redis_command(url, *commands):
-    """Sends RESP commands (each a list of words) to Redis at `url`; returns the raw replies."""
-    parsed = urllib.parse.urlparse(url)
-    payload = b""
-    if parsed.password:
-        user = [parsed.username] if parsed.username else []
-        commands = (["AUTH", *user, urllib.parse.unquote(parsed.password)], *commands)
-    for words in commands:
-        payload += f"*{len(words)}\r\n".encode()
-        for word in words:
-            data = str(word).encode()
-            payload += f"${len(data)}\r\n".encode() + data + b"\r\n"
-    with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=5) as conn:
-        conn.sendall(payload)
-        reply = b""
-        while reply.count(b"\r\n") < len(commands):
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    if b"-" in [line[:1] for line in reply.split(b"\r\n")]:
-        raise RuntimeError(f"Redis refused: {reply!r}")
-    return reply
-
-
 def wait_for(what, predicate, within, every=0.05):
     deadline = time.monotonic() + within
     while True:
@@ -163,20 +138,13 @@ class Balancer(threading.Thread):
         self.watcher = cluster.Watcher(replicas, nginx)
         self.done = threading.Event()
         self.error = None
-        self.steps = 0
 
     def run(self):
-        with ThreadPoolExecutor(max_workers=len(self.watcher.replicas)) as pool:
-            while not self.done.is_set():
-                started = time.monotonic()
-                try:
-                    self.watcher.step(pool)
-                except SystemExit as error:
-                    self.error = str(error)
-                    say(f"  balancer stopped: {error}")
-                    return
-                self.steps += 1
-                self.done.wait(max(0.0, cluster.POLL_SECONDS - (time.monotonic() - started)))
+        try:
+            self.watcher.run(self.done)
+        except SystemExit as error:
+            self.error = str(error)
+            say(f"  balancer stopped: {error}")
 
     def stop(self):
         self.done.set()
@@ -184,8 +152,8 @@ class Balancer(threading.Thread):
 
     def settled(self, replica, within=10):
         """Waits for two more looks at every replica, then for `replica` in the upstream."""
-        steps = self.steps
-        wait_for("the balancer's next looks", lambda: self.steps >= steps + 2, within)
+        steps = self.watcher.steps
+        wait_for("the balancer's next looks", lambda: self.watcher.steps >= steps + 2, within)
         wait_for(f"{replica} in nginx's upstream", lambda: replica.port in self.watcher.upstream, within)
 
 
@@ -552,9 +520,7 @@ def main():
     busy = [p for p in [NGINX_PORT, *PORTS] if not cluster.port_free(p)]
     if busy:
         sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use")
-    admin_url = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-    if urllib.parse.urlparse(admin_url).hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("TEST_POSTGRES_URL must be a Postgres server on this machine")
+    admin_url = local_postgres()
     cluster.answers(admin_url)
     redis_base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
     parsed = urllib.parse.urlparse(redis_base)
@@ -571,7 +537,7 @@ def main():
     began = time.monotonic()
     try:
         try:
-            redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
+            cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
         except (OSError, RuntimeError) as error:
             sys.exit(f"Redis does not answer at {cluster.redact(redis)}: {error}")
         psql(admin_url, f"create database {name}")
@@ -630,7 +596,7 @@ def main():
             except subprocess.CalledProcessError as error:
                 say(f"could not drop {name}: {error.stderr.strip()}")
         try:
-            redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
+            cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
         except (OSError, RuntimeError):
             pass
     say(f"\n{time.monotonic() - began:.0f} s in all")

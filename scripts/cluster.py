@@ -41,6 +41,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,8 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "drills"))
 
-from drill import psql, request  # noqa: E402
+from drill import local_postgres, psql, request  # noqa: E402
+from drill import site_root as drill_site_root  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
 TEMPLATE = os.path.join(ROOT, "deploy", "nginx", "dreamseed.conf")
@@ -161,9 +163,7 @@ def database(args):
             sys.exit("--fresh drops only the cluster's own database, not one given with --database-url")
         answers(args.database_url)
         return args.database_url, True
-    admin = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-    if urllib.parse.urlparse(admin).hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("TEST_POSTGRES_URL must be a Postgres server on this machine (or pass --database-url)")
+    admin = local_postgres()
     answers(admin)
     existed = bool(psql(admin, f"select 1 from pg_database where datname = '{DATABASE}'"))
     if existed and args.fresh:
@@ -193,29 +193,43 @@ def redis_url():
         url = url.rstrip("/") + f"/{REDIS_DB}"
     if parsed.scheme == "redis":
         try:
-            with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2) as conn:
-                conn.sendall(b"PING\r\n")
-                reply = conn.recv(64)
-        except OSError:
-            reply = b""
-        # NOAUTH: it answers, and the replicas bring the password in the URL.
-        if not reply.startswith((b"+PONG", b"-NOAUTH")):
-            sys.exit(f"Redis does not answer at {redact(url)} (start it: make services)")
+            redis_command(url, ["PING"])
+        except (OSError, RuntimeError) as error:
+            sys.exit(f"Redis does not answer at {redact(url)} (start it: make services): {error}")
     return url
 
 
+def redis_command(url, *commands):
+    """Sends RESP commands (each a list of words) to Redis at `url`; returns the raw replies."""
+    parsed = urllib.parse.urlparse(url)
+    payload = b""
+    if parsed.password:
+        user = [parsed.username] if parsed.username else []
+        commands = (["AUTH", *user, urllib.parse.unquote(parsed.password)], *commands)
+    for words in commands:
+        payload += f"*{len(words)}\r\n".encode()
+        for word in words:
+            data = str(word).encode()
+            payload += f"${len(data)}\r\n".encode() + data + b"\r\n"
+    with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=5) as conn:
+        conn.sendall(payload)
+        reply = b""
+        while reply.count(b"\r\n") < len(commands):
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    if b"-" in [line[:1] for line in reply.split(b"\r\n")]:
+        raise RuntimeError(f"Redis refused: {reply!r}")
+    return reply
+
+
 def site_root(state):
-    """The built site, or, as the drills do, a copy of public/ with an empty
-    pkg/ (pages render; without the WASM they do not hydrate)."""
-    site = os.environ.get("LEPTOS_SITE_ROOT", os.path.join(ROOT, "target", "site"))
-    if os.path.isdir(os.path.join(site, "pkg")):
-        return os.path.abspath(site)
-    copy = os.path.join(state, "site")
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(os.path.join(ROOT, "public"), copy)
-    os.makedirs(os.path.join(copy, "pkg"), exist_ok=True)
-    say(f"no built site at {site}: serving a copy of public/ without the WASM (make build makes it)")
-    return copy
+    """The built site, or, as the drills do, a stand-in (see drill.site_root)."""
+    site, stand_in = drill_site_root(state)
+    if stand_in:
+        say("no built site: serving a copy of public/ without the WASM (make build makes it)")
+    return site
 
 
 class Replica:
@@ -463,6 +477,18 @@ class Watcher:
         self.replicas, self.nginx = replicas, nginx
         self.ready = [True] * len(replicas)
         self.upstream = [r.port for r in replicas]
+        # Looks taken so far (the tests wait for the next ones).
+        self.steps = 0
+
+    def run(self, done=None):
+        """A look every POLL_SECONDS (see `step`) until `done` (a
+        threading.Event) is set; without one, until this script is stopped."""
+        done = done or threading.Event()
+        with ThreadPoolExecutor(max_workers=len(self.replicas)) as pool:
+            while not done.is_set():
+                started = time.monotonic()
+                self.step(pool)
+                done.wait(max(0.0, POLL_SECONDS - (time.monotonic() - started)))
 
     def step(self, pool):
         """One look at nginx and every replica's /ready; rewrites the upstream
@@ -495,18 +521,12 @@ class Watcher:
             nginx.reload()
             self.upstream = wanted
             say(f"{time.strftime('%H:%M:%S')} nginx reloaded: upstream {', '.join(map(str, wanted))}")
+        self.steps += 1
 
 
-def watch(replicas, nginx, done=None, poll=POLL_SECONDS):
-    """Every `poll` s: each replica's /ready; the upstream is rewritten and nginx
-    reloaded when the set of ready replicas changes. Returns only once `done`
-    (a threading.Event) is set; exits when nginx or every replica has stopped."""
-    watcher = Watcher(replicas, nginx)
-    with ThreadPoolExecutor(max_workers=len(replicas)) as pool:
-        while done is None or not done.is_set():
-            started = time.monotonic()
-            watcher.step(pool)
-            time.sleep(max(0.0, poll - (time.monotonic() - started)))
+def watch(replicas, nginx):
+    """Keeps nginx's upstream to the ready replicas until this script is stopped."""
+    Watcher(replicas, nginx).run()
 
 
 if __name__ == "__main__":

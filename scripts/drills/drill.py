@@ -14,6 +14,7 @@ import time
 import urllib.parse
 
 EMAIL, PASSWORD = "drill@example.com", "drill-Admin-password-7"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def loopback_target(url):
@@ -57,25 +58,42 @@ def server_env(tmp, port, database):
     """(environment, admin URL, database URL) for a server of the drill's own on
     `port`: a SQLite file in `tmp`, or a Postgres database created for it
     (dropped by the caller) on TEST_POSTGRES_URL's server, which must be local."""
-    site = os.environ.get("LEPTOS_SITE_ROOT", "target/site")
-    if not os.path.isdir(os.path.join(site, "pkg")):
-        site = os.path.join(tmp, "site")
-        shutil.copytree("public", site)
-        os.makedirs(os.path.join(site, "pkg"), exist_ok=True)
+    site, _ = site_root(tmp)
     env = dict(os.environ, PORT=str(port), LEPTOS_SITE_ROOT=site, DEMO_DATA="false", LOG_FORMAT="json",
                ADMIN_EMAIL=EMAIL, ADMIN_PASSWORD=PASSWORD, RATE_LIMIT_PER_MINUTE="1000000")
     env.pop("DATABASE_URL", None)
     if database != "postgres":
         env["DB_PATH"] = os.path.join(tmp, "drill.db")
         return env, None, None
-    admin = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-    if urllib.parse.urlparse(admin).hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("only a Postgres server on this machine")
+    admin = local_postgres()
     name = f"dreamseed_drill_{os.getpid()}"
     psql(admin, f"create database {name}")
     url = admin.rsplit("/", 1)[0] + "/" + name
     env["DATABASE_URL"] = url
     return env, admin, url
+
+
+def local_postgres():
+    """TEST_POSTGRES_URL (default: the local `test` database); exits unless its
+    server is on this machine."""
+    admin = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+    if urllib.parse.urlparse(admin).hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("TEST_POSTGRES_URL must be a Postgres server on this machine")
+    return admin
+
+
+def site_root(tmp):
+    """(the site to serve, whether it is a stand-in): the built one
+    (LEPTOS_SITE_ROOT, else target/site), or a copy of public/ in `tmp` with an
+    empty pkg/ (pages render; without the WASM they do not hydrate)."""
+    site = os.environ.get("LEPTOS_SITE_ROOT", os.path.join(ROOT, "target", "site"))
+    if os.path.isdir(os.path.join(site, "pkg")):
+        return os.path.abspath(site), False
+    copy = os.path.join(tmp, "site")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "public"), copy)
+    os.makedirs(os.path.join(copy, "pkg"), exist_ok=True)
+    return copy, True
 
 
 def ingest_key(port):

@@ -82,34 +82,34 @@ async fn stream(
     let hello =
         stream::StreamExt::chain(hello, stream::once(async move { Ok(Event::default().event("alerts").data(alerts)) }));
     let closed = Box::pin(state.live.closed());
-    let mut recheck = tokio::time::interval(RECHECK);
+    // The first check is due a period after the opening one (the request's own).
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
     recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let start = (receiver, closed, opened, watcher, recheck);
     let events = stream::unfold(start, |(mut receiver, mut closed, opened, watcher, mut recheck)| async move {
         let event = loop {
-            tokio::select! {
-                received = receiver.recv() => break match received {
-                    Ok(event) => event,
-                    Err(RecvError::Lagged(_)) => LiveEvent::Stats,
+            let next = tokio::select! {
+                received = receiver.recv() => match received {
+                    Ok(event) => Some(event),
+                    Err(RecvError::Lagged(_)) => Some(LiveEvent::Stats),
                     Err(RecvError::Closed) => return None,
                 },
                 // A quiet stream is checked too, so it does not stay open for hours.
-                _ = recheck.tick() => {}
+                _ = recheck.tick() => None,
                 // The server is stopping: end the stream so the connection can close.
                 () = &mut closed => {
                     opened.reason.set("server stopping");
                     return None;
                 }
-            }
+            };
             if !watcher.still_allowed().await {
                 opened.reason.set("credentials no longer valid");
                 return None;
             }
+            if let Some(event) = next {
+                break event;
+            }
         };
-        if !watcher.still_allowed().await {
-            opened.reason.set("credentials no longer valid");
-            return None;
-        }
         let data = match &event {
             LiveEvent::Activity(item) => serde_json::to_string(item).unwrap_or_else(|_| "{}".into()),
             LiveEvent::Stats => "{}".into(),
