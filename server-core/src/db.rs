@@ -21,6 +21,7 @@ pub mod reports;
 pub mod request_minutes;
 pub mod select;
 pub mod sessions;
+pub mod snapshot;
 pub mod users;
 
 use std::future::Future;

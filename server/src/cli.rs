@@ -1,4 +1,5 @@
-//! The command line: `dreamseed [serve | migrate | seed … | simulate …]`.
+//! The command line: `dreamseed [serve | migrate | seed … | simulate … |
+//! create-account … | backup … | restore …]`.
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -25,6 +26,29 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Create an account that can sign in to the admin console.
     CreateAccount(CreateAccountArgs),
+    /// Copy the SQLite database to a file while the server runs (Postgres: pg_dump).
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup (the server must be stopped).
+    Restore(RestoreArgs),
+}
+
+/// Options of `dreamseed backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write.
+    #[arg(long, value_name = "FILE")]
+    pub to: std::path::PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+/// Options of `dreamseed restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (made by `dreamseed backup`).
+    #[arg(long, value_name = "FILE")]
+    pub from: std::path::PathBuf,
 }
 
 /// Options of `dreamseed create-account`.

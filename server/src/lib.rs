@@ -7,6 +7,7 @@
 // than the default 128 (the same limit as app/ and frontend/).
 #![recursion_limit = "256"]
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod jobs;

@@ -32,6 +32,8 @@ async fn main() -> ExitCode {
         Command::Seed(args) => seed_command(&config, args).await,
         Command::Simulate(args) => simulate_command(&config, args).await,
         Command::CreateAccount(args) => create_account(&config, args).await,
+        Command::Backup(args) => backup(&config, args).await,
+        Command::Restore(args) => restore(&config, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,7 +46,7 @@ async fn main() -> ExitCode {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
-    let db = serve::open_database(config).await?;
+    let (db, _in_use) = serve::open_database(config).await?;
     tracing::info!(db.backend = db.backend().name(), "migrations applied");
     db.close().await;
     Ok(())
@@ -55,7 +57,7 @@ async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::R
     // million rows and analysing them takes minutes on Postgres (0 = no bound).
     let mut config = config.clone();
     config.pool.statement_timeout = std::time::Duration::ZERO;
-    let db = serve::open_database(&config).await?;
+    let (db, _in_use) = serve::open_database(&config).await?;
     let plan = seed::Plan {
         users: args.users,
         activities: args.activities,
@@ -81,7 +83,7 @@ async fn seed_command(config: &Config, args: server::cli::SeedArgs) -> anyhow::R
 }
 
 async fn simulate_command(config: &Config, args: server::cli::SimulateArgs) -> anyhow::Result<()> {
-    let db = serve::open_database(config).await?;
+    let (db, _in_use) = serve::open_database(config).await?;
     let plan = simulate::Plan {
         rate: args.rate,
         count: args.count,
@@ -96,7 +98,7 @@ async fn simulate_command(config: &Config, args: server::cli::SimulateArgs) -> a
 async fn create_account(config: &Config, args: server::cli::CreateAccountArgs) -> anyhow::Result<()> {
     let role = server_core::model::Role::parse(&args.role)
         .ok_or_else(|| anyhow::anyhow!("invalid --role {:?}: expected viewer, editor, owner or admin", args.role))?;
-    let db = serve::open_database(config).await?;
+    let (db, _in_use) = serve::open_database(config).await?;
     let generated = args.password.is_none().then(server_core::auth::tokens::random_token);
     let password = args.password.as_deref().or(generated.as_deref()).unwrap_or_default();
     let id = server_core::services::accounts::create_unchecked(&db, &args.email, password, role)
@@ -109,6 +111,38 @@ async fn create_account(config: &Config, args: server::cli::CreateAccountArgs) -
             println!("created account {id} ({}, {}) with the password {password}", args.email, role.as_str())
         }
         None => println!("created account {id} ({}, {})", args.email, role.as_str()),
+    }
+    Ok(())
+}
+
+async fn backup(config: &Config, args: server::cli::BackupArgs) -> anyhow::Result<()> {
+    let done = server::backup::backup(config, &args.to, args.overwrite).await?;
+    println!(
+        "backed up {} to {}: {} bytes, {} users, {} activities in {:.1} s",
+        done.from.display(),
+        done.to.display(),
+        done.bytes,
+        done.users,
+        done.activities,
+        done.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(config: &Config, args: server::cli::RestoreArgs) -> anyhow::Result<()> {
+    let done = server::backup::restore(config, &args.from).await?;
+    println!(
+        "restored {} into {}: {} users, {} activities",
+        args.from.display(),
+        done.database.display(),
+        done.users,
+        done.activities
+    );
+    if let Some(kept) = &done.kept {
+        println!("the database it replaced is kept as {}", kept.display());
+    }
+    if done.pending_migrations > 0 {
+        println!("the next start applies {} newer migrations to it", done.pending_migrations);
     }
     Ok(())
 }

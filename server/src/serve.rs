@@ -8,13 +8,14 @@ use std::net::SocketAddr;
 
 use server_core::cache::Cache;
 use server_core::countries::CountryIndex;
-use server_core::db::{bulk, Db};
+use server_core::db::{bulk, Db, PoolSettings};
 use server_core::observability::{mask, MetricsAccess, Ops};
 use server_core::state::{AppState, Clock, Parts};
 use tokio::net::TcpListener;
 
 use server_core::auth::SecuritySettings;
 
+use crate::backup::InUse;
 use crate::config::{redact, Config, Environment};
 use crate::{jobs, rest, seed, site};
 
@@ -22,12 +23,28 @@ use crate::{jobs, rest, seed, site};
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Opens the database named by `config` and applies pending migrations.
-pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+/// The mark it returns says this process uses the file (a SQLite one): keep it
+/// until the pool is closed, so no restore replaces the file meanwhile.
+pub async fn open_database(config: &Config) -> anyhow::Result<(Db, InUse)> {
+    let in_use = InUse::mark(config)?;
     let db = Db::connect_with(&config.database_url, config.pool)
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
-    db.migrate().await.context("cannot apply the database migrations")?;
-    Ok(db)
+    if db.backend() == server_core::db::Backend::Postgres {
+        // Migrations run without the requests' statement bound: waiting for
+        // another replica's migrations (sqlx's advisory lock) or building an
+        // index on a large table may rightly take longer than any request.
+        let unbounded = PoolSettings { statement_timeout: std::time::Duration::ZERO, ..config.pool };
+        let migrator = Db::connect_with(&config.database_url, unbounded)
+            .await
+            .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+        let migrated = migrator.migrate().await;
+        migrator.close().await;
+        migrated.context("cannot apply the database migrations")?;
+    } else {
+        db.migrate().await.context("cannot apply the database migrations")?;
+    }
+    Ok((db, in_use))
 }
 
 /// Runs the server until a shutdown signal.
@@ -36,7 +53,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let leptos_options = site::leptos_options(&site_root, config.addr)?;
     let countries = CountryIndex::load(&site_root)?;
 
-    let db = open_database(&config).await?;
+    let (db, _in_use) = open_database(&config).await?;
     tracing::info!(db.backend = db.backend().name(), "database ready");
     // Claim the port before the (possibly long) first-start work, so a second
     // instance on the same port fails at once instead of after it.

@@ -17,6 +17,7 @@ mod api_keys_not_persons;
 mod audit_page;
 mod auth_flows;
 mod authz;
+mod backup;
 mod cache_namespace;
 mod cache_redis;
 mod channels;
