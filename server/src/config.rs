@@ -44,8 +44,9 @@ pub struct Config {
     pub demo_data: bool,
     /// `LEPTOS_SITE_ROOT`: the built site, when not beside the binary.
     pub site_root: Option<PathBuf>,
-    /// `REDIS_URL`: the shared cache layer (and live fan-out); none in the
-    /// embedded default.
+    /// `REDIS_URL`: the cache shared by the replicas, the rate limit's counters
+    /// across them and the cache invalidations they send each other (the live
+    /// stream follows the database, not Redis); none in the embedded default.
     pub redis_url: Option<String>,
     /// `HEALTH_DETAILS`: whether `/health` lists dependencies to any caller
     /// (default true in development, false in production).
@@ -371,9 +372,15 @@ impl Config {
         let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
 
         let redis_url = match get("REDIS_URL") {
-            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => Some(url.to_owned()),
+            // This build's Redis client has no TLS: a rediss:// URL would pass
+            // here and fail at the first connection.
+            Some(url) if url.starts_with("redis://") => Some(url.to_owned()),
             Some(_) => {
-                return Err(invalid("REDIS_URL", get("REDIS_URL").map(|_| "<hidden>"), "a redis:// or rediss:// URL"))
+                return Err(invalid(
+                    "REDIS_URL",
+                    get("REDIS_URL").map(|_| "<hidden>"),
+                    "a redis:// URL (TLS, rediss://, is not built in)",
+                ))
             }
             None => None,
         };
@@ -521,6 +528,7 @@ mod tests {
             ("ENVIRONMENT", "staging"),
             ("DEMO_DATA", "maybe"),
             ("REDIS_URL", "localhost:6379"),
+            ("REDIS_URL", "rediss://cache.internal:6380"),
             ("HEALTH_DETAILS", "sometimes"),
             ("METRICS_TOKEN", "short"),
             ("METRICS_ADDR", "9102"),
