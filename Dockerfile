@@ -23,7 +23,8 @@ RUN make build
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
-    && groupadd --system dreamseed && useradd --system --gid dreamseed --home /app dreamseed \
+    && groupadd --system --gid 10001 dreamseed \
+    && useradd --system --uid 10001 --gid dreamseed --home /app dreamseed \
     && mkdir -p /app/data && chown dreamseed:dreamseed /app/data
 WORKDIR /app
 # The binary finds its site in ./site beside it.
@@ -31,7 +32,9 @@ COPY --from=build /src/target/release/dreamseed /app/dreamseed
 # The hashed names of the site's pkg files: read from beside the binary.
 COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
-USER dreamseed
+# A number, not the name: Kubernetes can check a numeric user against
+# runAsNonRoot (deploy/k8s/ runs it as 10001).
+USER 10001:10001
 ENV HOST=0.0.0.0 \
     PORT=8002 \
     ENVIRONMENT=production \

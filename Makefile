@@ -19,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-cluster test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
+.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-cluster test-deploy test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -52,7 +52,7 @@ run: build
 # (the WASM's single-unit LTO, the links, the largest crates). The suites then
 # run one after another, alone on the machine.
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
-test: tools assets chromium services smtp-sink pdftotext lint
+test: tools assets chromium services smtp-sink pdftotext lint test-deploy
 	$(MAKE) --no-print-directory -j2 test-bin test-site
 	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-cluster test-e2e
 	@echo "All test suites passed."
@@ -215,6 +215,13 @@ test-e2e: test-bin test-site
 	    echo "---- the server's last log lines (all of it: end2end/results/server.log)"; tail -30 $$tmp/server.log; \
 	    echo "---- Playwright's failures, again (the server's log came after them)"; \
 	    sed -n '/^  [0-9]*) /,$$p' $$tmp/playwright.log | tail -120; exit 1; }
+
+# The deployment files (scripts/deploy/check.sh, ~1 s; the first run installs
+# its pinned tools into target/deploy-venv, 10-25 s): docker-compose.yml against
+# the Compose Specification, deploy/k8s/ against Kubernetes 1.30 (strict), both
+# against the server's code and nginx's template. No Docker or cluster needed.
+test-deploy:
+	scripts/deploy/check.sh
 
 ## ---- what the builds and tests need ----------------------------------------
 

@@ -10,9 +10,10 @@ use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::stream::{self, Stream};
+use axum::response::IntoResponse;
+use futures::stream;
 use server_core::auth::Caller;
 use server_core::error::AppError;
 use server_core::live::LiveEvent;
@@ -61,7 +62,7 @@ async fn stream(
     caller: Caller,
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> server_core::error::Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> server_core::error::Result<impl IntoResponse> {
     let receiver = server_core::services::dashboard::live_events(&state, &caller)?;
     let client = server_core::trace::current().unwrap_or_default();
     events::sse_opened(&client, "/api/v1/stream");
@@ -74,7 +75,9 @@ async fn stream(
         .collect();
     let watcher = Watcher { state: state.clone(), credentials };
     // The first event tells the client the stream is live and how soon to retry.
-    let hello = stream::once(async { Ok(Event::default().event("ready").data("{}").retry(Duration::from_secs(1))) });
+    let hello = stream::once(async {
+        Ok::<_, Infallible>(Event::default().event("ready").data("{}").retry(Duration::from_secs(1)))
+    });
     // Then how many alert rules fire, so a badge that reconnects after a gap is right again.
     let firing = server_core::services::alerts::firing_count(&state, &caller).await?;
     let alerts = LiveEvent::Alerts { firing };
@@ -118,7 +121,11 @@ async fn stream(
         };
         Some((Ok(Event::default().event(event.name()).data(data)), (receiver, closed, opened, watcher, recheck)))
     });
-    Ok(Sse::new(stream::StreamExt::chain(hello, events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let sse = Sse::new(stream::StreamExt::chain(hello, events))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    // Tells nginx (and proxies that follow its convention) not to buffer the
+    // stream, whatever their configuration says: each event is sent as it comes.
+    Ok(([(HeaderName::from_static("x-accel-buffering"), HeaderValue::from_static("no"))], sse))
 }
 
 /// How often a stream with no events checks its caller's credentials.

@@ -315,6 +315,8 @@ async fn open_stream(app: &Router, headers: &[(&str, &str)]) -> Body {
     }
     let reply = tower::ServiceExt::oneshot(app.clone(), request.body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(reply.status(), StatusCode::OK);
+    // Unbuffered through nginx whatever its configuration (deploy/k8s's Ingress).
+    assert_eq!(reply.headers().get("x-accel-buffering").map(|v| v.as_bytes()), Some(&b"no"[..]));
     let mut body = reply.into_body();
     assert!(stream_text(&mut body, "event: alerts", 5).await.is_some(), "the stream opens");
     body
