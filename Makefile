@@ -167,7 +167,9 @@ test-openapi: test-bin
 # its own port and database; Postgres ones on a database of their own):
 # graceful stop under load, SIGKILL durability, 8 concurrent writers (a
 # quarter of the issue's 60 s; `make test-drills DRILL_WRITE_SECONDS=60` for
-# the full run) on SQLite and Postgres, and Postgres refusing connections.
+# the full run) on SQLite and Postgres, Postgres refusing connections, and the
+# backup round trip under write load (dreamseed backup/restore on SQLite,
+# pg_dump/pg_restore on Postgres).
 # Each prints its figures and fails on a miss.
 DRILL_KILLS ?= 20
 DRILL_WRITE_SECONDS ?= 15
@@ -175,10 +177,12 @@ test-drills: test-bin
 	scripts/drills/graceful-stop.sh $(SERVER_BIN)
 	scripts/drills/kill-restart.py --bin $(SERVER_BIN) --database sqlite --cycles $(DRILL_KILLS)
 	scripts/drills/concurrent-writers.py --bin $(SERVER_BIN) --serve sqlite --seconds $(DRILL_WRITE_SECONDS) --forwarded
+	scripts/drills/backup-restore.py --bin $(SERVER_BIN) --only sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  scripts/drills/kill-restart.py --bin $(SERVER_BIN) --database postgres --cycles $(DRILL_KILLS) && \
 	  scripts/drills/concurrent-writers.py --bin $(SERVER_BIN) --serve postgres --seconds $(DRILL_WRITE_SECONDS) --forwarded && \
-	  scripts/drills/postgres-refusing.py --bin $(SERVER_BIN); \
+	  scripts/drills/postgres-refusing.py --bin $(SERVER_BIN) && \
+	  scripts/drills/backup-restore.py --bin $(SERVER_BIN) --only postgres; \
 	elif [ "$${CI:-}" = true ]; then echo "CI=true but PostgreSQL is not running on 127.0.0.1:5432"; exit 1; \
 	else echo "skipping the Postgres drills: PostgreSQL is not running on 127.0.0.1:5432"; fi
 

@@ -251,7 +251,13 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<RestoreSumm
         }
     };
 
-    let kept = keep_current(config, &database).await?;
+    let kept = match keep_current(config, &database).await {
+        Ok(kept) => kept,
+        Err(err) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(err.context("nothing was changed"));
+        }
+    };
     std::fs::rename(&partial, &database)
         .with_context(|| format!("cannot rename {} to {}", partial.display(), database.display()))?;
     sync_parent(&database)?;
@@ -275,7 +281,12 @@ async fn keep_current(config: &Config, database: &Path) -> anyhow::Result<Option
     if std::fs::metadata(database).map(|meta| meta.len()).unwrap_or(0) == 0 && !has_log {
         return Ok(None);
     }
-    let kept = suffixed(database, &format!(".before-restore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")));
+    // Two restores within a second get -2, -3 … rather than failing.
+    let stamp = format!(".before-restore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"));
+    let kept = (1..)
+        .map(|n| suffixed(database, &if n == 1 { stamp.clone() } else { format!("{stamp}-{n}") }))
+        .find(|name| !name.exists() && !suffixed(name, "-wal").exists())
+        .expect("an unused name");
     if has_log {
         let db = Db::connect_with(&config.database_url, config.pool)
             .await

@@ -131,6 +131,10 @@ async fn a_restore_installs_the_backup_and_keeps_the_database_it_replaces() {
         !dir.path().join("crashed.db-wal").exists()
             || std::fs::metadata(dir.path().join("crashed.db-wal")).unwrap().len() == 0
     );
+    // A second restore within the same second keeps under another name.
+    let again = backup::restore(&config(&database), &copy).await.expect("a second restore");
+    assert!(again.kept.as_ref().is_some_and(|second| *second != kept && second.exists()), "{:?}", again.kept);
+    assert_eq!(emails(&kept).await.len(), 2);
     // The server's next start opens it and carries on.
     let reopened = migrated(&database).await;
     add_user(&reopened, "next@x.test").await;
