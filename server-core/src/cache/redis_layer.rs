@@ -213,7 +213,8 @@ impl RedisLayer {
 
 /// Pings Redis each second while the layer exists, keeping `up` current. On
 /// recovery it first flushes our cached data: invalidations made meanwhile
-/// missed it. The rate limiter's counters stay (no invalidation concerns them).
+/// missed it; then it has every replica flush its memory. The rate limiter's
+/// counters stay (no invalidation concerns them).
 async fn probe(weak: Weak<Shared>) {
     let mut shutdown = match weak.upgrade() {
         Some(shared) => shared.shutdown.subscribe(),
@@ -231,6 +232,15 @@ async fn probe(weak: Weak<Shared>) {
                 if delete_matching(&shared.manager, &format!("{DATA}*")).await.is_some() {
                     shared.up.store(true, Ordering::Relaxed);
                     tracing::info!(cache.response_ms = elapsed_ms, "redis available");
+                    // The other replicas flush their memory when their own
+                    // subscription comes back, which may be before this probe:
+                    // what this replica changed in between was never published
+                    // (nothing is while Redis counts as down), so they would
+                    // keep the old entries, a logout's included, until their
+                    // lifetime ends. Flushing everyone's memory once more bounds
+                    // that to this probe's second.
+                    let mut conn = shared.manager.clone();
+                    let _ = tokio::time::timeout(OP_TIMEOUT, conn.publish::<_, _, ()>(CHANNEL, "*")).await;
                 }
             }
             Ok(Ok(_)) => {}

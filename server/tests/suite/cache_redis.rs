@@ -120,3 +120,35 @@ async fn an_invalidation_reaches_every_replica() {
     let v: u32 = b.figure(Figure::Stats, "x", || async { Ok(2) }).await.unwrap();
     assert_eq!(v, 2, "b reloads after the invalidation");
 }
+
+#[tokio::test]
+async fn a_change_made_while_redis_hung_reaches_every_replica_once_it_returns() {
+    let Some(redis) = common::RedisServer::start().await else { return };
+    let (a, b) = (Cache::with_redis(&redis.url).unwrap(), Cache::with_redis(&redis.url).unwrap());
+    let wait = |cache: Cache, up: bool| async move {
+        for _ in 0..100 {
+            if cache.redis_health().is_some_and(|h| h.up == up) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis never counted {}", if up { "up" } else { "down" });
+    };
+    wait(a.clone(), true).await;
+    wait(b.clone(), true).await;
+    let _: u32 = b.figure(Figure::Stats, "x", || async { Ok(1) }).await.unwrap();
+    // Hung, not gone: b's subscription stays connected, so no reconnection
+    // flushes its memory afterwards.
+    redis.pause();
+    wait(a.clone(), false).await;
+    // a changes the figure while it counts Redis down: nothing is published.
+    a.invalidate(Some("stats*")).await.unwrap();
+    assert!(b.peek_json("stats:x").await.is_some());
+    redis.resume();
+    let resumed = Instant::now();
+    while b.peek_json("stats:x").await.is_some() {
+        assert!(resumed.elapsed() < Duration::from_secs(5), "b kept the entry a changed while Redis hung");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    eprintln!("b dropped it {:?} after Redis resumed", resumed.elapsed());
+}
