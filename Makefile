@@ -19,7 +19,7 @@ E2E_ADMIN_EMAIL ?= admin@e2e.test
 E2E_ADMIN_PASSWORD ?= e2e-Admin-password-7
 RUN_DB ?= ./dreamseed_analytics.db
 
-.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-cluster test-deploy test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
+.PHONY: help run simulate cluster build build-debug test test-bin test-site test-rust test-openapi test-drills test-cluster test-deploy drills-cluster loadtest test-loadtest test-e2e lint clippy fmt tools node-deps assets chromium smtp-sink pdftotext nginx services clean
 
 help:
 	@echo "make run    build and start DreamSeed Admin on http://127.0.0.1:8002 (SQLite, demo data)"
@@ -29,6 +29,8 @@ help:
 	@echo "make simulate  write live activity into the make-run database (RATE=5 per second)"
 	@echo "make cluster  REPLICAS=3 release servers on one Postgres and Redis behind nginx on http://127.0.0.1:8080"
 	@echo "make nginx  install Debian's nginx (the load balancer of make cluster)"
+	@echo "make drills-cluster  the cluster drills at full length (kill, rolling restart, Redis, database)"
+	@echo "make loadtest  the Locust load test against REPLICAS replicas (COMPARE=1: 1 then 3; USERS, DURATION)"
 
 ## ---- the two commands ------------------------------------------------------
 
@@ -54,7 +56,7 @@ run: build
 test: export RUSTC_WORKSPACE_WRAPPER := $(CURDIR)/scripts/bin/clippy-rustc
 test: tools assets chromium services smtp-sink pdftotext lint test-deploy
 	$(MAKE) --no-print-directory -j2 test-bin test-site
-	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-cluster test-e2e
+	$(MAKE) --no-print-directory -j1 test-rust test-openapi test-drills test-cluster test-loadtest test-e2e
 	@echo "All test suites passed."
 
 # Writes realistic activity into the `make run` database (run it beside `make run`).
@@ -68,6 +70,34 @@ simulate:
 REPLICAS ?= 3
 cluster: build nginx services
 	scripts/cluster.py --bin target/release/dreamseed --replicas $(REPLICAS) --port $${PORT:-8080}
+
+# The cluster drills at full length (scripts/cluster-drills.py, ~2 min): 3
+# release servers behind nginx (18800-18803), a Postgres database and a
+# redis-server (127.0.0.1:16380) of their own: a replica SIGKILLed under load, a
+# rolling restart under idempotent ingestion, Redis killed and restarted, every
+# database connection dropped, the database refusing connections for 5 s.
+drills-cluster: build nginx services
+	scripts/cluster-drills.py --bin target/release/dreamseed
+
+# The seed's Locust scenario (healthz 3 : stats 5 : user-growth 2, each simulated
+# user signed in) against REPLICAS release replicas behind nginx (127.0.0.1:18900-18909),
+# on Postgres database dreamseed_loadtest (seeded once, 100k users / 1M activities) and
+# Redis database 10; COMPARE=1 runs 1 then 3 replicas. Fails on any error, never on speed.
+USERS ?= 100
+DURATION ?= 60
+loadtest: build nginx services
+	scripts/loadtest/run.py --bin target/release/dreamseed \
+	  $(if $(COMPARE),--compare,--replicas $(REPLICAS)) --users $(USERS) --seconds $(DURATION)
+
+# The load test's smoke run (~10 s; ~27 s with the first venv install): 5 users for 4 s
+# against 1, then 3 test-build replicas on a 2,000-user dataset. Skips like test-cluster.
+test-loadtest: test-bin nginx
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then missing="PostgreSQL is not running on 127.0.0.1:5432"; \
+	elif ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then missing="Redis is not running on 127.0.0.1:6379"; \
+	elif [ ! -x /usr/sbin/nginx ]; then missing="nginx is missing (make nginx)"; else missing=; fi; \
+	if [ -z "$$missing" ]; then scripts/loadtest/run.py --smoke --bin $(SERVER_BIN); \
+	elif [ "$${CI:-}" = true ]; then echo "CI=true but $$missing"; exit 1; \
+	else echo "skipping the load test's smoke run: $$missing"; fi
 
 ## ---- building --------------------------------------------------------------
 
@@ -190,12 +220,16 @@ test-drills: test-bin
 # (ports 18700-18703), on a Postgres database and Redis database 9 of their
 # own: live stream, logout/disable/role change and cache invalidation across
 # replicas, the shared rate limit, report slots, SIGKILL and a rolling restart
-# through nginx. Each prints its figures; a miss fails. Skips like test-drills.
+# through nginx. Then the cluster drills' quick form (scripts/cluster-drills.py
+# --quick, ~40 s): a SIGKILL and a rolling restart under load, Redis (a
+# redis-server of its own on 16380) killed and restarted, every database
+# connection dropped. Each prints its figures; a miss fails. Skips like test-drills.
 test-cluster: test-bin nginx
 	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then missing="PostgreSQL is not running on 127.0.0.1:5432"; \
 	elif ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then missing="Redis is not running on 127.0.0.1:6379"; \
-	elif [ ! -x /usr/sbin/nginx ]; then missing="nginx is missing (make nginx)"; else missing=; fi; \
-	if [ -z "$$missing" ]; then scripts/cluster-test.py --bin $(SERVER_BIN); \
+	elif [ ! -x /usr/sbin/nginx ]; then missing="nginx is missing (make nginx)"; \
+	elif [ ! -x /usr/bin/redis-server ]; then missing="redis-server is missing"; else missing=; fi; \
+	if [ -z "$$missing" ]; then scripts/cluster-test.py --bin $(SERVER_BIN) && scripts/cluster-drills.py --quick --bin $(SERVER_BIN); \
 	elif [ "$${CI:-}" = true ]; then echo "CI=true but $$missing"; exit 1; \
 	else echo "skipping the cluster checks: $$missing"; fi
 

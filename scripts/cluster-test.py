@@ -39,25 +39,14 @@ import secrets
 import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import traceback
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-sys.path.insert(0, os.path.join(ROOT, "scripts", "drills"))
-
-import importlib.util  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("cluster", os.path.join(ROOT, "scripts", "cluster.py"))
-cluster = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cluster)
-
-from drill import local_postgres, psql, request  # noqa: E402
+import clusterlib
+from clusterlib import api, cluster, expect, login, miss, misses, must, psql, say, wait_for
 
 NGINX_PORT = 18700
 PORTS = [18701, 18702, 18703]
@@ -65,96 +54,8 @@ REDIS_DB = 9
 RATE_LIMIT = 60
 TICK = 1
 EMAIL, PASSWORD = "admin@cluster-test.local", "cluster-Admin-password-7"
-STATE = os.path.join(ROOT, "target", "cluster-test")
+STATE = os.path.join(clusterlib.ROOT, "target", "cluster-test")
 RUN = secrets.token_hex(3)
-
-misses = []
-
-
-def say(message):
-    print(message, flush=True)
-
-
-def miss(message):
-    misses.append(message)
-    say(f"  MISS: {message}")
-
-
-def api(port, method, path, body=None, token=None, headers=None, timeout=30, response_headers=None):
-    sent = dict(headers or {})
-    if body is not None:
-        sent["content-type"] = "application/json"
-        body = json.dumps(body)
-    if token:
-        sent["authorization"] = f"Bearer {token}"
-    return request("127.0.0.1", port, method, path, body, sent, timeout=timeout, response_headers=response_headers)
-
-
-def expect(what, got, wanted):
-    """Checks `got` (a status) is `wanted` (one or a tuple); a miss otherwise. Returns whether it was."""
-    ok = got in wanted if isinstance(wanted, tuple) else got == wanted
-    if not ok:
-        miss(f"{what}: got {got}, expected {wanted}")
-    return ok
-
-
-def must(what, answer, wanted):
-    status, body = answer
-    if status != wanted:
-        raise RuntimeError(f"{what}: {status} {body}")
-    return body
-
-
-def login(port, email, password):
-    return must(f"login {email}", api(port, "POST", "/api/v1/auth/login", {"email": email, "password": password}),
-                200)["access_token"]
-
-
-def wait_for(what, predicate, within, every=0.05):
-    deadline = time.monotonic() + within
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what}: not within {within} s")
-        time.sleep(every)
-
-
-class Replica(cluster.Replica):
-    """A replica whose log survives restarts (appended to, not truncated)."""
-
-    def start(self):
-        with open(self.log, "ab") as log:
-            self.process = cluster.spawn([self.binary, "serve"], self.env, log)
-        self.reported_exit = False
-
-
-class Balancer(threading.Thread):
-    """cluster.py's watcher (ready replicas only in nginx's upstream), in the background."""
-
-    def __init__(self, replicas, nginx):
-        super().__init__(daemon=True)
-        self.watcher = cluster.Watcher(replicas, nginx)
-        self.done = threading.Event()
-        self.error = None
-
-    def run(self):
-        try:
-            self.watcher.run(self.done)
-        except SystemExit as error:
-            self.error = str(error)
-            say(f"  balancer stopped: {error}")
-
-    def stop(self):
-        self.done.set()
-        self.join(timeout=10)
-
-    def settled(self, replica, within=10):
-        """Waits for two more looks at every replica, then for `replica` in the upstream."""
-        steps = self.watcher.steps
-        wait_for("the balancer's next looks", lambda: self.watcher.steps >= steps + 2, within)
-        wait_for(f"{replica} in nginx's upstream", lambda: replica.port in self.watcher.upstream, within)
 
 
 class Stream:
@@ -379,129 +280,17 @@ def check_report_slot(ctx):
         miss(f"expected exactly one run, of the slot {expected}; got {runs}")
 
 
-def load(port, paths, seconds, threads, kill_at, on_kill):
-    """`threads` threads of GETs (of `paths` in turn) for `seconds` s; calls `on_kill` at `kill_at` s.
-    Returns [(seconds since the start, status)]."""
-    results, lock = [], threading.Lock()
-    start = time.monotonic()
-    end = start + seconds
-
-    def worker():
-        n = 0
-        while time.monotonic() < end:
-            at = time.monotonic() - start
-            status, _ = request("127.0.0.1", port, "GET", paths[n % len(paths)], timeout=10)
-            n += 1
-            with lock:
-                results.append((at, status))
-
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    while time.monotonic() - start < kill_at:
-        time.sleep(0.01)
-    killed_at = time.monotonic() - start
-    on_kill()
-    for w in workers:
-        w.join()
-    return results, killed_at
-
-
 def check_failover(ctx):
     say("\n6. failover: replica 2 SIGKILLed under 4 threads of GETs (/ready, /login) through nginx for 10 s")
-    victim = ctx["replicas"][1]
-    results, killed_at = load(NGINX_PORT, ["/ready", "/login"], 10, 4, 3, lambda: (victim.process.kill(), victim.process.wait()))
-    failed = [(at, s) for at, s in results if s != 200]
-    late = [(at, s) for at, s in failed if at > killed_at + 2]
-    share = 100 * len(failed) / max(1, len(results))
-    say(f"  {len(results)} requests, {len(failed)} failed ({share:.2f} %), {len(late)} of them over 2 s after the kill"
-        + (f"; failures: {sorted(set(str(s) for _, s in failed))}" if failed else ""))
-    if share >= 1:
-        miss(f"{share:.2f} % of the requests failed (limit: under 1 %)")
-    if late:
-        miss(f"{len(late)} requests failed more than 2 s after the kill (first at {late[0][0] - killed_at:.1f} s)")
-    if len(results) < 100:
-        miss(f"only {len(results)} requests in 10 s")
-    victim.start()
-    victim.wait_ready(60)
-    ctx["balancer"].settled(victim)
+    clusterlib.failover(NGINX_PORT, ctx["replicas"][1], ctx["balancer"], seconds=10, threads=4, kill_at=3)
 
 
 def check_rolling_restart(ctx):
     say("\n7. rolling restart through nginx under idempotent ingestion")
     keys = ctx["ingest_keys"]
-    stop = threading.Event()
-    acked, given_up, lock = [], [], threading.Lock()
-    retries = {}
-
-    def send(marker, key):
-        batch = {"events": [{"type": "activity", "user_email": "live@cluster-test.local",
-                             "activity_type": "cluster_test", "description": marker}]}
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            status, body = api(NGINX_PORT, "POST", "/api/v1/events", batch, key, {"idempotency-key": marker}, timeout=30)
-            code = (body or {}).get("error", {}).get("code") if isinstance(body, dict) else None
-            if status in (200, 201) or (status == 409 and code == "CONFLICT"):
-                return True
-            with lock:
-                retries[str(status)] = retries.get(str(status), 0) + 1
-            if status in (400, 401, 403, 404, 413, 415, 422):
-                say(f"  batch {marker}: {status} {body}")
-                return False
-            time.sleep(0.2 if status != 429 else 1)
-        return False
-
-    def worker(number):
-        n = 0
-        while not stop.is_set():
-            marker = f"ct7-{RUN}-{number}-{n}"
-            ok = send(marker, keys[(number * 3 + n) % len(keys)])
-            with lock:
-                (acked if ok else given_up).append(marker)
-            n += 1
-            time.sleep(0.1)
-
-    workers = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
-    started = time.monotonic()
-    for w in workers:
-        w.start()
-    try:
-        time.sleep(2)
-        for replica in ctx["replicas"]:
-            t0 = time.monotonic()
-            replica.process.terminate()
-            replica.process.wait(timeout=cluster.REPLICA_GRACE)
-            stopped = time.monotonic() - t0
-            # As a deploy would be: down until the balancer has taken it out.
-            wait_for(f"{replica} out of nginx's upstream",
-                     lambda r=replica: r.port not in ctx["balancer"].watcher.upstream, 10)
-            out = time.monotonic() - t0
-            replica.start()
-            replica.wait_ready(60)
-            ctx["balancer"].settled(replica)
-            say(f"  {replica}: stopped in {stopped:.1f} s, out of the upstream at {out:.1f} s, started again, "
-                f"ready and back in it {time.monotonic() - t0:.1f} s after the SIGTERM")
-        time.sleep(1)
-    finally:
-        stop.set()
-        for w in workers:
-            w.join()
-    took = time.monotonic() - started
-    rows = psql(ctx["db"], f"select description, count(*) from activities where description like 'ct7-{RUN}-%' "
-                           f"group by description")
-    stored = {d: int(n) for d, n in rows}
-    lost = [m for m in acked if m not in stored]
-    duplicated = {d: n for d, n in stored.items() if n > 1}
-    say(f"  {len(acked)} batches acknowledged in {took:.1f} s ({len(given_up)} given up), retries by status: "
-        f"{retries or 'none'}; in the database: {len(stored)} batches, {len(lost)} lost, {len(duplicated)} duplicated")
-    if lost:
-        miss(f"{len(lost)} acknowledged batches are not in the database: {lost[:5]}")
-    if duplicated:
-        miss(f"{len(duplicated)} batches are in the database more than once: {list(duplicated.items())[:5]}")
-    if given_up:
-        miss(f"{len(given_up)} batches were never acknowledged: {given_up[:5]}")
-    if len(acked) < 20:
-        miss(f"only {len(acked)} batches acknowledged")
+    clusterlib.rolling_restart(NGINX_PORT, ctx["replicas"], ctx["balancer"],
+                               lambda number, n: keys[(number * 3 + n) % len(keys)], ctx["db"], f"ct7-{RUN}",
+                               "live@cluster-test.local")
 
 
 CHECKS = [check_live_stream, check_sessions, check_cache, check_rate_limit, check_report_slot, check_failover,
@@ -520,92 +309,48 @@ def main():
     busy = [p for p in [NGINX_PORT, *PORTS] if not cluster.port_free(p)]
     if busy:
         sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use")
-    admin_url = local_postgres()
-    cluster.answers(admin_url)
     redis_base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
     parsed = urllib.parse.urlparse(redis_base)
     redis = parsed._replace(path=f"/{REDIS_DB}").geturl()
+    own = clusterlib.Cluster(binary, STATE, NGINX_PORT, PORTS, f"dreamseed_cluster_test_{os.getpid()}", redis, EMAIL,
+                             PASSWORD, RATE_LIMIT_PER_MINUTE=str(RATE_LIMIT), REPORTS_TICK_SECONDS=str(TICK),
+                             REPORTS_CATCH_UP_HOURS="24")
+    cluster.answers(own.admin_url)
     if parsed.scheme != "redis":
         sys.exit(f"REDIS_URL must be a plain redis:// URL here, not {cluster.redact(redis_base)}")
 
     signal.signal(signal.SIGINT, cluster.on_signal)
     signal.signal(signal.SIGTERM, cluster.on_signal)
     os.makedirs(STATE, exist_ok=True)
-    name = f"dreamseed_cluster_test_{os.getpid()}"
-    db = admin_url.rsplit("/", 1)[0] + "/" + name
-    replicas, nginx, balancer, created = [], None, None, False
     began = time.monotonic()
     try:
         try:
             cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
         except (OSError, RuntimeError) as error:
             sys.exit(f"Redis does not answer at {cluster.redact(redis)}: {error}")
-        psql(admin_url, f"create database {name}")
-        created = True
-        site = cluster.site_root(STATE)
-        secret = secrets.token_hex(32)
-        for number, port in enumerate(PORTS, 1):
-            env = cluster.replica_env(port, db, redis, secret, EMAIL, PASSWORD, NGINX_PORT, site, demo_data=False,
-                                      RATE_LIMIT_PER_MINUTE=str(RATE_LIMIT), REPORTS_TICK_SECONDS=str(TICK),
-                                      REPORTS_CATCH_UP_HOURS="24")
-            log = os.path.join(STATE, f"replica-{number}.log")
-            open(log, "wb").close()
-            replicas.append(Replica(number, port, binary, env, log))
-        cluster.start_replicas(replicas, 120)
-        nginx = cluster.Nginx(STATE, NGINX_PORT)
-        nginx.launch(PORTS)
-        balancer = Balancer(replicas, nginx)
-        balancer.start()
+        own.start()
         say(f"cluster up in {time.monotonic() - began:.1f} s: replicas {', '.join(map(str, PORTS))}, "
-            f"nginx {NGINX_PORT}, database {name}, Redis db {REDIS_DB}")
+            f"nginx {NGINX_PORT}, database {own.name}, Redis db {REDIS_DB}")
 
-        ctx = {"db": db, "replicas": replicas, "nginx": nginx, "balancer": balancer}
+        ctx = {"db": own.db, "replicas": own.replicas, "nginx": own.nginx, "balancer": own.balancer}
         ctx["admin"] = login(PORTS[0], EMAIL, PASSWORD)
         ctx["ingest_keys"] = [
             must("an ingest key", api(PORTS[0], "POST", "/api/v1/api-keys",
                                       {"name": f"ingest-{i}", "role": "editor", "scopes": ["ingest"]}, ctx["admin"]),
                  201)["key"]
             for i in range(12)]
-        for check in CHECKS:
-            try:
-                check(ctx)
-            except Exception as error:  # noqa: BLE001 - a check that cannot run is a miss
-                miss(f"{check.__name__}: {error}")
-                traceback.print_exc()
-            if balancer.error:
-                miss(f"the cluster broke: {balancer.error}")
-                break
+        clusterlib.run_checks(CHECKS, ctx, own.balancer)
     except cluster.Stop as received:
         miss(f"{received}: stopped")
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if balancer is not None:
-            balancer.stop()
-        if misses:
-            for replica in replicas:
-                say(f"\n---- {replica}: last lines of {replica.log}")
-                sys.stdout.write(cluster.tail(replica.log, 25))
-            if nginx is not None:
-                say(f"\n---- nginx: last lines of {nginx.error_log}")
-                sys.stdout.write(cluster.tail(nginx.error_log, 10))
-        cluster.stop_cluster(replicas, nginx)
-        if created:
-            try:
-                psql(admin_url, f"drop database {name} with (force)")
-            except subprocess.CalledProcessError as error:
-                say(f"could not drop {name}: {error.stderr.strip()}")
+        own.stop(tails=bool(misses))
         try:
             cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
         except (OSError, RuntimeError):
             pass
-    say(f"\n{time.monotonic() - began:.0f} s in all")
-    if misses:
-        say(f"FAILED: {len(misses)} miss(es):")
-        for m in misses:
-            say(f"  - {m}")
-        sys.exit(1)
-    say("cluster checks passed")
+    clusterlib.conclude(began, "cluster checks passed")
 
 
 if __name__ == "__main__":

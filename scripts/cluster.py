@@ -30,6 +30,7 @@ ADMIN_EMAIL, ADMIN_PASSWORD and SECRET_KEY, when set, are used instead.
 """
 
 import argparse
+import collections
 import ctypes
 import grp
 import os
@@ -56,8 +57,12 @@ NGINX = "/usr/sbin/nginx"
 TEMPLATE = os.path.join(ROOT, "deploy", "nginx", "dreamseed.conf")
 DATABASE = "dreamseed_cluster"
 REDIS_DB = 7
-# Passive checks per upstream server (see the template).
-MAX_FAILS, FAIL_TIMEOUT = 3, "10s"
+# Passive checks per upstream server (see the template). A short fail_timeout:
+# when every replica answered 503 at once (the database refusing connections),
+# nginx skips them all and answers its own 503 for that long after they are
+# well again (10 s made recovery from a 2 s refusal take 9 s); a replica that
+# is really gone leaves the upstream through the /ready watcher within ~1 s.
+MAX_FAILS, FAIL_TIMEOUT = 3, "3s"
 # The replicas finish in-flight requests within 10 s of SIGTERM (serve.rs).
 REPLICA_GRACE, NGINX_GRACE = 15, 5
 POLL_SECONDS = 1.0
@@ -154,8 +159,9 @@ def kept(path, make):
     return value, True
 
 
-def database(args):
-    """(the replicas' database URL, whether it had been made before this run)."""
+def database(args, name=DATABASE):
+    """(the replicas' database URL, whether it had been made before this run):
+    `name` (kept between runs) on TEST_POSTGRES_URL's server, or --database-url."""
     if not shutil.which("psql"):
         sys.exit("psql is missing (Debian's postgresql-client): it checks and creates the cluster's database")
     if args.database_url:
@@ -165,14 +171,14 @@ def database(args):
         return args.database_url, True
     admin = local_postgres()
     answers(admin)
-    existed = bool(psql(admin, f"select 1 from pg_database where datname = '{DATABASE}'"))
+    existed = bool(psql(admin, f"select 1 from pg_database where datname = '{name}'"))
     if existed and args.fresh:
-        psql(admin, f"drop database {DATABASE} with (force)")
-        say(f"dropped the database {DATABASE} (--fresh)")
+        psql(admin, f"drop database {name} with (force)")
+        say(f"dropped the database {name} (--fresh)")
         existed = False
     if not existed:
-        psql(admin, f"create database {DATABASE}")
-    return admin.rsplit("/", 1)[0] + "/" + DATABASE, existed
+        psql(admin, f"create database {name}")
+    return admin.rsplit("/", 1)[0] + "/" + name, existed
 
 
 def answers(url):
@@ -182,14 +188,16 @@ def answers(url):
         sys.exit(f"PostgreSQL does not answer at {redact(url)} (start it: make services): {error.stderr.strip()}")
 
 
-def redis_url():
-    """REDIS_URL (or the local default) on database REDIS_DB unless it names one;
-    exits unless Redis answers PING."""
+def redis_url(db=None):
+    """REDIS_URL (or the local default) on database `db`, or without one on
+    REDIS_DB unless the URL names one; exits unless Redis answers PING."""
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
     parsed = urllib.parse.urlparse(url)
     if parsed.scheme not in ("redis", "rediss"):
         sys.exit(f"REDIS_URL must be a redis:// URL, not {redact(url)}")
-    if parsed.path in ("", "/"):
+    if db is not None:
+        url = parsed._replace(path=f"/{db}").geturl()
+    elif parsed.path in ("", "/"):
         url = url.rstrip("/") + f"/{REDIS_DB}"
     if parsed.scheme == "redis":
         try:
@@ -479,6 +487,8 @@ class Watcher:
         self.upstream = [r.port for r in replicas]
         # Looks taken so far (the tests wait for the next ones).
         self.steps = 0
+        # (time.monotonic(), the new upstream) at the latest reloads (the drills time them).
+        self.changes = collections.deque(maxlen=100)
 
     def run(self, done=None):
         """A look every POLL_SECONDS (see `step`) until `done` (a
@@ -520,6 +530,7 @@ class Watcher:
             nginx.write(wanted)
             nginx.reload()
             self.upstream = wanted
+            self.changes.append((time.monotonic(), wanted))
             say(f"{time.strftime('%H:%M:%S')} nginx reloaded: upstream {', '.join(map(str, wanted))}")
         self.steps += 1
 

@@ -18,13 +18,7 @@ venv="$root/target/deploy-venv"
 k8s_version=${KUBERNETES_VERSION:-1.30.0}
 
 # The tools, pinned; reinstalled only when requirements.txt changes.
-stamp="$venv/.requirements.txt"
-if ! cmp -s "$here/requirements.txt" "$stamp" 2>/dev/null; then
-  echo "Installing the deployment checks' tools into $venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$stamp"
-fi
+"$root/scripts/bin/pinned-venv" "$venv" "$here/requirements.txt" "deployment checks' tools"
 
 cd "$root"
 status=0

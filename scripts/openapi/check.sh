@@ -34,13 +34,7 @@ fi
 [ -x "${bin:-}" ] || { echo "no dreamseed binary: build one, or set DREAMSEED_BIN" >&2; exit 1; }
 
 # The tools, pinned; reinstalled only when requirements.txt changes.
-stamp="$venv/.requirements.txt"
-if ! cmp -s "$here/requirements.txt" "$stamp" 2>/dev/null; then
-  echo "Installing the OpenAPI tools into $venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$stamp"
-fi
+"$root/scripts/bin/pinned-venv" "$venv" "$here/requirements.txt" "OpenAPI tools"
 
 tmp=$(mktemp -d)
 # The API needs no site files; a debug build without `cargo leptos` has none.
