@@ -147,30 +147,15 @@ pub async fn backup(config: &Config, to: &Path, overwrite: bool) -> anyhow::Resu
     // Beside a running server (reading only, no migration), never beside a
     // restore replacing the file.
     let _in_use = InUse::mark(config)?;
-    let partial = sibling(to, ".partial")?;
-    remove_if_present(&partial)?;
+    let partial = WorkFile::beside(to, ".partial")?;
     let db = Db::connect_with(&config.database_url, config.pool)
         .await
         .with_context(|| format!("cannot open the database at {}", from.display()))?;
-    let copied = snapshot::copy_into(&db, &partial).await;
+    let copied = snapshot::copy_into(&db, &partial.path).await;
     db.close().await;
-    let result = async {
-        copied.with_context(|| format!("cannot copy the database to {}", partial.display()))?;
-        let report = checked(&partial, to).await?;
-        File::open(&partial)?.sync_all()?;
-        std::fs::rename(&partial, to)
-            .with_context(|| format!("cannot rename {} to {}", partial.display(), to.display()))?;
-        sync_parent(to)?;
-        Ok::<_, anyhow::Error>(report)
-    }
-    .await;
-    let report = match result {
-        Ok(report) => report,
-        Err(err) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(err);
-        }
-    };
+    copied.with_context(|| format!("cannot copy the database to {}", partial.path.display()))?;
+    let report = checked(&partial.path, to).await?;
+    partial.install(to)?;
     Ok(BackupSummary {
         from,
         to: to.to_path_buf(),
@@ -217,7 +202,7 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<RestoreSumm
     // A file with a log beside it is a live database, not a backup: the file
     // alone may lack its last transactions.
     let log = suffixed(from, "-wal");
-    if std::fs::metadata(&log).is_ok_and(|meta| meta.len() > 0) {
+    if non_empty(&log) {
         bail!(
             "{} has a write-ahead log beside it ({}): it is a database in use, not a backup; \
              make one with dreamseed backup --to FILE",
@@ -234,33 +219,13 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<RestoreSumm
     })?;
 
     // The copy that will be installed is the one checked.
-    let partial = sibling(&database, ".restore-partial")?;
-    remove_if_present(&partial)?;
-    let prepared = async {
-        std::fs::copy(from, &partial)
-            .with_context(|| format!("cannot copy {} to {}", from.display(), partial.display()))?;
-        File::open(&partial)?.sync_all()?;
-        checked(&partial, from).await
-    }
-    .await;
-    let report = match prepared {
-        Ok(report) => report,
-        Err(err) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(err.context("nothing was changed"));
-        }
-    };
-
-    let kept = match keep_current(config, &database).await {
-        Ok(kept) => kept,
-        Err(err) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(err.context("nothing was changed"));
-        }
-    };
-    std::fs::rename(&partial, &database)
-        .with_context(|| format!("cannot rename {} to {}", partial.display(), database.display()))?;
-    sync_parent(&database)?;
+    let partial = WorkFile::beside(&database, ".restore-partial")?;
+    std::fs::copy(from, &partial.path)
+        .with_context(|| format!("cannot copy {} to {}", from.display(), partial.path.display()))
+        .context("nothing was changed")?;
+    let report = checked(&partial.path, from).await.context("nothing was changed")?;
+    let kept = keep_current(config, &database).await.context("nothing was changed")?;
+    partial.install(&database)?;
     Ok(RestoreSummary {
         database,
         kept,
@@ -277,8 +242,8 @@ pub async fn restore(config: &Config, from: &Path) -> anyhow::Result<RestoreSumm
 /// missing database.
 async fn keep_current(config: &Config, database: &Path) -> anyhow::Result<Option<PathBuf>> {
     let log = suffixed(database, "-wal");
-    let has_log = std::fs::metadata(&log).is_ok_and(|meta| meta.len() > 0);
-    if std::fs::metadata(database).map(|meta| meta.len()).unwrap_or(0) == 0 && !has_log {
+    let has_log = non_empty(&log);
+    if !non_empty(database) && !has_log {
         return Ok(None);
     }
     // Two restores within a second get -2, -3 … rather than failing.
@@ -299,7 +264,7 @@ async fn keep_current(config: &Config, database: &Path) -> anyhow::Result<Option
         .with_context(|| format!("cannot keep the current database as {}", kept.display()))?;
     // A log the checkpoint could not empty goes with the kept file (SQLite
     // reads `<name>-wal` beside `<name>`).
-    if std::fs::metadata(&log).is_ok_and(|meta| meta.len() > 0) {
+    if non_empty(&log) {
         std::fs::rename(&log, suffixed(&kept, "-wal")).context("cannot keep the current database's log")?;
     }
     remove_if_present(&log)?;
@@ -338,7 +303,48 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// A hidden work file beside `path` (same directory, so the final rename is atomic).
+/// A hidden work file beside its destination (the same directory, so the
+/// final rename is atomic), removed when dropped unless installed: whatever
+/// fails on the way leaves nothing behind.
+struct WorkFile {
+    path: PathBuf,
+    installed: bool,
+}
+
+impl WorkFile {
+    /// The work file for `target`, named with `suffix`; a stale one (a crash's)
+    /// is removed first.
+    fn beside(target: &Path, suffix: &str) -> anyhow::Result<Self> {
+        let path = sibling(target, suffix)?;
+        remove_if_present(&path)?;
+        Ok(Self { path, installed: false })
+    }
+
+    /// Flushes the file to disk, then renames it to `to` and flushes the
+    /// directory: after a crash `to` is the old file or the new one, whole.
+    fn install(mut self, to: &Path) -> anyhow::Result<()> {
+        File::open(&self.path)?.sync_all()?;
+        std::fs::rename(&self.path, to)
+            .with_context(|| format!("cannot rename {} to {}", self.path.display(), to.display()))?;
+        self.installed = true;
+        sync_parent(to)
+    }
+}
+
+impl Drop for WorkFile {
+    fn drop(&mut self) {
+        if !self.installed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether the file at `path` exists and holds anything.
+fn non_empty(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0)
+}
+
+/// The hidden name of a work file beside `path`.
 fn sibling(path: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
     let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
     let mut hidden = std::ffi::OsString::from(".");

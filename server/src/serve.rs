@@ -27,17 +27,17 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 /// until the pool is closed, so no restore replaces the file meanwhile.
 pub async fn open_database(config: &Config) -> anyhow::Result<(Db, InUse)> {
     let in_use = InUse::mark(config)?;
-    let db = Db::connect_with(&config.database_url, config.pool)
-        .await
-        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+    let connect = |settings| async move {
+        Db::connect_with(&config.database_url, settings)
+            .await
+            .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))
+    };
+    let db = connect(config.pool).await?;
     if db.backend() == server_core::db::Backend::Postgres {
         // Migrations run without the requests' statement bound: waiting for
         // another replica's migrations (sqlx's advisory lock) or building an
         // index on a large table may rightly take longer than any request.
-        let unbounded = PoolSettings { statement_timeout: std::time::Duration::ZERO, ..config.pool };
-        let migrator = Db::connect_with(&config.database_url, unbounded)
-            .await
-            .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+        let migrator = connect(PoolSettings { statement_timeout: std::time::Duration::ZERO, ..config.pool }).await?;
         let migrated = migrator.migrate().await;
         migrator.close().await;
         migrated.context("cannot apply the database migrations")?;
