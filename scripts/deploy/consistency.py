@@ -54,7 +54,7 @@ def read(path):
 
 
 def source(path, pattern, what):
-    """The first group of `pattern` in a source file; a failure if missing."""
+    """The first group of `pattern` in a source file; exits if it is missing."""
     match = re.search(pattern, read(os.path.join(ROOT, path)))
     if match is None:
         sys.exit(f"{path}: cannot find {what} (pattern {pattern!r}): update scripts/deploy/consistency.py")
@@ -103,8 +103,8 @@ def seconds(value):
     """A Compose duration such as 20s, 1m30s or 90 (seconds)."""
     if isinstance(value, (int, float)):
         return value
-    total, rest = 0, str(value)
-    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)", rest):
+    total = 0
+    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)", str(value)):
         total += float(amount) * {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[unit]
     return total
 
@@ -271,8 +271,8 @@ def k8s_checks():
             return None, {}
         return objects[(kind, name)]
 
-    config_path, config = get("ConfigMap", "dreamseed-config")
-    secret_path, secret = get("Secret", "dreamseed-secrets")
+    _, config = get("ConfigMap", "dreamseed-config")
+    _, secret = get("Secret", "dreamseed-secrets")
     shared = dict(config.get("data", {}))
     shared.update({k: "(secret)" for k in {**secret.get("data", {}), **secret.get("stringData", {})}})
     port = int(shared.get("PORT", IMAGE_PORT))

@@ -73,7 +73,8 @@ import time
 import urllib.parse
 import uuid
 
-from drill import ROOT, Server, ingest_key, local_postgres, psql, request, server_env
+from drill import (ROOT, Server, answer_kind, ingest_key, keep_on_failure, local_postgres, psql, request,
+                   send_batch, server_env)
 
 KIND = "backup_drill"  # the writers' activity_type
 BATCH_ROWS_SQL = f"select description, count(*) from activities where activity_type = '{KIND}' group by description"
@@ -111,10 +112,7 @@ def main():
         failures = found
     finally:
         print(f"took {time.monotonic() - started:.1f} s")
-        if failures:
-            print(f"{len(failures)} misses; work directory and server logs kept in {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        keep_on_failure(tmp, failures, f"{len(failures)} misses; work directory and server logs kept in {tmp}")
     sys.exit(1 if failures else 0)
 
 
@@ -158,30 +156,19 @@ class Writers:
             n += 1
             events = [{"type": "activity", "user_email": f"{self.tag}-{w}@drill.test", "activity_type": KIND,
                        "description": batch} for _ in range(self.batch)]
-            body = json.dumps({"events": events})
-            headers = {**self.headers, "idempotency-key": str(uuid.uuid4())}
             with self.lock:
                 self.sent[batch] = [time.monotonic(), None]
-            give_up = time.monotonic() + 30
-            while True:
-                began = time.monotonic()
-                status, answer = request("127.0.0.1", self.port, "POST", "/api/v1/events", body, headers, timeout=30)
-                ended = time.monotonic()
-                code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
-                kind = f"{status} {code}" if code else str(status)
-                with self.lock:
-                    self.attempts.append((began, ended, kind))
-                if status == 200 or (status == 409 and code == "CONFLICT"):
-                    with self.lock:
-                        self.sent[batch][1] = ended
-                    break
-                retry = (status == 409 and code == "IDEMPOTENCY_IN_PROGRESS") or isinstance(status, str) \
-                    or status >= 500
-                if not retry or ended > give_up:
-                    with self.lock:
-                        self.unexpected.append(f"{batch}: {kind} {answer}")
+            acked, status, answer = send_batch(self.port, json.dumps({"events": events}), self.headers,
+                                               self.record, give_up=time.monotonic() + 30)
+            with self.lock:
+                if acked is None:
+                    self.unexpected.append(f"{batch}: {answer_kind(status, answer)} {answer}")
                     return
-                time.sleep(0.1)
+                self.sent[batch][1] = acked
+
+    def record(self, began, ended, kind):
+        with self.lock:
+            self.attempts.append((began, ended, kind))
 
     def around(self, seconds, command):
         """Writes for `seconds`, running `command` (a backup) a third of the

@@ -26,13 +26,13 @@ import collections
 import json
 import os
 import random
-import shutil
 import sys
 import tempfile
 import threading
 import time
 
-from drill import EMAIL, PASSWORD, Server, ingest_key, loopback_target, psql, request, server_env
+from drill import (EMAIL, PASSWORD, Server, ingest_key, keep_on_failure, loopback_target, psql, request,
+                   server_env)
 
 
 # How far the wall clock may move against the monotonic one during a request
@@ -96,10 +96,7 @@ def serve_and_drive(args):
         log.close()
         if url:
             psql(admin, f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
-        if failed:
-            print(f"server log kept in {tmp}/server.log")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        keep_on_failure(tmp, failed, f"server log kept in {tmp}/server.log")
     return failed
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 
 EMAIL, PASSWORD = "drill@example.com", "drill-Admin-password-7"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,6 +44,50 @@ def request(host, port, method, path, body=None, headers=None, timeout=60, respo
         return type(error).__name__, None
     finally:
         conn.close()
+
+
+def error_code(answer):
+    """The `error.code` of a JSON answer, or None."""
+    return answer.get("error", {}).get("code") if isinstance(answer, dict) else None
+
+
+def answer_kind(status, answer):
+    """An answer as the drills count it: its status, with its error code if
+    it has one ("409 CONFLICT")."""
+    code = error_code(answer)
+    return f"{status} {code}" if code else str(status)
+
+
+def send_batch(port, body, headers, record, give_up=None):
+    """Sends one ingestion batch (`body`) under an Idempotency-Key of its own
+    until it is acknowledged (200, or 409 CONFLICT: applied already),
+    retrying the same key 0.1 s apart on 409 IDEMPOTENCY_IN_PROGRESS, 5xx and
+    no answer, as the platform's backend does; stops on any other answer, or
+    on one of those after `give_up` (monotonic). `record(began, ended, kind)`
+    sees every attempt. Returns (when it was acknowledged, or None; the last
+    status; the last answer)."""
+    headers = {**headers, "idempotency-key": str(uuid.uuid4())}
+    while True:
+        began = time.monotonic()
+        status, answer = request("127.0.0.1", port, "POST", "/api/v1/events", body, headers, timeout=30)
+        ended = time.monotonic()
+        code = error_code(answer)
+        record(began, ended, answer_kind(status, answer))
+        if status == 200 or (status == 409 and code == "CONFLICT"):
+            return ended, status, answer
+        retry = (status == 409 and code == "IDEMPOTENCY_IN_PROGRESS") or isinstance(status, str) or status >= 500
+        if not retry or (give_up is not None and ended > give_up):
+            return None, status, answer
+        time.sleep(0.1)
+
+
+def keep_on_failure(tmp, failed, note):
+    """Removes the work directory `tmp`, or, after a failure, keeps it and
+    prints `note`."""
+    if failed:
+        print(note)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def psql(url, sql):

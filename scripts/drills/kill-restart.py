@@ -23,15 +23,13 @@ import collections
 import json
 import os
 import random
-import shutil
 import sqlite3
 import sys
 import tempfile
 import threading
 import time
-import uuid
 
-from drill import Server, ingest_key, psql, request, server_env
+from drill import Server, ingest_key, keep_on_failure, psql, request, send_batch, server_env
 
 
 def main():
@@ -58,10 +56,7 @@ def main():
         log.close()
         if pg_admin and pg_url:
             psql(pg_admin, f"drop database if exists {pg_url.rsplit('/', 1)[1]} with (force)")
-        if failures:
-            print(f"server log kept in {tmp}/server.log")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        keep_on_failure(tmp, failures, f"server log kept in {tmp}/server.log")
     sys.exit(1 if failures else 0)
 
 
@@ -90,26 +85,18 @@ def run(args, server):
             n += 1
             events = [{"type": "activity", "user_email": f"client{c}@drill.test", "activity_type": "drill",
                        "description": batch} for _ in range(args.batch)]
-            body = json.dumps({"events": events})
-            key = {**headers, "idempotency-key": str(uuid.uuid4())}
             with LOCK:
                 SENT[batch] = "pending"
-            while True:
-                status, answer = request(host, port, "POST", "/api/v1/events", body, key, timeout=30)
-                code = (answer or {}).get("error", {}).get("code") if isinstance(answer, dict) else None
-                kind = f"{status} {code}" if code else str(status)
-                with LOCK:
-                    ANSWERS[kind] += 1
-                if status == 200 or (status == 409 and code == "CONFLICT"):
-                    with LOCK:
-                        SENT[batch] = "acked"
-                    break
-                if status == 409 and code == "IDEMPOTENCY_IN_PROGRESS" or isinstance(status, str) \
-                        or status >= 500:
-                    time.sleep(0.1)
-                    continue
+            acked, status, answer = send_batch(port, json.dumps({"events": events}), headers, count)
+            if acked is None:
                 unexpected.append(f"{batch}: {status} {answer}")
                 return
+            with LOCK:
+                SENT[batch] = "acked"
+
+    def count(began, ended, kind):
+        with LOCK:
+            ANSWERS[kind] += 1
 
     threads = [threading.Thread(target=client, args=(c,), daemon=True) for c in range(args.clients)]
     for t in threads:

@@ -20,14 +20,13 @@ import argparse
 import collections
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from drill import EMAIL, PASSWORD, Server, ingest_key, psql, request, server_env
+from drill import EMAIL, PASSWORD, Server, answer_kind, ingest_key, keep_on_failure, psql, request, server_env
 
 
 def timed(port, method, path, body=None, headers=None):
@@ -62,10 +61,7 @@ def main():
         psql(admin, f"drop database if exists {name} with (force)")
         for failure in failures:
             print(f"FAIL: {failure}")
-        if failures:
-            print(f"server log kept in {tmp}/server.log")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        keep_on_failure(tmp, failures, f"server log kept in {tmp}/server.log")
     sys.exit(1 if failures else 0)
 
 
@@ -91,8 +87,7 @@ def drill(args, admin, name):
 
     kinds = collections.Counter()
     for status, answer, _, _ in answers:
-        code = answer.get("error", {}).get("code") if isinstance(answer, dict) else None
-        kinds[f"{status} {code}" if code else str(status)] += 1
+        kinds[answer_kind(status, answer)] += 1
     times = [t for _, _, t, _ in answers]
     without_retry_after = sum(1 for status, _, _, retry in answers if status == 503 and not retry)
     print(f"Postgres refusing connections: {len(answers)} requests ({args.requests} lists + 1 sign-in): "
