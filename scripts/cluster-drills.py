@@ -179,13 +179,8 @@ class Redis:
                 "--daemonize", "no"]
         with open(os.path.join(self.tmp, "redis.out"), "ab") as out:
             self.process = cluster.spawn(argv, None, out)
-        deadline = time.monotonic() + 10
-        while not self.answers():
-            if self.process.poll() is not None:
-                sys.exit(f"redis-server exited with {self.process.returncode}:\n{cluster.tail(self.log)}")
-            if time.monotonic() > deadline:
-                sys.exit(f"redis-server did not answer on 127.0.0.1:{self.port} within 10 s; see {self.log}")
-            time.sleep(0.02)
+        cluster.wait_answering("redis-server", self.process, self.answers, f"on 127.0.0.1:{self.port}", self.log,
+                               every=0.02)
 
     def answers(self):
         try:
@@ -316,20 +311,9 @@ def until_fresh(keys, ports, wanted, within, since):
     return seen
 
 
-def limit_burst(key, per_port, ports):
-    """`per_port` requests by `key` to each of `ports`, interleaved, 8 at a
-    time, inside one clock minute; returns ({port: accepted}, other statuses, seconds)."""
-    left = 60 - time.time() % 60
-    if left < 6:
-        time.sleep(left + 0.5)
-    targets = [ports[i % len(ports)] for i in range(per_port * len(ports))]
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda port: (port, api(port, "GET", "/api/v1/auth/me", token=key)[0]), targets))
-    took = time.monotonic() - started
-    accepted = {port: sum(1 for p, s in answers if p == port and s == 200) for port in ports}
-    other = [s for _, s in answers if s not in (200, 429)]
-    return accepted, other, took
+def limit_burst(key, per_port):
+    """`per_port` requests by `key` to each replica (see clusterlib.limit_burst)."""
+    return clusterlib.limit_burst(key, PORTS, per_port, "/api/v1/auth/me", workers=8, margin=6)
 
 
 def mixed_load(keys, seconds, threads=6):
@@ -348,25 +332,18 @@ def mixed_load(keys, seconds, threads=6):
     ]
     results = collections.defaultdict(list)
     lock = threading.Lock()
-    end = time.monotonic() + seconds
 
-    def worker(w):
-        n = w
-        while time.monotonic() < end:
-            name, method, path, body = calls[n % len(calls)]
-            if path == "/api/v1/events":
-                body = activity(f"cd-redis-{RUN}-{w}-{n}")
-            started = time.monotonic()
-            status, answer = authed(keys, NGINX_PORT, method, path, body, timeout=10)
-            with lock:
-                results[name].append((status, time.monotonic() - started, answer))
-            n += threads
+    def call(w, n):
+        n = w + n * threads
+        name, method, path, body = calls[n % len(calls)]
+        if path == "/api/v1/events":
+            body = activity(f"cd-redis-{RUN}-{w}-{n}")
+        started = time.monotonic()
+        status, answer = authed(keys, NGINX_PORT, method, path, body, timeout=10)
+        with lock:
+            results[name].append((status, time.monotonic() - started, answer))
 
-    workers = [threading.Thread(target=worker, args=(w,)) for w in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    clusterlib.load(threads, seconds, call)
     return results
 
 
@@ -383,9 +360,7 @@ def drill_redis(ctx):
         f"{redis.subscribers()} replicas subscribed")
     if not all(s["connected"] for s in statuses) or healths != ["healthy"] * 3:
         miss("the replicas did not all use Redis before the kill")
-    rate_keys = [must("a key for the limit", api(first, "POST", "/api/v1/api-keys",
-                                                 {"name": f"limit-{RUN}-{i}", "role": "viewer"}, ctx["admin"]),
-                      201)["key"] for i in range(2)]
+    rate_keys = [clusterlib.api_key(first, ctx["admin"], f"limit-{RUN}-{i}", "viewer") for i in range(2)]
 
     # Down.
     killed, wall = time.monotonic(), stamp()
@@ -425,7 +400,7 @@ def drill_redis(ctx):
     if slow > 1:
         timing_miss(f"with Redis down, the slowest answer took {slow:.2f} s", began)
 
-    accepted, other, took = limit_burst(rate_keys[0], 2 * RATE_LIMIT, PORTS)
+    accepted, other, took = limit_burst(rate_keys[0], 2 * RATE_LIMIT)
     say(f"  rate limit with Redis down: one key, {2 * RATE_LIMIT} requests to each replica in {took:.1f} s: "
         f"{sum(accepted.values())} accepted ({', '.join(f'{p}: {n}' for p, n in accepted.items())}; "
         f"at most {RATE_LIMIT} each, {3 * RATE_LIMIT} in all), {len(other)} other")
@@ -491,7 +466,7 @@ def drill_redis(ctx):
         f"problems_total {before} -> {after}")
     if after != before + 1:
         miss(f"after Redis returned, replica 2's next read showed problems_total {after}, not {before + 1}")
-    accepted, other, took = limit_burst(rate_keys[1], RATE_LIMIT, PORTS)
+    accepted, other, took = limit_burst(rate_keys[1], RATE_LIMIT)
     total = sum(accepted.values())
     say(f"  rate limit shared again: one key, {RATE_LIMIT} requests to each replica in {took:.1f} s: {total} accepted "
         f"({', '.join(f'{p}: {n}' for p, n in accepted.items())}; limit {RATE_LIMIT} in all), {len(other)} other; "
@@ -649,7 +624,7 @@ def database_fault(ctx, name, fault, before, after, most=20):
         load.stop()
     results = load.results
     end = max(at for at, *_ in results)
-    last = max((at for at, status, *_ in results if not ok(status)), default=None)
+    last = load.last_failure()
     # The first whole second (counted from the fault's end) after the last failure.
     recovery = 0 if last is None else max(0, int(last - ref) + 1 if last >= ref else 0)
     early = [r for r in results if r[0] < began]
@@ -744,9 +719,7 @@ def setup(ctx):
     ctx["admin"] = clusterlib.login(first, EMAIL, PASSWORD)
 
     def new_key(i):
-        return must("an ingest key", api(first, "POST", "/api/v1/api-keys",
-                                         {"name": f"drill-{i}", "role": "editor", "scopes": ["ingest"]}, ctx["admin"]),
-                    201)["key"]
+        return clusterlib.api_key(first, ctx["admin"], f"drill-{i}", "editor", ["ingest"])
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         ctx["keys"] = KeyPool(pool.map(new_key, range(KEYS)), RATE_LIMIT)
@@ -777,9 +750,7 @@ def main():
     for tool, what in [(cluster.NGINX, "make nginx installs Debian's"), (REDIS_SERVER, "Debian's redis-server")]:
         if not os.access(tool, os.X_OK):
             sys.exit(f"{tool} is missing: {what}")
-    busy = [p for p in [NGINX_PORT, *PORTS, REDIS_PORT] if not cluster.port_free(p)]
-    if busy:
-        sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use")
+    cluster.require_free([NGINX_PORT, *PORTS, REDIS_PORT])
     seconds = args.seconds or (6 if args.quick else 30)
     ctx = {"seconds": seconds,
            "refuse_seconds": args.refuse_seconds if args.refuse_seconds is not None else (0 if args.quick else 5),

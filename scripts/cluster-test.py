@@ -42,8 +42,6 @@ import statistics
 import sys
 import threading
 import time
-import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 
 import clusterlib
 from clusterlib import api, cluster, expect, login, miss, misses, must, psql, say, wait_for
@@ -219,30 +217,21 @@ def check_cache(ctx):
 
 def check_rate_limit(ctx):
     say(f"\n4. rate limit: {3 * RATE_LIMIT} requests by one key over 3 replicas, limit {RATE_LIMIT}/min")
-    key = must("a viewer key", api(PORTS[0], "POST", "/api/v1/api-keys",
-                                   {"name": f"rate-{RUN}", "role": "viewer"}, ctx["admin"]), 201)["key"]
+    key = clusterlib.api_key(PORTS[0], ctx["admin"], f"rate-{RUN}", "viewer")
     # Inside one clock minute the sliding window counts exactly (the previous
     # minute's share is what makes it approximate across a boundary).
-    left = 60 - time.time() % 60
-    if left < 10:
-        time.sleep(left + 0.5)
-    started = time.monotonic()
-    ports = [PORTS[i % 3] for i in range(3 * RATE_LIMIT)]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        statuses = list(pool.map(lambda port: (port, api(port, "GET", "/api/dashboard/users-by-type", token=key)[0]),
-                                 ports))
-    took = time.monotonic() - started
-    accepted = [p for p, s in statuses if s == 200]
-    limited = sum(1 for _, s in statuses if s == 429)
-    other = [s for _, s in statuses if s not in (200, 429)]
-    per = ", ".join(f"{port}: {accepted.count(port)}" for port in PORTS)
-    say(f"  {len(accepted)} accepted ({per}), {limited} refused with 429, {len(other)} other, in {took:.1f} s")
+    accepted, other, took = clusterlib.limit_burst(key, PORTS, RATE_LIMIT, "/api/dashboard/users-by-type",
+                                                   workers=6, margin=10)
+    total = sum(accepted.values())
+    limited = 3 * RATE_LIMIT - total - len(other)
+    per = ", ".join(f"{port}: {n}" for port, n in accepted.items())
+    say(f"  {total} accepted ({per}), {limited} refused with 429, {len(other)} other, in {took:.1f} s")
     if other:
         miss(f"unexpected statuses {sorted(set(map(str, other)))}")
-    if len(accepted) > RATE_LIMIT:
-        miss(f"{len(accepted)} accepted over the limit of {RATE_LIMIT} (each replica counted alone?)")
-    if len(accepted) < RATE_LIMIT * 0.9:
-        miss(f"only {len(accepted)} accepted: the limit is {RATE_LIMIT}")
+    if total > RATE_LIMIT:
+        miss(f"{total} accepted over the limit of {RATE_LIMIT} (each replica counted alone?)")
+    if total < RATE_LIMIT * 0.9:
+        miss(f"only {total} accepted: the limit is {RATE_LIMIT}")
 
 
 def check_report_slot(ctx):
@@ -304,41 +293,30 @@ def main():
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
         sys.exit(f"no server binary at {args.bin}")
-    if not os.access(cluster.NGINX, os.X_OK):
-        sys.exit(f"nginx is missing at {cluster.NGINX}: make nginx installs Debian's")
-    busy = [p for p in [NGINX_PORT, *PORTS] if not cluster.port_free(p)]
-    if busy:
-        sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use")
-    redis_base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
-    parsed = urllib.parse.urlparse(redis_base)
-    redis = parsed._replace(path=f"/{REDIS_DB}").geturl()
+    cluster.require_nginx()
+    cluster.require_free([NGINX_PORT, *PORTS])
+    redis = cluster.redis_url(REDIS_DB)
+    if not redis.startswith("redis://"):
+        sys.exit(f"REDIS_URL must be a plain redis:// URL here, not {cluster.redact(redis)}")
     own = clusterlib.Cluster(binary, STATE, NGINX_PORT, PORTS, f"dreamseed_cluster_test_{os.getpid()}", redis, EMAIL,
                              PASSWORD, RATE_LIMIT_PER_MINUTE=str(RATE_LIMIT), REPORTS_TICK_SECONDS=str(TICK),
                              REPORTS_CATCH_UP_HOURS="24")
     cluster.answers(own.admin_url)
-    if parsed.scheme != "redis":
-        sys.exit(f"REDIS_URL must be a plain redis:// URL here, not {cluster.redact(redis_base)}")
 
     signal.signal(signal.SIGINT, cluster.on_signal)
     signal.signal(signal.SIGTERM, cluster.on_signal)
     os.makedirs(STATE, exist_ok=True)
     began = time.monotonic()
     try:
-        try:
-            cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
-        except (OSError, RuntimeError) as error:
-            sys.exit(f"Redis does not answer at {cluster.redact(redis)}: {error}")
+        cluster.redis_command(redis, ["SELECT", REDIS_DB], ["FLUSHDB"])
         own.start()
         say(f"cluster up in {time.monotonic() - began:.1f} s: replicas {', '.join(map(str, PORTS))}, "
             f"nginx {NGINX_PORT}, database {own.name}, Redis db {REDIS_DB}")
 
         ctx = {"db": own.db, "replicas": own.replicas, "nginx": own.nginx, "balancer": own.balancer}
         ctx["admin"] = login(PORTS[0], EMAIL, PASSWORD)
-        ctx["ingest_keys"] = [
-            must("an ingest key", api(PORTS[0], "POST", "/api/v1/api-keys",
-                                      {"name": f"ingest-{i}", "role": "editor", "scopes": ["ingest"]}, ctx["admin"]),
-                 201)["key"]
-            for i in range(12)]
+        ctx["ingest_keys"] = [clusterlib.api_key(PORTS[0], ctx["admin"], f"ingest-{i}", "editor", ["ingest"])
+                              for i in range(12)]
         clusterlib.run_checks(CHECKS, ctx, own.balancer)
     except cluster.Stop as received:
         miss(f"{received}: stopped")

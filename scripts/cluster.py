@@ -143,6 +143,30 @@ def port_free(port):
             return False
 
 
+def require_free(ports, why=""):
+    """Exits unless every one of `ports` is free on 127.0.0.1 (`why`: said after)."""
+    busy = [p for p in ports if not port_free(p)]
+    if busy:
+        sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use{why}")
+
+
+def require_nginx():
+    if not os.access(NGINX, os.X_OK):
+        sys.exit(f"nginx is missing at {NGINX}: make nginx installs Debian's")
+
+
+def wait_answering(name, process, answers, where, log, within=10, every=0.1):
+    """Waits until `answers()`; exits when `process` (`name`, logging to `log`)
+    exits first or `within` s pass (`where`: what it did not answer, and where)."""
+    deadline = time.monotonic() + within
+    while not answers():
+        if process.poll() is not None:
+            sys.exit(f"{name} exited with {process.returncode}:\n{tail(log)}")
+        if time.monotonic() > deadline:
+            sys.exit(f"{name} did not answer {where} within {within} s; see {log}")
+        time.sleep(every)
+
+
 def kept(path, make):
     """(the value kept in `path`, whether it was made now): made by `make()` and
     written readable by the owner only the first time."""
@@ -159,20 +183,21 @@ def kept(path, make):
     return value, True
 
 
-def database(args, name=DATABASE):
+def database(url=None, fresh=False, name=DATABASE):
     """(the replicas' database URL, whether it had been made before this run):
-    `name` (kept between runs) on TEST_POSTGRES_URL's server, or --database-url."""
+    `name` (kept between runs; dropped first when `fresh`) on
+    TEST_POSTGRES_URL's server, or `url` (--database-url)."""
     if not shutil.which("psql"):
         sys.exit("psql is missing (Debian's postgresql-client): it checks and creates the cluster's database")
-    if args.database_url:
-        if args.fresh:
+    if url:
+        if fresh:
             sys.exit("--fresh drops only the cluster's own database, not one given with --database-url")
-        answers(args.database_url)
-        return args.database_url, True
+        answers(url)
+        return url, True
     admin = local_postgres()
     answers(admin)
     existed = bool(psql(admin, f"select 1 from pg_database where datname = '{name}'"))
-    if existed and args.fresh:
+    if existed and fresh:
         psql(admin, f"drop database {name} with (force)")
         say(f"dropped the database {name} (--fresh)")
         existed = False
@@ -326,13 +351,9 @@ class Nginx:
     def start(self):
         with open(self.error_log, "ab") as log:
             self.process = spawn([NGINX, *self.args()], None, log)
-        deadline = time.monotonic() + 10
-        while request("127.0.0.1", self.port, "GET", "/healthz", timeout=1)[0] != 200:
-            if self.process.poll() is not None:
-                sys.exit(f"nginx exited with {self.process.returncode}:\n{tail(self.error_log)}")
-            if time.monotonic() > deadline:
-                sys.exit(f"nginx did not answer /healthz on 127.0.0.1:{self.port} within 10 s; see {self.error_log}")
-            time.sleep(0.1)
+        wait_answering("nginx", self.process,
+                       lambda: request("127.0.0.1", self.port, "GET", "/healthz", timeout=1)[0] == 200,
+                       f"/healthz on 127.0.0.1:{self.port}", self.error_log)
 
     def launch(self, ports):
         """Writes the configuration for `ports`, checks it and starts nginx."""
@@ -388,13 +409,9 @@ def main():
     binary = os.path.abspath(args.bin)
     if not os.access(binary, os.X_OK):
         sys.exit(f"no server binary at {args.bin} (make build, or pass --bin)")
-    if not os.access(NGINX, os.X_OK):
-        sys.exit(f"nginx is missing at {NGINX}: make nginx installs Debian's")
+    require_nginx()
     ports = [args.replica_port + i for i in range(args.replicas)]
-    busy = [p for p in [args.port, *ports] if not port_free(p)]
-    if busy:
-        sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use "
-                 f"(a cluster still running? its nginx PID is in {args.state_dir}/nginx.pid)")
+    require_free([args.port, *ports], f" (a cluster still running? its nginx PID is in {args.state_dir}/nginx.pid)")
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -402,7 +419,7 @@ def main():
     os.makedirs(state, exist_ok=True)
     replicas, nginx = [], None
     try:
-        url, existed = database(args)
+        url, existed = database(args.database_url, args.fresh)
         redis = redis_url()
         site = site_root(state)
         secret = os.environ.get("SECRET_KEY")

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -63,6 +64,14 @@ def must(what, answer, wanted):
 def login(port, email, password):
     return must(f"login {email}", api(port, "POST", "/api/v1/auth/login", {"email": email, "password": password}),
                 200)["access_token"]
+
+
+def api_key(port, token, name, role, scopes=None):
+    """A new API key `name` with `role` (and `scopes`, if any), made with the admin's `token`."""
+    body = {"name": name, "role": role}
+    if scopes:
+        body["scopes"] = scopes
+    return must(f"the API key {name}", api(port, "POST", "/api/v1/api-keys", body, token), 201)["key"]
 
 
 def wait_for(what, predicate, within, every=0.05):
@@ -132,14 +141,12 @@ class Cluster:
         self.name, self.redis, self.email, self.password = database, redis, email, password
         self.fresh, self.env = fresh, env
         self.admin_url = local_postgres()
-        self.db = self.admin_url.rsplit("/", 1)[0] + "/" + database
+        self.db = None
         self.replicas, self.nginx, self.balancer, self.created = [], None, None, False
 
     def start(self, within=120):
         """The database, the replicas (the first alone), nginx, then the balancer."""
-        if self.fresh:
-            psql(self.admin_url, f"drop database if exists {self.name} with (force)")
-        psql(self.admin_url, f"create database {self.name}")
+        self.db, _ = cluster.database(fresh=self.fresh, name=self.name)
         self.created = True
         site = cluster.site_root(self.state)
         secret = secrets.token_hex(32)
@@ -188,32 +195,48 @@ def warnings(path):
         return []
 
 
-def load(port, paths, seconds, threads, kill_at, on_kill):
-    """`threads` threads of GETs (of `paths` in turn) for `seconds` s; calls `on_kill` at `kill_at` s.
-    Returns [(seconds since the start, status)] and when `on_kill` was called (seconds since the start)."""
-    results, lock = [], threading.Lock()
+def load(threads, seconds, call, at=None, then=None):
+    """`call(thread, n)` (`n`: that thread's count) over and over from `threads`
+    threads for `seconds` s; `then()` (if given) `at` s in. Returns the start
+    (monotonic) and when `then` was called (seconds since the start, or None)."""
     start = time.monotonic()
     end = start + seconds
 
-    def worker():
+    def worker(number):
         n = 0
         while time.monotonic() < end:
-            at = time.monotonic() - start
-            status, _ = request("127.0.0.1", port, "GET", paths[n % len(paths)], timeout=10)
+            call(number, n)
             n += 1
-            with lock:
-                results.append((at, status))
 
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
     for w in workers:
         w.start()
-    while time.monotonic() - start < kill_at:
-        time.sleep(0.01)
-    killed_at = time.monotonic() - start
-    on_kill()
+    called = None
+    if then is not None:
+        while time.monotonic() - start < at:
+            time.sleep(0.01)
+        called = time.monotonic() - start
+        then()
     for w in workers:
         w.join()
-    return results, killed_at, start
+    return start, called
+
+
+def limit_burst(key, ports, per_port, path, workers, margin):
+    """`per_port` GETs of `path` by `key` to each of `ports`, interleaved,
+    `workers` at a time, inside one clock minute (the next one when under
+    `margin` s of this one are left); returns ({port: accepted}, statuses
+    other than 200 and 429, seconds taken)."""
+    left = 60 - time.time() % 60
+    if left < margin:
+        time.sleep(left + 0.5)
+    targets = [ports[i % len(ports)] for i in range(per_port * len(ports))]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        answers = list(pool.map(lambda port: (port, api(port, "GET", path, token=key)[0]), targets))
+    took = time.monotonic() - started
+    accepted = {port: sum(1 for p, s in answers if p == port and s == 200) for port in ports}
+    return accepted, [s for _, s in answers if s not in (200, 429)], took
 
 
 def failover(port, victim, balancer, seconds, threads, kill_at, paths=("/ready", "/login"), least=100):
@@ -221,8 +244,16 @@ def failover(port, victim, balancer, seconds, threads, kill_at, paths=("/ready",
     nginx on `port` for `seconds` s: under 1 % may fail, none started more
     than 2 s after the kill. Then starts it again and waits until it is back
     in the upstream. Returns the figures."""
-    results, killed_at, start = load(port, list(paths), seconds, threads, kill_at,
-                                     lambda: (victim.process.kill(), victim.process.wait()))
+    results, lock = [], threading.Lock()
+
+    def get(_, n):
+        at = time.monotonic()
+        status, _ = request("127.0.0.1", port, "GET", paths[n % len(paths)], timeout=10)
+        with lock:
+            results.append((at, status))
+
+    start, killed_at = load(threads, seconds, get, kill_at, lambda: (victim.process.kill(), victim.process.wait()))
+    results = [(at - start, s) for at, s in results]
     failed = [(at, s) for at, s in results if s != 200]
     late = [(at, s) for at, s in failed if at > killed_at + 2]
     share = 100 * len(failed) / max(1, len(results))

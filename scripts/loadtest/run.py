@@ -52,7 +52,6 @@ import signal
 import subprocess
 import sys
 import time
-from argparse import Namespace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -185,12 +184,9 @@ class Target:
 
     def __init__(self, args, binary):
         self.args, self.binary = args, binary
-        if not os.access(cluster.NGINX, os.X_OK):
-            sys.exit(f"nginx is missing at {cluster.NGINX}: make nginx installs Debian's")
-        ports = [NGINX_PORT] + [FIRST_REPLICA_PORT + i for i in range(3 if args.compare else args.replicas)]
-        busy = [p for p in ports if not cluster.port_free(p)]
-        if busy:
-            sys.exit(f"port(s) {', '.join(map(str, busy))} on 127.0.0.1 already in use (a load test still running?)")
+        cluster.require_nginx()
+        cluster.require_free([NGINX_PORT] + [FIRST_REPLICA_PORT + i for i in range(3 if args.compare else args.replicas)],
+                             " (a load test still running?)")
         self.url = self.redis = None
         self.expect_users = None
 
@@ -198,7 +194,7 @@ class Target:
         """The database (created, and seeded unless it has the rows asked for) and its account."""
         args = self.args
         os.makedirs(STATE, exist_ok=True)
-        self.url, _ = cluster.database(Namespace(database_url=None, fresh=args.fresh), args.database)
+        self.url, _ = cluster.database(fresh=args.fresh, name=args.database)
         self.redis = cluster.redis_url(REDIS_DB)
         wanted = (args.dataset_users, args.dataset_activities, args.dataset_problems)
         have = self.counts()
