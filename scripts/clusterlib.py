@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts", "drills"))
 
 import cluster  # noqa: E402
 from cluster import say  # noqa: E402,F401 (the scripts' one way to print)
-from drill import local_postgres, psql, request  # noqa: E402
+from drill import error_code, local_postgres, psql, request  # noqa: E402,F401 (error_code: for the drills)
 
 misses = []
 
@@ -39,11 +39,6 @@ def api(port, method, path, body=None, token=None, headers=None, timeout=30, res
     if token:
         sent["authorization"] = f"Bearer {token}"
     return request("127.0.0.1", port, method, path, body, sent, timeout=timeout, response_headers=response_headers)
-
-
-def error_code(body):
-    """The envelope's error code, or None."""
-    return (body or {}).get("error", {}).get("code") if isinstance(body, dict) else None
 
 
 def expect(what, got, wanted):
