@@ -1,6 +1,8 @@
 // Copies the front-end assets DreamSeed Admin serves itself (never from a CDN) out of
 // node_modules into public/vendor/, which cargo-leptos copies into the site, bundles
-// the parts of ECharts the dashboard uses, and derives the map data:
+// the parts of ECharts the dashboard uses, trims the GraphiQL page's bundle (React
+// and GraphiQL's UMD builds, the ones a page loads with plain script tags) and
+// derives the map data:
 //   vendor/countries.geojson  country outlines (world-atlas 110m TopoJSON → GeoJSON,
 //                             coordinates to 0.01°), each feature tagged with its
 //                             ISO-3166 alpha-2 code;
@@ -32,9 +34,15 @@ const copies = [
     `pretendard/dist/web/variable/woff2-dynamic-subset/${f}`,
     `pretendard/woff2-dynamic-subset/${f}`,
   ]),
+  // React 18's UMD builds (19 has none), the globals GraphiQL's UMD build expects.
+  ['react/umd/react.production.min.js', 'react/react.production.min.js'],
+  ['react-dom/umd/react-dom.production.min.js', 'react/react-dom.production.min.js'],
+  ['react/LICENSE', 'react/LICENSE'],
+  ['graphiql/LICENSE', 'graphiql/LICENSE'],
 ];
 const derived = [
   'countries.geojson', 'countries.json', 'echarts/echarts.min.js', 'pretendard/pretendard.css', 'scalar/standalone.js',
+  'graphiql/graphiql.min.js', 'graphiql/graphiql.min.css',
 ];
 
 function mtime(path) {
@@ -97,6 +105,25 @@ esbuild.buildSync({
   outfile: join(out, 'echarts', 'echarts.min.js'),
   logLevel: 'warning',
 });
+
+// --- The GraphiQL IDE on /api/graphql (GraphiQL 4's UMD build) -------------------
+// Its script ends by naming a source map we do not ship (a 404 in the developer
+// tools): the comment goes. Its stylesheet embeds Roboto and Fira Code as 34
+// data: fonts (360 KB of its 420 KB), which our Content-Security-Policy
+// (`font-src 'self'`) refuses: the @font-face rules go, public/graphiql.css sets
+// our own fonts, and the rest is minified (the package's "min" CSS is not).
+{
+  mkdirSync(join(out, 'graphiql'), { recursive: true });
+  const js = readFileSync(join(modules, 'graphiql/graphiql.min.js'), 'utf8');
+  const unmapped = js.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  if (unmapped.includes('sourceMappingURL=')) throw new Error('graphiql: a sourceMappingURL survived');
+  writeFileSync(join(out, 'graphiql', 'graphiql.min.js'), unmapped);
+  const css = readFileSync(join(modules, 'graphiql/graphiql.min.css'), 'utf8');
+  const fontless = css.replace(/@font-face\s*\{[^{}]*\}/g, '');
+  const { code } = esbuild.transformSync(fontless, { loader: 'css', minify: true, legalComments: 'none' });
+  if (/@font-face|@import|url\((?!"?data:image\/)/.test(code)) throw new Error('graphiql: a font, import or non-image URL survived');
+  writeFileSync(join(out, 'graphiql', 'graphiql.min.css'), code);
+}
 
 // --- map data -------------------------------------------------------------------
 const topojson = require('topojson-client');

@@ -10,6 +10,7 @@
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod graphql;
 pub mod jobs;
 pub mod middleware;
 pub mod rest;
@@ -47,7 +48,11 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
     telemetry::metrics();
     app::api::install_error_status();
     let (api, document) = rest::router();
-    let api = Router::new().merge(api).merge(rest::openapi::router(&document)).with_state(state.clone());
+    let api = Router::new()
+        .merge(api)
+        .merge(rest::openapi::router(&document))
+        .merge(graphql::router(&state))
+        .with_state(state.clone());
     let assets = AssetVersion(site::vendor_version(std::path::Path::new(&*options.site_root)).map(Into::into));
     let pages = Pages { state: state.clone(), options: options.clone(), assets: assets.clone() };
     let page_router = Router::new()

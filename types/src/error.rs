@@ -476,6 +476,24 @@ mod ssr {
             response
         }
     }
+
+    /// The same error through the GraphQL door: the envelope's message, and
+    /// its code, details and trace id in `extensions`, so a GraphQL client
+    /// matches on the codes the REST API documents.
+    impl From<AppError> for async_graphql::Error {
+        fn from(error: AppError) -> Self {
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", error.code());
+            let details = error.details();
+            if !details.is_null() {
+                extensions.set("details", async_graphql::Value::from_json(details).unwrap_or_default());
+            }
+            if let Some(trace_id) = error.trace_id().map(str::to_owned).or_else(crate::trace::current) {
+                extensions.set("trace_id", trace_id);
+            }
+            async_graphql::Error { message: error.to_string(), source: None, extensions: Some(extensions) }
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -253,6 +253,19 @@ pub async fn page(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The users among `ids` that exist (at most [`crate::model::MAX_PER_PAGE`]
+/// ids a call: one page's worth).
+pub async fn summaries(db: &Db, ids: &[i64]) -> Result<Vec<UserSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(db.backend(), SUMMARY);
+    let params: Vec<String> = ids.iter().map(|id| sql.arg(Arg::Int(*id))).collect();
+    sql.and(&format!("u.id in ({})", params.join(", ")));
+    let rows: Vec<SummaryRow> = on_db!(db, pool => bind_args!(sqlx::query_as(sql.text()), sql).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
 /// How many users match `filter`. Filters the counters can answer (type and
 /// country without a date range, from `user_country_type_counts` of 0010; type
 /// and a whole-hour sign-up range, from 0004's) are read from them, so those

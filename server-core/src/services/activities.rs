@@ -67,6 +67,11 @@ pub async fn list(state: &AppState, caller: &Caller, query: &ActivityQuery) -> R
     Ok(ActivityPage { activities, meta: PageMeta { total, next_cursor } })
 }
 
+/// The cursor after each of `activities` (the one order: newest first).
+pub fn cursors(activities: &[ActivityItem]) -> Vec<String> {
+    paging::cursors_after(activities, ORDER, key)
+}
+
 /// Every activity type recorded (viewers and above).
 pub async fn types(state: &AppState, caller: &Caller) -> Result<Vec<String>> {
     caller.require(Role::Viewer)?;

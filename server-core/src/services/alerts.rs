@@ -456,6 +456,11 @@ pub async fn test(
     })
 }
 
+/// The cursor after each of `events` (the one order: newest first).
+pub fn event_cursors(events: &[AlertEvent]) -> Vec<String> {
+    paging::cursors_after(events, &paging::order_key("id", true), |e| (Some(KeyValue::Int(e.id)), e.id))
+}
+
 /// The rules firing now and a page of the history, newest first (viewers and above).
 pub async fn events(state: &AppState, caller: &Caller, query: &AlertQuery) -> Result<AlertPage> {
     caller.require(Role::Viewer)?;

@@ -83,6 +83,18 @@ pub fn next_cursor<T>(
     })
 }
 
+/// The cursor just past each of `rows`, in `order`: what a GraphQL
+/// connection's edges carry, so a client may resume after any row, not only
+/// after the page's last one.
+pub fn cursors_after<T>(rows: &[T], order: &str, key: impl Fn(&T) -> (Option<KeyValue>, i64)) -> Vec<String> {
+    rows.iter()
+        .map(|row| {
+            let (value, id) = key(row);
+            Cursor { sort: order.to_owned(), value, id }.encode()
+        })
+        .collect()
+}
+
 /// `per_page` checked against [`MAX_PER_PAGE`], or the default.
 pub fn per_page(value: Option<i64>) -> Result<i64, AppError> {
     match value {

@@ -118,6 +118,12 @@ fn key(sort: problems::Sort, problem: &Problem) -> (Option<KeyValue>, i64) {
     (Some(value), problem.id)
 }
 
+/// The cursor after each of `problems`, a page listed for `query`.
+pub fn cursors(query: &ProblemQuery, problems: &[Problem]) -> Result<Vec<String>> {
+    let parsed = parse(query)?;
+    Ok(paging::cursors_after(problems, &parsed.order, |p| key(parsed.sort, p)))
+}
+
 /// A page of problems matching `query`, with stats (viewers and above).
 pub async fn list(state: &AppState, caller: &Caller, query: &ProblemQuery) -> Result<ProblemPage> {
     caller.require(Role::Viewer)?;

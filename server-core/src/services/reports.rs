@@ -133,6 +133,11 @@ pub async fn list(state: &AppState, caller: &Caller, query: &ReportQuery) -> Res
     Ok(ReportPage { reports: with_destinations(state, rows).await?, meta: PageMeta { total, next_cursor } })
 }
 
+/// The cursor after each of `reports` (the one order: by name).
+pub fn cursors(reports: &[Report]) -> Vec<String> {
+    paging::cursors_after(reports, &paging::order_key("name", false), |r| (Some(KeyValue::Text(r.name.clone())), r.id))
+}
+
 /// One report (viewers and above).
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<Report> {
     caller.require(Role::Viewer)?;

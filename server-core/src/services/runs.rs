@@ -149,6 +149,11 @@ pub async fn list(state: &AppState, caller: &Caller, report_id: Option<i64>, que
     Ok(RunPage { runs: with_outputs(state, rows).await?, meta: PageMeta { total, next_cursor } })
 }
 
+/// The cursor after each of `runs` (the one order: newest first).
+pub fn cursors(runs: &[Run]) -> Vec<String> {
+    paging::cursors_after(runs, &paging::order_key("id", true), |r| (Some(KeyValue::Int(r.id)), r.id))
+}
+
 /// Where a report stands: schedule, latest run and open runs (viewers and above).
 pub async fn status(state: &AppState, caller: &Caller, report_id: i64) -> Result<ReportStatus> {
     caller.require(Role::Viewer)?;

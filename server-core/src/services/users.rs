@@ -104,6 +104,20 @@ pub async fn list(state: &AppState, caller: &Caller, query: &UserQuery) -> Resul
     Ok(UserPage { users, meta: PageMeta { total, next_cursor } })
 }
 
+/// The cursor after each of `users`, a page listed for `query`.
+pub fn cursors(query: &UserQuery, users: &[UserSummary]) -> Result<Vec<String>> {
+    let parsed = parse(query)?;
+    let order = paging::order_key(parsed.sort_name, parsed.descending);
+    Ok(paging::cursors_after(users, &order, |u| key(parsed.sort, u)))
+}
+
+/// The users with these ids that exist, in no particular order (viewers and
+/// above): one query for every user a page of activities names.
+pub async fn summaries(state: &AppState, caller: &Caller, ids: &[i64]) -> Result<Vec<UserSummary>> {
+    caller.require(Role::Viewer)?;
+    users::summaries(&state.db, ids).await
+}
+
 /// One user (viewers and above).
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<UserDetail> {
     caller.require(Role::Viewer)?;

@@ -51,7 +51,16 @@ const PUBLIC: [(&str, &str); 4] = [
 pub fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/vendor/")
-        || matches!(path, "/favicon.svg" | "/favicon.ico" | "/api-docs.js" | "/api-docs.css" | "/robots.txt")
+        || matches!(
+            path,
+            "/favicon.svg"
+                | "/favicon.ico"
+                | "/api-docs.js"
+                | "/api-docs.css"
+                | "/graphiql.js"
+                | "/graphiql.css"
+                | "/robots.txt"
+        )
 }
 
 /// Whether `path` is one of the operational probes (`/healthz`, `/ready`, …).
@@ -80,7 +89,10 @@ where
     let method = request.method().clone();
     let headers = request.headers();
     let via_proxy = peer(&request).is_some_and(|peer| state.security.is_trusted_proxy(peer));
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) && !same_origin(headers, state, via_proxy) {
+    // A WebSocket upgrade is a GET, but the socket it opens carries the
+    // browser's cookie as any POST would: it must come from our origin too.
+    let changes_state = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) || is_websocket(headers);
+    if changes_state && !same_origin(headers, state, via_proxy) {
         tracing::warn!(http.method = %method, http.path = %path, "cross-site request refused");
         return AppError::Forbidden.into_response();
     }
@@ -96,7 +108,10 @@ where
             request.extensions_mut().insert(caller);
             return inner(request).await;
         }
-        if method == Method::GET && !path.starts_with("/api/") {
+        // GraphiQL (`/api/graphql` opened in a browser) is a page too.
+        if method == Method::GET
+            && (!path.starts_with("/api/") || (path == "/api/graphql" && wants_page(request.headers(), request.uri())))
+        {
             return to_login(&request);
         }
         return with_challenge(AppError::Unauthorized.into_response());
@@ -226,6 +241,18 @@ fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, security: &SecuritySetti
 }
 
 /// 303 to the login page, coming back here afterwards.
+/// Whether `headers` ask for a WebSocket.
+fn is_websocket(headers: &HeaderMap) -> bool {
+    headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// Whether a browser asks for a page (GraphiQL rather than a GraphQL
+/// answer): HTML accepted, no query in the URL.
+pub fn wants_page(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    uri.query().is_none_or(str::is_empty)
+        && headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
 fn to_login(request: &Request) -> Response {
     let here = request.uri().path_and_query().map_or("/", |p| p.as_str());
     let next = utf8_percent_encode(here, NOT_UNRESERVED);

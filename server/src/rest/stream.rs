@@ -68,12 +68,7 @@ async fn stream(
     events::sse_opened(&client, "/api/v1/stream");
     let opened = Opened { client, since: Instant::now(), reason: Cell::new("client left") };
     // Only what proves who the caller is, kept for the checks below.
-    let credentials: HeaderMap = headers
-        .iter()
-        .filter(|(name, _)| matches!(name.as_str(), "authorization" | "x-api-key" | "cookie"))
-        .map(|(name, value)| (name.clone(), value.clone()))
-        .collect();
-    let watcher = Watcher { state: state.clone(), credentials };
+    let watcher = Watcher::new(&state, &headers);
     // The first event tells the client the stream is live and how soon to retry.
     let hello = stream::once(async {
         Ok::<_, Infallible>(Event::default().event("ready").data("{}").retry(Duration::from_secs(1)))
@@ -84,33 +79,13 @@ async fn stream(
     let alerts = serde_json::to_string(&alerts).unwrap_or_else(|_| "{}".into());
     let hello =
         stream::StreamExt::chain(hello, stream::once(async move { Ok(Event::default().event("alerts").data(alerts)) }));
-    let closed = Box::pin(state.live.closed());
-    // The first check is due a period after the opening one (the request's own).
-    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
-    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let start = (receiver, closed, opened, watcher, recheck);
-    let events = stream::unfold(start, |(mut receiver, mut closed, opened, watcher, mut recheck)| async move {
-        let event = loop {
-            let next = tokio::select! {
-                received = receiver.recv() => match received {
-                    Ok(event) => Some(event),
-                    Err(RecvError::Lagged(_)) => Some(LiveEvent::Stats),
-                    Err(RecvError::Closed) => return None,
-                },
-                // A quiet stream is checked too, so it does not stay open for hours.
-                _ = recheck.tick() => None,
-                // The server is stopping: end the stream so the connection can close.
-                () = &mut closed => {
-                    opened.reason.set("server stopping");
-                    return None;
-                }
-            };
-            if !watcher.still_allowed().await {
-                opened.reason.set("credentials no longer valid");
+    let feed = LiveFeed::new(&state, receiver, watcher);
+    let events = stream::unfold((feed, opened), |(mut feed, opened)| async move {
+        let event = match feed.next().await {
+            Ok(event) => event,
+            Err(ended) => {
+                opened.reason.set(ended.reason());
                 return None;
-            }
-            if let Some(event) = next {
-                break event;
             }
         };
         let data = match &event {
@@ -119,7 +94,7 @@ async fn stream(
             LiveEvent::ReportRun(progress) => serde_json::to_string(progress).unwrap_or_else(|_| "{}".into()),
             alerts @ LiveEvent::Alerts { .. } => serde_json::to_string(alerts).unwrap_or_else(|_| "{}".into()),
         };
-        Some((Ok(Event::default().event(event.name()).data(data)), (receiver, closed, opened, watcher, recheck)))
+        Some((Ok(Event::default().event(event.name()).data(data)), (feed, opened)))
     });
     let sse = Sse::new(stream::StreamExt::chain(hello, events))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
@@ -131,22 +106,113 @@ async fn stream(
 /// How often a stream with no events checks its caller's credentials.
 const RECHECK: Duration = Duration::from_secs(5);
 
-/// Checks a stream's credentials again, the way every request is checked.
-struct Watcher {
+/// Checks a live connection's credentials again, the way every request is
+/// checked (the SSE stream here, GraphQL's WebSocket in `crate::graphql`).
+#[derive(Clone)]
+pub struct Watcher {
     state: AppState,
     credentials: HeaderMap,
 }
 
 impl Watcher {
+    /// Keeps only what proves who the caller of `headers` is.
+    pub fn new(state: &AppState, headers: &HeaderMap) -> Self {
+        let credentials = headers
+            .iter()
+            .filter(|(name, _)| matches!(name.as_str(), "authorization" | "x-api-key" | "cookie"))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        Self { state: state.clone(), credentials }
+    }
+
     /// Whether the credentials still prove a caller who may watch (a cached
     /// lookup, dropped on every replica when a session, key or account changes).
-    async fn still_allowed(&self) -> bool {
+    pub async fn still_allowed(&self) -> bool {
         match crate::middleware::auth::authenticate(&self.state, &self.credentials).await {
             Ok(Some(principal)) => server_core::services::dashboard::may_watch(&principal).is_ok(),
             // The database is down: keep the stream, as the stream itself
             // carries on; the next successful check decides.
             Err(error) if matches!(error.kind(), AppError::Unavailable { .. } | AppError::Timeout) => true,
             _ => false,
+        }
+    }
+
+    /// Resolves once the credentials no longer allow watching (checked every
+    /// few seconds): what ends a GraphQL WebSocket whose session was revoked.
+    pub async fn revoked(&self) {
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            recheck.tick().await;
+            if !self.still_allowed().await {
+                return;
+            }
+        }
+    }
+}
+
+/// Why a [`LiveFeed`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The server is stopping.
+    ServerStopping,
+    /// The caller's credentials no longer allow watching.
+    CredentialsInvalid,
+    /// The hub is gone.
+    HubClosed,
+}
+
+impl Ended {
+    /// The reason as the `sse_closed` log line gives it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Ended::ServerStopping => "server stopping",
+            Ended::CredentialsInvalid => "credentials no longer valid",
+            Ended::HubClosed => "hub closed",
+        }
+    }
+}
+
+/// One caller's view of the live hub: the next event, with the caller's
+/// credentials checked before each and every few seconds when quiet, ending
+/// when the server stops. Both live doors (SSE, GraphQL subscriptions) read it.
+pub struct LiveFeed {
+    receiver: tokio::sync::broadcast::Receiver<LiveEvent>,
+    closed: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    watcher: Watcher,
+    recheck: tokio::time::Interval,
+}
+
+impl LiveFeed {
+    /// A feed over `receiver` (from `services::dashboard::live_events`).
+    pub fn new(state: &AppState, receiver: tokio::sync::broadcast::Receiver<LiveEvent>, watcher: Watcher) -> Self {
+        // The first check is due a period after the opening one (the request's own).
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Self { receiver, closed: Box::pin(state.live.closed()), watcher, recheck }
+    }
+
+    /// The next event for this caller. A caller that fell behind gets
+    /// [`LiveEvent::Stats`] in place of what it missed, and refetches.
+    pub async fn next(&mut self) -> Result<LiveEvent, Ended> {
+        loop {
+            let next = tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(event) => Some(event),
+                    Err(RecvError::Lagged(_)) => Some(LiveEvent::Stats),
+                    Err(RecvError::Closed) => return Err(Ended::HubClosed),
+                },
+                // A quiet feed is checked too, so it does not stay open for hours.
+                _ = self.recheck.tick() => None,
+                // The server is stopping: end the feed so the connection can close.
+                () = &mut self.closed => return Err(Ended::ServerStopping),
+            };
+            if !self.watcher.still_allowed().await {
+                return Err(Ended::CredentialsInvalid);
+            }
+            if let Some(event) = next {
+                return Ok(event);
+            }
         }
     }
 }

@@ -76,6 +76,10 @@ const ROWS: &[Row] = &[
     row("POST", "/api/cache/invalidate", r#"{"pattern":"nothing-matches*"}"#, EDITOR),
     row("GET", "/api/openapi.json", "", READ),
     row("GET", "/api/docs", "", READ),
+    // GraphQL: what each caller may do inside is the GraphQL matrix below.
+    row("GET", "/api/graphql", "", READ),
+    row("POST", "/api/graphql", r#"{"query":"{ me { role } }"}"#, READ),
+    row("GET", "/api/graphql/ws", "", READ),
     // Authentication.
     row("POST", "/api/v1/auth/login", r#"{"email":"nobody@example.com","password":"wrong password"}"#, PUBLIC),
     row("POST", "/api/v1/auth/refresh", r#"{"refresh_token":"not-a-token"}"#, PUBLIC),
@@ -270,9 +274,10 @@ fn served_routes() -> BTreeSet<(String, String)> {
             }
         }
     }
-    for extra in ["/api/openapi.json", "/api/docs"] {
+    for extra in ["/api/openapi.json", "/api/docs", "/api/graphql", "/api/graphql/ws"] {
         routes.insert(("GET".into(), extra.into()));
     }
+    routes.insert(("POST".into(), "/api/graphql".into()));
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         routes.insert((method.as_str().to_owned(), path.to_owned()));
     }
@@ -367,4 +372,155 @@ async fn every_caller_gets_what_its_role_allows() {
         }
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Every GraphQL root field: an operation using it, and what each caller
+/// gets (`A` an answer without FORBIDDEN or UNAUTHORIZED, `F` the FORBIDDEN
+/// code from the service, `U` 401 from the middleware). Ids that do not
+/// exist are fine: the role is checked first, so `A` may be NOT_FOUND.
+const GRAPHQL: &[(&str, &str, &str)] = &[
+    ("me", "{ me { role } }", READ),
+    ("dashboard", "{ dashboard { stats { totalUsers } userGrowth { days } activitySeries { buckets } activityHeatmap { max } countries { users } problemMatrix { total } recentActivity(limit: 1) { id user { id } } } }", READ),
+    ("users", "{ users(first: 1) { totalCount } }", READ),
+    ("user", "{ user(id: 999999) { id } }", READ),
+    ("activities", "{ activities(first: 1) { edges { node { user { id } } } } }", READ),
+    ("problems", "{ problems(first: 1) { totalCount } }", READ),
+    ("problem", "{ problem(id: 999999) { id } }", READ),
+    ("templates", "{ templates { id } }", READ),
+    ("template", "{ template(id: 999999) { id } }", READ),
+    ("reports", "{ reports(first: 1) { edges { node { template { id } runs { totalCount } } } } }", READ),
+    ("report", "{ report(id: 999999) { id } }", READ),
+    ("run", "{ run(id: 999999) { id } }", READ),
+    ("alertRules", "{ alertRules { id } }", READ),
+    ("alerts", "{ alerts(first: 1) { edges { node { rule { id } } } } }", READ),
+    ("createProblem", r#"mutation { createProblem(input: { title: "t", content: "c" }) { id } }"#, EDITOR),
+    ("updateProblem", r#"mutation { updateProblem(id: 999999, patch: { title: "t" }) { id } }"#, EDITOR),
+    ("archiveProblem", "mutation { archiveProblem(id: 999999) { id } }", EDITOR),
+    ("restoreProblem", "mutation { restoreProblem(id: 999999) { id } }", EDITOR),
+    ("setProblemsStatus", r#"mutation { setProblemsStatus(change: { ids: [999999], status: "active" }) { updated } }"#, EDITOR),
+    ("createTemplate", r#"mutation { createTemplate(input: { name: "", sections: [] }) { id } }"#, EDITOR),
+    ("updateTemplate", r#"mutation { updateTemplate(id: 999999, input: { name: "x", sections: [] }) { id } }"#, EDITOR),
+    ("cloneTemplate", "mutation { cloneTemplate(id: 999999) { id } }", EDITOR),
+    ("deleteTemplate", "mutation { deleteTemplate(id: 999999) }", EDITOR),
+    ("createReport", r#"mutation { createReport(input: { name: "", cron: "", destinations: [] }) { id } }"#, EDITOR),
+    ("updateReport", r#"mutation { updateReport(id: 999999, input: { name: "x", cron: "0 9 * * *", destinations: [] }) { id } }"#, EDITOR),
+    ("setReportActive", "mutation { setReportActive(id: 999999, active: true) { id } }", EDITOR),
+    ("deleteReport", "mutation { deleteReport(id: 999999) }", EDITOR),
+    ("generateReport", "mutation { generateReport(reportId: 999999) { id } }", EDITOR),
+    ("silenceAlert", "mutation { silenceAlert(ruleId: 999999, input: {}) { id } }", EDITOR),
+    ("activityAdded", "subscription { activityAdded { id } }", READ),
+    ("statsChanged", "subscription { statsChanged { totalUsers } }", READ),
+    ("reportGenerated", "subscription { reportGenerated(reportId: 999999) { id } }", READ),
+    ("alertChanged", "subscription { alertChanged { firing } }", READ),
+];
+
+/// The GraphQL error codes of an answer.
+fn codes(answer: &serde_json::Value) -> Vec<String> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// What `who` got: `U`, `F` or `A` (or the unexpected answer itself).
+fn verdict(status: StatusCode, codes: &[String]) -> String {
+    match (status.as_u16(), codes.iter().any(|c| c == "FORBIDDEN"), codes.iter().any(|c| c == "UNAUTHORIZED")) {
+        (401, _, _) => "U".into(),
+        (200, true, _) => "F".into(),
+        (200, false, false) if !codes.iter().any(|c| c == "INTERNAL_ERROR") => "A".into(),
+        (status, _, _) => format!("{status} {codes:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_graphql_field_answers_each_caller_as_its_role_allows() {
+    let db = common::TestDb::sqlite().await;
+    let state = common::state(&db.db);
+    let app = server::app(state.clone(), common::site());
+    let callers = credentials(&db.db, &state, 0).await;
+
+    // Every root field has a row, and every row a field.
+    let schema = server::graphql::schema(state.clone());
+    let roots = schema
+        .execute("{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }")
+        .await
+        .data
+        .into_json()
+        .unwrap();
+    let mut fields = BTreeSet::new();
+    for root in ["queryType", "mutationType", "subscriptionType"] {
+        for field in roots["__schema"][root]["fields"].as_array().unwrap() {
+            fields.insert(field["name"].as_str().unwrap().to_owned());
+        }
+    }
+    let rows: BTreeSet<String> = GRAPHQL.iter().map(|(name, _, _)| (*name).to_owned()).collect();
+    assert_eq!(fields, rows, "every GraphQL root field needs a row in the GraphQL matrix, and only they");
+
+    let mut failures = Vec::new();
+    for (name, operation, expect) in GRAPHQL {
+        for (who, (expect, headers)) in WHO.iter().zip(expect.chars().zip(&callers)) {
+            let got = if operation.starts_with("subscription") {
+                subscription_verdict(&app, &state, &schema, operation, headers).await
+            } else {
+                let mut request = Request::post("/api/graphql").header(header::CONTENT_TYPE, "application/json");
+                for (header_name, value) in headers {
+                    request = request.header(header_name, value);
+                }
+                let body = serde_json::json!({ "query": operation }).to_string();
+                let response = app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+                let status = response.status();
+                let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+                let answer: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                verdict(status, &codes(&answer))
+            };
+            if got != expect.to_string() {
+                failures.push(format!("{name} as {who}: expected {expect}, got {got}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What a subscription gives the caller of `headers`: the socket's upgrade
+/// is refused with 401 without credentials; with them, its first answer
+/// (none within a moment: allowed, waiting for events).
+async fn subscription_verdict(
+    app: &Router,
+    state: &server_core::state::AppState,
+    schema: &server::graphql::DreamSeedSchema,
+    operation: &str,
+    headers: &[(header::HeaderName, String)],
+) -> String {
+    let mut upgrade = Request::get("/api/graphql/ws")
+        .header(header::UPGRADE, "websocket")
+        .header(header::CONNECTION, "upgrade")
+        .header(header::SEC_WEBSOCKET_VERSION, "13")
+        .header(header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
+        .header(header::SEC_WEBSOCKET_PROTOCOL, "graphql-transport-ws");
+    let mut map = axum::http::HeaderMap::new();
+    for (name, value) in headers {
+        upgrade = upgrade.header(name, value);
+        map.insert(name.clone(), value.parse().unwrap());
+    }
+    let response = app.clone().oneshot(upgrade.body(Body::empty()).unwrap()).await.unwrap();
+    // In-process there is no connection to upgrade (426): anything but the
+    // middleware's refusals means the caller got through to the socket.
+    if matches!(response.status().as_u16(), 401 | 403) {
+        return verdict(response.status(), &[]);
+    }
+    let principal = server::middleware::auth::authenticate(state, &map).await.ok().flatten();
+    let caller = Caller { principal, ..Caller::default() };
+    let request = async_graphql::Request::new(operation)
+        .data(server::graphql::loaders::Loaders::new(state, &caller))
+        .data(server::rest::stream::Watcher::new(state, &map))
+        .data(caller);
+    let mut answers = futures::StreamExt::boxed(schema.execute_stream(request));
+    match tokio::time::timeout(std::time::Duration::from_millis(300), futures::StreamExt::next(&mut answers)).await {
+        Err(_) => "A".into(),
+        Ok(None) => "ended".into(),
+        Ok(Some(answer)) => {
+            let answer = serde_json::to_value(&answer).unwrap();
+            verdict(StatusCode::OK, &codes(&answer))
+        }
+    }
 }

@@ -25,6 +25,7 @@ mod csp_nonce;
 mod dashboard_api;
 mod db_faults;
 mod errors;
+mod graphql;
 mod idempotency;
 mod idempotency_atomic;
 mod ingest;

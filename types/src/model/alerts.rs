@@ -146,6 +146,7 @@ pub struct AlertRuleInput {
 /// An alert rule with its current state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct AlertRule {
     /// The rule's id.
     pub id: i64,
@@ -227,6 +228,7 @@ pub struct AlertRuleList {
 /// `POST /api/v1/alert-rules/{id}/silence`: hold notifications back until a time.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct SilenceInput {
     /// Until when (at most 30 days ahead); absent or past lifts the silence.
     #[serde(default)]
@@ -236,6 +238,8 @@ pub struct SilenceInput {
 /// One change of a rule's state, or a repeated notification.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "ssr", graphql(name = "AlertEventFields"))]
 pub struct AlertEvent {
     /// The event's id.
     pub id: i64,

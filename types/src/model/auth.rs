@@ -11,6 +11,7 @@ use super::PageMeta;
 /// everything the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(async_graphql::Enum))]
 pub enum Role {
     /// Read-only.
     Viewer,
@@ -45,6 +46,7 @@ impl Role {
 /// Whether an account may sign in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(async_graphql::Enum))]
 pub enum AccountStatus {
     /// It may.
     Active,
@@ -74,6 +76,7 @@ impl AccountStatus {
 /// A person who signs in to DreamSeed Admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct Account {
     /// Its id.
     pub id: i64,
@@ -107,6 +110,7 @@ pub struct AccountPage {
 /// Who is making the request, as the UI needs to know it (what to show).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct Me {
     /// `session` (browser), `token` (JWT) or `api_key`.
     pub kind: String,

@@ -9,6 +9,7 @@ use super::range::ResolvedRange;
 /// Users per subscription tier (`users.user_type`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct UsersByType {
     /// Users of the free tier.
     pub free: i64,
@@ -22,6 +23,7 @@ pub struct UsersByType {
 /// time zone (KST unless configured otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct DashboardStats {
     /// All platform users.
     pub total_users: i64,
@@ -50,6 +52,7 @@ pub struct DashboardStats {
 /// morning is compared with a morning, not with a whole day).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct StatsBaseline {
     /// All users 24 hours ago.
     pub total_users: i64,
@@ -68,6 +71,7 @@ pub struct StatsBaseline {
 /// One bucket (a day, or an hour for a one-day range) of the user-growth series.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct GrowthPoint {
     /// The calendar day in the range's time zone.
     pub date: NaiveDate,
@@ -82,6 +86,7 @@ pub struct GrowthPoint {
 /// New users per bucket and the running total, oldest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct UserGrowth {
     /// How many days the series covers.
     pub days: u32,
@@ -94,6 +99,7 @@ pub struct UserGrowth {
 /// Activities per type over time, for a stacked chart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ActivitySeries {
     /// The range the series covers.
     pub range: ResolvedRange,
@@ -106,6 +112,7 @@ pub struct ActivitySeries {
 /// One activity type's counts per bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct TypeSeries {
     /// The activity type (`problem_solved`).
     pub activity_type: String,
@@ -118,6 +125,7 @@ pub struct TypeSeries {
 /// Activities by weekday and hour of day, in the range's time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ActivityHeatmap {
     /// The range the counts cover.
     pub range: ResolvedRange,
@@ -130,6 +138,7 @@ pub struct ActivityHeatmap {
 /// Problems by subject and difficulty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ProblemMatrix {
     /// Subjects, alphabetically; problems without one are under `(none)`.
     pub subjects: Vec<String>,
@@ -144,6 +153,7 @@ pub struct ProblemMatrix {
 /// One activity, as the recent-activity feed and the live stream show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ActivityItem {
     /// The activity's id (ascending with time).
     pub id: i64,
@@ -164,6 +174,7 @@ pub struct ActivityItem {
 /// Users of one country, for the map and the country table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct CountryStat {
     /// ISO-3166 alpha-2 code (`KR`).
     pub country: String,
@@ -187,6 +198,7 @@ pub struct CountryStat {
 /// One row of the users list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct UserSummary {
     /// The user's id.
     pub id: i64,

@@ -30,6 +30,7 @@ pub const MAX_BULK: usize = 500;
 /// How students used a problem, counted from its `problem_*` activities.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ProblemStats {
     /// `problem_view` activities.
     pub views: i64,
@@ -53,6 +54,7 @@ impl ProblemStats {
 /// A problem in the bank.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct Problem {
     /// The problem's id.
     pub id: i64,
@@ -91,6 +93,7 @@ pub struct ProblemEnvelope {
 /// fields mean "not set".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct ProblemInput {
     /// 1–200 characters.
     #[serde(default)]
@@ -122,6 +125,7 @@ pub struct ProblemInput {
 /// field (`answer`, `subject`, `difficulty`) is cleared.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct ProblemPatch {
     /// 1–200 characters.
     #[serde(default)]
@@ -165,6 +169,7 @@ impl From<ProblemInput> for ProblemPatch {
 /// One status for many problems at once (editors and above).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct BulkStatus {
     /// The problems, 1–500 distinct ids.
     #[cfg_attr(feature = "ssr", schema(min_items = 1))]
@@ -177,6 +182,7 @@ pub struct BulkStatus {
 /// What a bulk change did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct BulkResult {
     /// Problems whose status changed (ids not found or already so are skipped).
     pub updated: i64,
@@ -187,6 +193,8 @@ pub struct BulkResult {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "ssr", graphql(name = "ProblemFilter"))]
 pub struct ProblemQuery {
     /// Words in the title, any case (at most 100 characters).
     #[cfg_attr(feature = "ssr", param(max_length = 100))]
@@ -210,9 +218,11 @@ pub struct ProblemQuery {
     #[cfg_attr(feature = "ssr", param(schema_with = super::params::order))]
     pub order: Option<String>,
     /// `meta.next_cursor` of the previous page, for the same `sort` and `order`.
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub cursor: Option<String>,
     /// Rows per page, 1–100 (default 50).
     #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub per_page: Option<i64>,
 }
 

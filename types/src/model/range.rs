@@ -26,6 +26,7 @@ impl RangeError {
 /// A named range or a custom one (the query's `range` value).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::Enum))]
 pub enum Preset {
     /// The current day.
     #[serde(rename = "today")]
@@ -87,6 +88,7 @@ impl Preset {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(async_graphql::Enum))]
 pub enum Zone {
     /// Korea Standard Time, UTC+9 (the default).
     #[default]
@@ -240,6 +242,7 @@ impl ViewQuery {
 /// bucketed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ResolvedRange {
     /// The named range.
     pub preset: Preset,
@@ -262,6 +265,7 @@ pub struct ResolvedRange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(async_graphql::Enum))]
 pub enum Bucket {
     /// One hour.
     Hour,

@@ -50,6 +50,8 @@ pub const MAX_DESTINATIONS: usize = 10;
 /// read (and kept), the rest are dropped when the template is saved.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject, async_graphql::InputObject))]
+#[cfg_attr(feature = "ssr", graphql(input_name = "SectionInput"))]
 pub struct Section {
     /// `stat_summary`, `chart`, `top_countries`, `problem_bank`, `comparison`,
     /// `anomalies` or `text`.
@@ -86,6 +88,8 @@ pub struct Section {
 /// slot (or of the request, for run now).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject, async_graphql::InputObject))]
+#[cfg_attr(feature = "ssr", graphql(input_name = "PeriodInput"))]
 pub struct Period {
     /// `yesterday`, `last_7_days` (ending yesterday), `last_week` (Monday to
     /// Sunday), `last_month`, `last_n_days` or `fixed`.
@@ -105,6 +109,7 @@ pub struct Period {
 /// A report template: what a report contains, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct Template {
     /// The template's id.
     pub id: i64,
@@ -150,6 +155,7 @@ pub struct TemplateList {
 /// A new template, or every editable field of an existing one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct TemplateInput {
     /// 1–100 characters, unique ignoring case.
     #[serde(default)]
@@ -165,12 +171,14 @@ pub struct TemplateInput {
     pub period: Option<Period>,
     /// 1–30 sections, in order.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", graphql(default))]
     pub sections: Vec<Section>,
 }
 
 /// A report's cron schedule in words, in both languages the UI speaks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct ScheduleText {
     /// Korean ("평일 10:00 (KST)").
     pub ko: String,
@@ -207,6 +215,7 @@ pub struct SchedulePreview {
 /// The latest run of a report, as its list row shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct RunSummary {
     /// The run's id.
     pub id: i64,
@@ -223,6 +232,8 @@ pub struct RunSummary {
 /// A scheduled report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "ssr", graphql(name = "ReportFields"))]
 pub struct Report {
     /// The report's id.
     pub id: i64,
@@ -287,6 +298,7 @@ pub struct ReportPage {
 /// A new report, or every editable field of an existing one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
 pub struct ReportInput {
     /// 1–100 characters, unique ignoring case.
     #[serde(default)]
@@ -317,6 +329,7 @@ pub struct ReportInput {
     pub formats: Option<Vec<String>>,
     /// Channel ids, up to 10.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", graphql(default))]
     pub destinations: Vec<i64>,
     /// `active` or `paused` (the default for new reports); an active report
     /// needs a destination.
@@ -356,6 +369,7 @@ pub struct ScheduleQuery {
 /// One file a run made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct OutputMeta {
     /// `html`, `markdown`, `csv` or `pdf`.
     pub format: String,
@@ -374,6 +388,7 @@ pub struct OutputMeta {
 /// One run of a report: scheduled, run now, or asked for over the API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct Run {
     /// The run's id (also the job id of `X-Job-Id`).
     pub id: i64,

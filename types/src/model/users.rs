@@ -13,6 +13,8 @@ use super::{ActivityItem, PageMeta, UserSummary};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "ssr", graphql(name = "UserFilter"))]
 pub struct UserQuery {
     /// The start of an e-mail address or username, any case (at most 100 characters).
     #[cfg_attr(feature = "ssr", param(max_length = 100))]
@@ -42,9 +44,11 @@ pub struct UserQuery {
     #[cfg_attr(feature = "ssr", param(schema_with = super::params::order))]
     pub order: Option<String>,
     /// `meta.next_cursor` of the previous page, for the same `sort` and `order`.
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub cursor: Option<String>,
     /// Rows per page, 1–100 (default 50).
     #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub per_page: Option<i64>,
 }
 
@@ -61,6 +65,7 @@ pub struct UserPage {
 /// One user with what the detail page shows beside the timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
 pub struct UserDetail {
     /// The user's id.
     pub id: i64,
@@ -105,6 +110,8 @@ pub struct UserTypeChange {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+#[cfg_attr(feature = "ssr", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "ssr", graphql(name = "ActivityFilter"))]
 pub struct ActivityQuery {
     /// One activity type (`login`, `problem_solve`, …; at most 64 characters).
     #[cfg_attr(feature = "ssr", param(max_length = 64))]
@@ -122,9 +129,11 @@ pub struct ActivityQuery {
     #[cfg_attr(feature = "ssr", param(value_type = Option<super::range::Zone>, inline))]
     pub tz: Option<String>,
     /// `meta.next_cursor` of the previous page.
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub cursor: Option<String>,
     /// Rows per page, 1–100 (default 50).
     #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
+    #[cfg_attr(feature = "ssr", graphql(skip))]
     pub per_page: Option<i64>,
 }
 

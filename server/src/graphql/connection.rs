@@ -1,0 +1,47 @@
+//! Relay-style connections over the services' keyset pages: each edge's
+//! cursor is the one just past its row, `pageInfo.endCursor` the page's
+//! `meta.next_cursor`, and `totalCount` the page's `meta.total`.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{OutputType, SimpleObject};
+use server_core::error::AppError;
+
+/// What a connection carries besides its edges.
+#[derive(SimpleObject)]
+pub struct Total {
+    /// Rows matching the filters, over all pages.
+    pub total_count: i64,
+}
+
+/// A connection of `nodes`, whose cursors are `cursors` (one each).
+/// `has_previous`: the page started after a cursor; `has_next`: the service
+/// gave a next cursor.
+pub fn of<T: OutputType>(
+    nodes: Vec<T>,
+    cursors: Vec<String>,
+    total: i64,
+    has_previous: bool,
+    has_next: bool,
+) -> Connection<String, T, Total, EmptyFields> {
+    let mut connection = Connection::with_additional_fields(has_previous, has_next, Total { total_count: total });
+    connection.edges.extend(cursors.into_iter().zip(nodes).map(|(cursor, node)| Edge::new(cursor, node)));
+    connection
+}
+
+/// `first` as a page size: the services check the bounds (1–100) and name
+/// the field `per_page`; here it is `first`.
+pub fn first(first: Option<i32>) -> Result<Option<i64>, AppError> {
+    match first {
+        Some(n) if !(1..=i32::try_from(server_core::model::MAX_PER_PAGE).unwrap_or(100)).contains(&n) => {
+            Err(AppError::invalid_field("first", format!("must be between 1 and {}", server_core::model::MAX_PER_PAGE)))
+        }
+        other => Ok(other.map(i64::from)),
+    }
+}
+
+/// The complexity of a connection field: its child's cost times the rows it
+/// may return (`first`, default 50).
+pub fn cost(child: usize, first: Option<i32>) -> usize {
+    let rows = first.map_or(server_core::model::DEFAULT_PER_PAGE as usize, |n| n.clamp(1, 100) as usize);
+    rows.saturating_mul(child).saturating_add(1)
+}

@@ -1,0 +1,212 @@
+//! The GraphQL transport: `POST /api/graphql` (a JSON body of at most
+//! [`MAX_BODY_BYTES`](super::MAX_BODY_BYTES)), `GET /api/graphql` (a query in
+//! the URL; mutations only by POST; a browser asking for HTML gets GraphiQL),
+//! and `GET /api/graphql/ws` (graphql-transport-ws, subscriptions only).
+//!
+//! The middleware has already done what it does for every API request: the
+//! caller is authenticated (cookie, bearer token or API key), a cookie
+//! caller's POST came from our own origin, and the rate limit counted it.
+//! What reaches here is executed with that caller and fresh data loaders;
+//! every error in the answer carries `extensions.code` (the REST codes) and
+//! `extensions.trace_id`.
+
+use std::sync::Arc;
+
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Body;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use server_core::auth::Caller;
+use server_core::error::AppError;
+use server_core::state::AppState;
+
+use super::loaders::Loaders;
+use super::{graphiql_page, DreamSeedSchema, MAX_BODY_BYTES};
+use crate::rest::stream::Watcher;
+
+/// `GET /api/graphql`: GraphiQL for a browser, else the query in the URL.
+pub async fn get(
+    Extension(schema): Extension<DreamSeedSchema>,
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if crate::middleware::auth::wants_page(&headers, &uri) {
+        return graphiql_page::page();
+    }
+    let mut request = match async_graphql::http::parse_query_string(uri.query().unwrap_or_default()) {
+        Ok(request) => request,
+        Err(err) => {
+            return AppError::Validation { message: format!("not a GraphQL request: {err}"), fields: Vec::new() }
+                .into_response()
+        }
+    };
+    // A GET must not change anything: it needs no same-origin proof, and a
+    // link or an <img> could send it.
+    if has_operation(&mut request, OperationType::Mutation) {
+        let mut response = AppError::MethodNotAllowed.into_response();
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&schema, &state, &caller, request).await
+}
+
+/// `POST /api/graphql`: one operation as JSON (`query`, `variables`,
+/// `operationName`); batches and multipart uploads are not accepted.
+pub async fn post(
+    Extension(schema): Extension<DreamSeedSchema>,
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !json {
+        return AppError::UnsupportedMediaType { expected: "application/json".into() }.into_response();
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return AppError::PayloadTooLarge { limit_bytes: MAX_BODY_BYTES as u64 }.into_response(),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(request) => request,
+        Err(err) => {
+            return AppError::Validation {
+                message: format!("the body is not one GraphQL request (an object with `query`): {err}"),
+                fields: Vec::new(),
+            }
+            .into_response()
+        }
+    };
+    execute(&schema, &state, &caller, request).await
+}
+
+/// `GET /api/graphql/ws`: subscriptions over graphql-transport-ws (or the
+/// older graphql-ws). The socket lives while the caller's credentials do
+/// (checked every few seconds) and until the server stops.
+pub async fn websocket(
+    Extension(schema): Extension<DreamSeedSchema>,
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // Refused before the upgrade, with the envelope, like the SSE stream.
+    if let Err(error) = caller.principal().and_then(server_core::services::dashboard::may_watch) {
+        return error.into_response();
+    }
+    let watcher = Watcher::new(&state, &headers);
+    let mut data = Data::default();
+    data.insert(Loaders::new(&state, &caller));
+    data.insert(caller);
+    data.insert(watcher.clone());
+    let closed = state.live.closed();
+    let trace_id = server_core::trace::current().unwrap_or_else(server_core::trace::generate);
+    upgrade.max_message_size(MAX_BODY_BYTES).protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        let serve = GraphQLWebSocket::new(socket, SubscriptionsOnly(schema), protocol).with_data(data).serve();
+        server_core::trace::scope(trace_id, async move {
+            tokio::select! {
+                () = serve => {}
+                () = closed => {}
+                () = watcher.revoked() => tracing::info!("GraphQL socket closed: credentials no longer valid"),
+            }
+        })
+    })
+}
+
+/// Runs `request` for `caller` and answers with its JSON.
+async fn execute(
+    schema: &DreamSeedSchema,
+    state: &AppState,
+    caller: &Caller,
+    request: async_graphql::Request,
+) -> Response {
+    let request = request.data(Loaders::new(state, caller)).data(caller.clone());
+    let mut response = schema.execute(request).await;
+    for error in &mut response.errors {
+        coded(error);
+    }
+    axum::Json(response).into_response()
+}
+
+/// Gives `error` the extensions every error carries: a code (the service's
+/// own, else `VALIDATION_FAILED` for a request the schema refused, else
+/// `INTERNAL_ERROR`) and the trace id.
+fn coded(error: &mut ServerError) {
+    let code = if error.path.is_empty() { "VALIDATION_FAILED" } else { "INTERNAL_ERROR" };
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        if code == "INTERNAL_ERROR" {
+            tracing::error!(error = %error.message, "GraphQL resolver failed without an application error");
+        }
+        extensions.set("code", code);
+    }
+    if extensions.get("trace_id").is_none() {
+        if let Some(trace_id) = server_core::trace::current() {
+            extensions.set("trace_id", trace_id);
+        }
+    }
+}
+
+/// Whether the document of `request` holds an operation of type `kind`
+/// (a document that does not parse holds none: executing it reports why).
+fn has_operation(request: &mut async_graphql::Request, kind: OperationType) -> bool {
+    request.parsed_query().is_ok_and(|document| document.operations.iter().any(|(_, op)| op.node.ty == kind))
+}
+
+/// The schema as the WebSocket serves it: subscriptions only. Queries and
+/// mutations go over HTTP, where every request is authenticated, checked for
+/// its origin and counted by the rate limit on its own.
+#[derive(Clone)]
+struct SubscriptionsOnly(DreamSeedSchema);
+
+impl Executor for SubscriptionsOnly {
+    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        if has_operation(&mut request, OperationType::Subscription) {
+            return self.0.execute(request).await;
+        }
+        http_only()
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: async_graphql::Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        if has_operation(&mut request, OperationType::Subscription) {
+            let responses = self.0.execute_stream_with_session_data(request, session_data.unwrap_or_default());
+            return responses
+                .map(|mut response| {
+                    for error in &mut response.errors {
+                        coded(error);
+                    }
+                    response
+                })
+                .boxed();
+        }
+        futures::stream::once(async { http_only() }).boxed()
+    }
+}
+
+/// The answer to a query or mutation sent over the WebSocket.
+fn http_only() -> async_graphql::Response {
+    let mut error = ServerError::new(
+        "only subscriptions are served over the WebSocket: send queries and mutations with POST /api/graphql",
+        None,
+    );
+    error.extensions.get_or_insert_with(Default::default).set("code", "VALIDATION_FAILED");
+    async_graphql::Response::from_errors(vec![error])
+}
