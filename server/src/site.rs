@@ -108,3 +108,17 @@ pub fn vendor_version(site_root: &Path) -> Option<String> {
     }
     Some(format!("{:016x}", hasher.finish()))
 }
+
+/// A page of ours that is not rendered by Leptos (the API reference, GraphiQL):
+/// vendored stylesheets and scripts, all from this server and none inline, so
+/// the pages' Content-Security-Policy (without a nonce) holds.
+pub fn vendored_page(title: &str, stylesheets: &[&str], body: &str, scripts: &[&str]) -> axum::response::Html<String> {
+    let links: String = stylesheets.iter().map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">\n")).collect();
+    let tags: String = scripts.iter().map(|src| format!("<script src=\"{src}\"></script>\n")).collect();
+    axum::response::Html(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
+         <link rel=\"stylesheet\" href=\"/vendor/pretendard/pretendard.css\">\n{links}</head>\n<body>\n{body}\n{tags}</body>\n</html>\n"
+    ))
+}

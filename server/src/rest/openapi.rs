@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use server_core::state::AppState;
@@ -87,23 +87,10 @@ pub fn router(document: &Document) -> Router<AppState> {
 /// The docs page: Scalar's standalone bundle, vendored from npm, configured by
 /// a script of ours (`public/api-docs.js`) to stay on this server.
 async fn docs_page() -> impl IntoResponse {
-    Html(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DreamSeed Admin API</title>
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/vendor/pretendard/pretendard.css">
-<link rel="stylesheet" href="/api-docs.css">
-</head>
-<body>
-<div id="api-reference"></div>
-<script src="/vendor/scalar/standalone.js"></script>
-<script src="/api-docs.js"></script>
-</body>
-</html>
-"#,
+    crate::site::vendored_page(
+        "DreamSeed Admin API",
+        &["/api-docs.css"],
+        r#"<div id="api-reference"></div>"#,
+        &["/vendor/scalar/standalone.js", "/api-docs.js"],
     )
 }
