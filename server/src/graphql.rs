@@ -16,6 +16,7 @@ pub mod context;
 pub mod dashboard;
 pub mod endpoint;
 pub mod graphiql_page;
+pub mod guard;
 pub mod live;
 pub mod loaders;
 pub mod me;
@@ -29,8 +30,9 @@ use axum::routing::get;
 use axum::Router;
 use server_core::state::AppState;
 
-/// Deepest nesting a query may have (`dashboard { recentActivity { user { id } } }` is 4).
-pub const MAX_DEPTH: usize = 10;
+/// Deepest nesting a query may have (`dashboard { recentActivity { user { id } } }`
+/// is 4; GraphiQL's introspection query, with its nine `ofType` levels, 14).
+pub const MAX_DEPTH: usize = 16;
 
 /// The most a query may cost: each field 1, a list field times the rows it
 /// may return (`first`, `limit`), so 100 users with 10 fields each is ~1,000.
@@ -76,8 +78,7 @@ pub fn schema(state: AppState) -> DreamSeedSchema {
         .data(state)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        // Directives and fragments nesting are bounded too: a small document
-        // must not cost a large amount of validation work.
+        // Bounded before any of this runs, on every door: `guard`.
         .limit_recursive_depth(32)
         .limit_directives(8)
         .finish()

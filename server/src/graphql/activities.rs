@@ -33,7 +33,7 @@ impl ActivitiesQuery {
         let page = activities::list(state, caller, &query).await?;
         let cursors = activities::cursors(&page.activities);
         let nodes = page.activities.into_iter().map(Activity::from).collect();
-        Ok(connection::of(nodes, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(nodes, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 }
 

@@ -37,7 +37,7 @@ impl AlertsQuery {
         let page = alerts::events(state, caller, &query).await?;
         let cursors = alerts::event_cursors(&page.events);
         let nodes = page.events.into_iter().map(AlertEventNode::from).collect();
-        Ok(connection::of(nodes, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(nodes, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 }
 

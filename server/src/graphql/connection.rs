@@ -13,16 +13,17 @@ pub struct Total {
     pub total_count: i64,
 }
 
-/// A connection of `nodes`, whose cursors are `cursors` (one each).
-/// `has_previous`: the page started after a cursor; `has_next`: the service
-/// gave a next cursor.
+/// A connection of `nodes`, whose cursors are `cursors` (one each), of the
+/// page after the cursor `after` (none, or an empty one: the first page);
+/// `has_next`: the service gave a next cursor.
 pub fn of<T: OutputType>(
     nodes: Vec<T>,
     cursors: Vec<String>,
     total: i64,
-    has_previous: bool,
+    after: &Option<String>,
     has_next: bool,
 ) -> Connection<String, T, Total, EmptyFields> {
+    let has_previous = server_core::services::paging::given(after).is_some();
     let mut connection = Connection::with_additional_fields(has_previous, has_next, Total { total_count: total });
     connection.edges.extend(cursors.into_iter().zip(nodes).map(|(cursor, node)| Edge::new(cursor, node)));
     connection
@@ -38,6 +39,10 @@ pub fn first(first: Option<i32>) -> Result<Option<i64>, AppError> {
         other => Ok(other.map(i64::from)),
     }
 }
+
+/// What a field costs on top of its selection when it runs a query of its own
+/// for each row of the list it is in (a report's runs).
+pub const QUERY: usize = 10;
 
 /// The complexity of a connection field: its child's cost times the rows it
 /// may return (`first`, default 50).

@@ -79,8 +79,8 @@ impl Dashboard {
         Ok(dashboard::problem_matrix(state, caller).await?)
     }
 
-    /// The newest activities (`limit` 1–50, default 20), newest first.
-    #[graphql(complexity = "limit.unwrap_or(20).clamp(1, 50) as usize * child_complexity + 1")]
+    /// The newest activities (`limit` 1–100, default 20), newest first.
+    #[graphql(complexity = "limit.unwrap_or(20).clamp(1, 100) as usize * child_complexity + 1")]
     async fn recent_activity(&self, ctx: &Context<'_>, limit: Option<i64>) -> async_graphql::Result<Vec<Activity>> {
         let (state, caller) = door(ctx)?;
         let items = dashboard::recent_activity(state, caller, limit.unwrap_or(20)).await?;

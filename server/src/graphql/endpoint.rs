@@ -10,11 +10,13 @@
 //! every error in the answer carries `extensions.code` (the REST codes) and
 //! `extensions.trace_id`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Data, Executor, ServerError};
+use async_graphql::{Data, Executor, Pos};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Body;
 use axum::extract::ws::WebSocketUpgrade;
@@ -29,7 +31,7 @@ use server_core::error::AppError;
 use server_core::state::AppState;
 
 use super::loaders::Loaders;
-use super::{graphiql_page, DreamSeedSchema, MAX_BODY_BYTES};
+use super::{graphiql_page, guard, DreamSeedSchema, MAX_BODY_BYTES};
 use crate::rest::stream::Watcher;
 
 /// `GET /api/graphql`: GraphiQL for a browser, else the query in the URL.
@@ -50,9 +52,12 @@ pub async fn get(
                 .into_response()
         }
     };
+    if let Err(error) = guard::check(&mut request) {
+        return axum::Json(refused(error)).into_response();
+    }
     // A GET must not change anything: it needs no same-origin proof, and a
     // link or an <img> could send it.
-    if has_operation(&mut request, OperationType::Mutation) {
+    if guard::any(&mut request, OperationType::Mutation) {
         let mut response = AppError::MethodNotAllowed.into_response();
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
@@ -115,70 +120,134 @@ pub async fn websocket(
     data.insert(watcher.clone());
     let closed = state.live.closed();
     let trace_id = server_core::trace::current().unwrap_or_else(server_core::trace::generate);
-    upgrade.max_message_size(MAX_BODY_BYTES).protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        let serve = GraphQLWebSocket::new(socket, SubscriptionsOnly(schema), protocol).with_data(data).serve();
-        server_core::trace::scope(trace_id, async move {
-            tokio::select! {
-                () = serve => {}
-                () = closed => {}
-                () = watcher.revoked() => tracing::info!("GraphQL socket closed: credentials no longer valid"),
-            }
+    let (initialized, init) = tokio::sync::oneshot::channel::<()>();
+    let executor = SubscriptionsOnly { schema, open: Arc::new(AtomicUsize::new(0)) };
+    upgrade
+        .max_message_size(MAX_BODY_BYTES)
+        .max_frame_size(MAX_BODY_BYTES)
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let serve = GraphQLWebSocket::new(socket, executor, protocol)
+                .with_data(data)
+                .on_connection_init(move |_payload| {
+                    let _ = initialized.send(());
+                    async { Ok(Data::default()) }
+                })
+                .serve();
+            // A socket that never says hello does not stay open.
+            let unintroduced = async move {
+                if tokio::time::timeout(INIT_TIMEOUT, init).await.is_ok() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            server_core::trace::scope(trace_id, async move {
+                tokio::select! {
+                    () = serve => {}
+                    () = closed => {}
+                    () = unintroduced => tracing::info!("GraphQL socket closed: no connection_init"),
+                    () = watcher.revoked() => tracing::info!("GraphQL socket closed: credentials no longer valid"),
+                }
+            })
         })
-    })
 }
+
+/// How long a socket may take to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most subscriptions one socket may hold open at once.
+pub const MAX_SUBSCRIPTIONS: usize = 20;
 
 /// Runs `request` for `caller` and answers with its JSON.
 async fn execute(
     schema: &DreamSeedSchema,
     state: &AppState,
     caller: &Caller,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> Response {
+    if let Err(error) = guard::check(&mut request) {
+        return axum::Json(refused(error)).into_response();
+    }
     let request = request.data(Loaders::new(state, caller)).data(caller.clone());
-    let mut response = schema.execute(request).await;
+    axum::Json(coded(schema.execute(request).await)).into_response()
+}
+
+/// `response` with the extensions every error carries: a code (the
+/// service's own; else `VALIDATION_FAILED` for a document the schema refused
+/// or an argument that is not of its type; else `INTERNAL_ERROR`) and the
+/// trace id.
+fn coded(mut response: async_graphql::Response) -> async_graphql::Response {
     for error in &mut response.errors {
-        coded(error);
-    }
-    axum::Json(response).into_response()
-}
-
-/// Gives `error` the extensions every error carries: a code (the service's
-/// own, else `VALIDATION_FAILED` for a request the schema refused, else
-/// `INTERNAL_ERROR`) and the trace id.
-fn coded(error: &mut ServerError) {
-    let code = if error.path.is_empty() { "VALIDATION_FAILED" } else { "INTERNAL_ERROR" };
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        if code == "INTERNAL_ERROR" {
-            tracing::error!(error = %error.message, "GraphQL resolver failed without an application error");
+        // An argument value the schema's validation let through but its
+        // type's parser refused (a malformed DateTime, an Int out of range).
+        let bad_value = error.message.starts_with("Failed to parse") || error.message.starts_with("Invalid value");
+        let code = if error.path.is_empty() || bad_value { "VALIDATION_FAILED" } else { "INTERNAL_ERROR" };
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            if code == "INTERNAL_ERROR" {
+                tracing::error!(error = %error.message, "GraphQL resolver failed without an application error");
+            }
+            extensions.set("code", code);
         }
-        extensions.set("code", code);
-    }
-    if extensions.get("trace_id").is_none() {
-        if let Some(trace_id) = server_core::trace::current() {
-            extensions.set("trace_id", trace_id);
+        if extensions.get("trace_id").is_none() {
+            if let Some(trace_id) = server_core::trace::current() {
+                extensions.set("trace_id", trace_id);
+            }
         }
     }
+    response
 }
 
-/// Whether the document of `request` holds an operation of type `kind`
-/// (a document that does not parse holds none: executing it reports why).
-fn has_operation(request: &mut async_graphql::Request, kind: OperationType) -> bool {
-    request.parsed_query().is_ok_and(|document| document.operations.iter().any(|(_, op)| op.node.ty == kind))
+/// A document refused before it ran, as a GraphQL answer.
+fn refused(error: AppError) -> async_graphql::Response {
+    let error: async_graphql::Error = error.into();
+    coded(async_graphql::Response::from_errors(vec![error.into_server_error(Pos::default())]))
 }
 
-/// The schema as the WebSocket serves it: subscriptions only. Queries and
-/// mutations go over HTTP, where every request is authenticated, checked for
-/// its origin and counted by the rate limit on its own.
+/// The schema as the WebSocket serves it: subscriptions only, at most
+/// [`MAX_SUBSCRIPTIONS`] at once. Queries and mutations go over HTTP, where
+/// every request is authenticated, checked for its origin and counted by the
+/// rate limit on its own. One per socket.
 #[derive(Clone)]
-struct SubscriptionsOnly(DreamSeedSchema);
+struct SubscriptionsOnly {
+    schema: DreamSeedSchema,
+    /// Subscriptions open on this socket.
+    open: Arc<AtomicUsize>,
+}
+
+/// One open subscription of a socket, counted until its stream is dropped.
+struct Open(Arc<AtomicUsize>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl SubscriptionsOnly {
+    /// Why `request` may not run on the socket, if it may not.
+    fn refusal(&self, request: &mut async_graphql::Request) -> Option<async_graphql::Response> {
+        if let Err(error) = guard::check(request) {
+            return Some(refused(error));
+        }
+        // A document that does not parse goes on: the schema says why.
+        if request.parsed_query().is_ok() && !guard::only(request, OperationType::Subscription) {
+            return Some(refused(AppError::Validation {
+                message: "only subscriptions are served over the WebSocket: send queries and mutations with POST \
+                          /api/graphql"
+                    .into(),
+                fields: Vec::new(),
+            }));
+        }
+        None
+    }
+}
 
 impl Executor for SubscriptionsOnly {
     async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
-        if has_operation(&mut request, OperationType::Subscription) {
-            return self.0.execute(request).await;
+        match self.refusal(&mut request) {
+            Some(refusal) => refusal,
+            None => coded(self.schema.execute(request).await),
         }
-        http_only()
     }
 
     fn execute_stream(
@@ -186,27 +255,24 @@ impl Executor for SubscriptionsOnly {
         mut request: async_graphql::Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
-        if has_operation(&mut request, OperationType::Subscription) {
-            let responses = self.0.execute_stream_with_session_data(request, session_data.unwrap_or_default());
-            return responses
-                .map(|mut response| {
-                    for error in &mut response.errors {
-                        coded(error);
-                    }
-                    response
-                })
-                .boxed();
+        if let Some(refusal) = self.refusal(&mut request) {
+            return futures::stream::once(async { refusal }).boxed();
         }
-        futures::stream::once(async { http_only() }).boxed()
+        if self.open.fetch_add(1, Ordering::Relaxed) >= MAX_SUBSCRIPTIONS {
+            self.open.fetch_sub(1, Ordering::Relaxed);
+            let error = AppError::Validation {
+                message: format!("a socket may hold at most {MAX_SUBSCRIPTIONS} subscriptions at once"),
+                fields: Vec::new(),
+            };
+            return futures::stream::once(async { refused(error) }).boxed();
+        }
+        let open = Open(self.open.clone());
+        self.schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |response| {
+                let _counted = &open;
+                coded(response)
+            })
+            .boxed()
     }
-}
-
-/// The answer to a query or mutation sent over the WebSocket.
-fn http_only() -> async_graphql::Response {
-    let mut error = ServerError::new(
-        "only subscriptions are served over the WebSocket: send queries and mutations with POST /api/graphql",
-        None,
-    );
-    error.extensions.get_or_insert_with(Default::default).set("code", "VALIDATION_FAILED");
-    async_graphql::Response::from_errors(vec![error])
 }

@@ -31,7 +31,7 @@ impl ProblemsQuery {
             ProblemQuery { cursor: after.clone(), per_page: connection::first(first)?, ..filter.unwrap_or_default() };
         let page = problems::list(state, caller, &query).await?;
         let cursors = problems::cursors(&query, &page.problems)?;
-        Ok(connection::of(page.problems, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(page.problems, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 
     /// One problem, or `null` when there is none with this id.

@@ -34,7 +34,7 @@ impl ReportsQuery {
         let page = reports::list(state, caller, &query).await?;
         let cursors = reports::cursors(&page.reports);
         let nodes = page.reports.into_iter().map(ReportNode::from).collect();
-        Ok(connection::of(nodes, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(nodes, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 
     /// One report, or `null` when there is none with this id.
@@ -74,7 +74,8 @@ impl ReportNode {
 
     /// Its runs, newest first, `status` one of the run statuses (all when
     /// absent): `first` rows (1–100, default 50) after the cursor `after`.
-    #[graphql(complexity = "connection::cost(child_complexity, first)")]
+    /// One query per report (a list of reports pays it per row).
+    #[graphql(complexity = "connection::cost(child_complexity, first) + connection::QUERY")]
     async fn runs(
         &self,
         ctx: &Context<'_>,
@@ -86,7 +87,7 @@ impl ReportNode {
         let query = RunQuery { status, per_page: connection::first(first)?, cursor: after.clone() };
         let page = runs::list(state, caller, Some(self.report.id), &query).await?;
         let cursors = runs::cursors(&page.runs);
-        Ok(connection::of(page.runs, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(page.runs, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 }
 

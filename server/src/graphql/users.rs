@@ -30,7 +30,7 @@ impl UsersQuery {
             UserQuery { cursor: after.clone(), per_page: connection::first(first)?, ..filter.unwrap_or_default() };
         let page = users::list(state, caller, &query).await?;
         let cursors = users::cursors(&query, &page.users)?;
-        Ok(connection::of(page.users, cursors, page.meta.total, after.is_some(), page.meta.next_cursor.is_some()))
+        Ok(connection::of(page.users, cursors, page.meta.total, &after, page.meta.next_cursor.is_some()))
     }
 
     /// One user, or `null` when there is none with this id.

@@ -414,12 +414,14 @@ const GRAPHQL: &[(&str, &str, &str)] = &[
     ("alertChanged", "subscription { alertChanged { firing } }", READ),
 ];
 
-/// The GraphQL error codes of an answer.
+/// The GraphQL error codes of an answer; `schema` for an error of the
+/// document itself (no path: it never reached a resolver).
 fn codes(answer: &serde_json::Value) -> Vec<String> {
-    answer["errors"]
-        .as_array()
-        .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
+    let code = |e: &serde_json::Value| match e["path"].is_null() {
+        true => Some("schema".to_owned()),
+        false => e["extensions"]["code"].as_str().map(str::to_owned),
+    };
+    answer["errors"].as_array().map(|errors| errors.iter().filter_map(code).collect()).unwrap_or_default()
 }
 
 /// What `who` got: `U`, `F` or `A` (or the unexpected answer itself).
@@ -427,7 +429,8 @@ fn verdict(status: StatusCode, codes: &[String]) -> String {
     match (status.as_u16(), codes.iter().any(|c| c == "FORBIDDEN"), codes.iter().any(|c| c == "UNAUTHORIZED")) {
         (401, _, _) => "U".into(),
         (200, true, _) => "F".into(),
-        (200, false, false) if !codes.iter().any(|c| c == "INTERNAL_ERROR") => "A".into(),
+        // An operation the schema refused proves nothing about roles.
+        (200, false, false) if !codes.iter().any(|c| c == "INTERNAL_ERROR" || c == "schema") => "A".into(),
         (status, _, _) => format!("{status} {codes:?}"),
     }
 }

@@ -471,10 +471,44 @@ async fn limits_refuse_deep_costly_large_and_unsafe_requests() {
     let db = common::TestDb::sqlite().await;
     let app = common::router(&db.db);
     // Too deep: introspection nested past the limit.
-    let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }";
-    let reply = gql(&app, deep, json!({}), &[]).await;
+    let deep = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType { ".repeat(14),
+        "} ".repeat(14)
+    );
+    let reply = gql(&app, &deep, json!({}), &[]).await;
     assert_eq!(error_code(&reply), "VALIDATION_FAILED");
     assert!(reply.text().contains("nested too deep"), "{}", reply.text());
+    // GraphiQL's own introspection (types nine `ofType` levels deep) is served.
+    let type_ref = format!("kind name {}", "ofType { kind name ".repeat(9) + &"}".repeat(9));
+    let introspection = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} mutationType {{ name }} subscriptionType {{ name }}
+           types {{ ...FullType }} directives {{ name locations args {{ ...InputValue }} }} }} }}
+         fragment FullType on __Type {{ kind name description
+           fields(includeDeprecated: true) {{ name description args {{ ...InputValue }} type {{ ...TypeRef }} isDeprecated deprecationReason }}
+           inputFields {{ ...InputValue }} interfaces {{ ...TypeRef }} enumValues(includeDeprecated: true) {{ name isDeprecated }}
+           possibleTypes {{ ...TypeRef }} }}
+         fragment InputValue on __InputValue {{ name description type {{ ...TypeRef }} defaultValue }}
+         fragment TypeRef on __Type {{ {type_ref} }}"
+    );
+    let schema = data(&gql(&app, &introspection, json!({}), &[]).await);
+    assert!(schema["__schema"]["types"].as_array().unwrap().iter().any(|t| t["name"] == "Dashboard"), "{schema}");
+    // A kilobyte of fragments that spread each other three times over is
+    // refused at once, before async-graphql expands them.
+    let mut bomb = String::from("query { ...F0 }\n");
+    for n in 0..29 {
+        bomb.push_str(&format!("fragment F{n} on Query {{ ...F{m} ...F{m} ...F{m} }}\n", m = n + 1));
+    }
+    bomb.push_str("fragment F29 on Query { me { role } }\n");
+    let reply = gql(&app, &bomb, json!({}), &[]).await;
+    assert_eq!(error_code(&reply), "VALIDATION_FAILED");
+    // So is a deep run of brackets, before the parser recurses into it.
+    let brackets = format!("{{ me(x: {}1{}) {{ role }} }}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(error_code(&gql(&app, &brackets, json!({}), &[]).await), "VALIDATION_FAILED");
+    // And an argument of the wrong shape is the caller's error, not ours.
+    let reply =
+        gql(&app, "mutation { silenceAlert(ruleId: 1, input: { until: \"tomorrow\" }) { id } }", json!({}), &[]).await;
+    assert_eq!(error_code(&reply), "VALIDATION_FAILED");
     // Too costly: six full pages of users with every field.
     let page = "users(first: 100) { edges { cursor node { id email username userType country createdAt lastActivity isOnline } } }";
     let costly = format!("{{ {} }}", (0..6).map(|n| format!("u{n}: {page}")).collect::<Vec<_>>().join(" "));
@@ -585,6 +619,15 @@ async fn a_subscription_receives_an_ingested_activity() {
     let refused = next_message(&mut ws).await;
     assert_eq!(refused["id"], "q");
     assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "VALIDATION_FAILED", "{refused}");
+    let _complete = next_message(&mut ws).await;
+    // Nor is a mutation beside a subscription in one document.
+    let mixed = json!({ "id": "m", "type": "subscribe", "payload": {
+        "query": "subscription S { alertChanged { firing } } mutation M { deleteTemplate(id: 1) }", "operationName": "M" } });
+    ws.send(Message::text(mixed.to_string())).await.unwrap();
+    let refused = next_message(&mut ws).await;
+    assert_eq!((refused["id"].as_str(), refused["type"].as_str()), (Some("m"), Some("next")), "{refused}");
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "VALIDATION_FAILED", "{refused}");
+    assert!(refused["payload"]["errors"][0]["extensions"]["trace_id"].is_string(), "{refused}");
     let _complete = next_message(&mut ws).await;
     // Let the tail job take its starting point, then ingest through the REST API.
     tokio::time::sleep(Duration::from_millis(400)).await;
