@@ -5,6 +5,7 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{OutputType, SimpleObject};
 use server_core::error::AppError;
+use server_core::model::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 /// What a connection carries besides its edges.
 #[derive(SimpleObject)]
@@ -32,11 +33,11 @@ pub fn of<T: OutputType>(
 /// `first` as a page size: the services check the bounds (1–100) and name
 /// the field `per_page`; here it is `first`.
 pub fn first(first: Option<i32>) -> Result<Option<i64>, AppError> {
-    match first {
-        Some(n) if !(1..=i32::try_from(server_core::model::MAX_PER_PAGE).unwrap_or(100)).contains(&n) => {
-            Err(AppError::invalid_field("first", format!("must be between 1 and {}", server_core::model::MAX_PER_PAGE)))
+    match first.map(i64::from) {
+        Some(n) if !(1..=MAX_PER_PAGE).contains(&n) => {
+            Err(AppError::invalid_field("first", format!("must be between 1 and {MAX_PER_PAGE}")))
         }
-        other => Ok(other.map(i64::from)),
+        other => Ok(other),
     }
 }
 
@@ -47,6 +48,6 @@ pub const QUERY: usize = 10;
 /// The complexity of a connection field: its child's cost times the rows it
 /// may return (`first`, default 50).
 pub fn cost(child: usize, first: Option<i32>) -> usize {
-    let rows = first.map_or(server_core::model::DEFAULT_PER_PAGE as usize, |n| n.clamp(1, 100) as usize);
+    let rows = first.map_or(DEFAULT_PER_PAGE, |n| i64::from(n).clamp(1, MAX_PER_PAGE)) as usize;
     rows.saturating_mul(child).saturating_add(1)
 }

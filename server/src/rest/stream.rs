@@ -106,6 +106,14 @@ async fn stream(
 /// How often a stream with no events checks its caller's credentials.
 const RECHECK: Duration = Duration::from_secs(5);
 
+/// The ticks of the credential checks: the first is due a period after the
+/// opening one (the request's own).
+fn recheck() -> tokio::time::Interval {
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck
+}
+
 /// Checks a live connection's credentials again, the way every request is
 /// checked (the SSE stream here, GraphQL's WebSocket in `crate::graphql`).
 #[derive(Clone)]
@@ -140,8 +148,7 @@ impl Watcher {
     /// Resolves once the credentials no longer allow watching (checked every
     /// few seconds): what ends a GraphQL WebSocket whose session was revoked.
     pub async fn revoked(&self) {
-        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
-        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut recheck = recheck();
         loop {
             recheck.tick().await;
             if !self.still_allowed().await {
@@ -186,10 +193,7 @@ pub struct LiveFeed {
 impl LiveFeed {
     /// A feed over `receiver` (from `services::dashboard::live_events`).
     pub fn new(state: &AppState, receiver: tokio::sync::broadcast::Receiver<LiveEvent>, watcher: Watcher) -> Self {
-        // The first check is due a period after the opening one (the request's own).
-        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
-        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        Self { receiver, closed: Box::pin(state.live.closed()), watcher, recheck }
+        Self { receiver, closed: Box::pin(state.live.closed()), watcher, recheck: recheck() }
     }
 
     /// The next event for this caller. A caller that fell behind gets

@@ -270,6 +270,46 @@ pub async fn sign_in_viewer(app: &Router, db: &Db, email: &str) -> String {
     cookie.split(';').next().unwrap().trim().to_owned()
 }
 
+/// The one number `sql` selects from `db`.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// Every page of the REST list `path?query`, following `meta.next_cursor`;
+/// returns the rows' ids under `key`, in order, and the first page's total.
+pub async fn walk_pages(app: &Router, path: &str, query: &str, key: &str) -> (Vec<i64>, i64) {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut total = None;
+    for _ in 0..1_000 {
+        let uri = match &cursor {
+            Some(c) => format!("{path}?{query}&cursor={c}"),
+            None => format!("{path}?{query}"),
+        };
+        let reply = get(app, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+        let body = reply.json();
+        total.get_or_insert(body["meta"]["total"].as_i64().expect("meta.total"));
+        all.extend(body[key].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()));
+        match body["meta"]["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return (all, total.unwrap()),
+        }
+    }
+    panic!("more than 1,000 pages");
+}
+
+/// The field names of an error's `details` (`{"fields": [{"field", …}]}`), sorted.
+pub fn field_names(details: &Value) -> Vec<String> {
+    let fields = details["fields"].as_array().unwrap_or_else(|| panic!("details.fields: {details}"));
+    let mut names: Vec<String> = fields.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect();
+    names.sort();
+    names
+}
+
 /// A response, read whole.
 pub struct Reply {
     pub status: StatusCode,

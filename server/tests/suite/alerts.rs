@@ -29,13 +29,6 @@ fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 /// A webhook channel aimed at `path` of `receiver`, its secret registered there.
 async fn webhook(state: &AppState, receiver: &Receiver, name: &str, path: &str) -> i64 {
     let input: ChannelInput =
@@ -72,13 +65,7 @@ async fn rules_are_checked_and_kept_on(db: &common::TestDb) {
         "interval_seconds": 5, "severity": "loud", "channels": [999] });
     let reply = common::post_json(&app, "/api/v1/alert-rules", &bad.to_string(), &[]).await;
     let envelope = reply.assert_envelope(400, "VALIDATION_FAILED");
-    let mut fields: Vec<String> = envelope["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
-    fields.sort();
+    let mut fields = common::field_names(&envelope["error"]["details"]);
     fields.dedup();
     assert_eq!(
         fields,
@@ -256,9 +243,12 @@ async fn three_evaluators_notify_once_on(db: &common::TestDb) {
         let evaluated: usize = results.into_iter().map(|r| r.unwrap().len()).sum();
         assert_eq!(evaluated, 1, "minute {minute}: one replica evaluates the slot");
     }
-    assert_eq!(count(&replicas[0].db, "select count(*) from alert_evaluations").await, 3);
-    assert_eq!(count(&replicas[0].db, "select count(*) from alert_events").await, 1, "fired once");
-    assert_eq!(count(&replicas[0].db, "select count(*) from deliveries where subject_kind = 'alert'").await, 1);
+    assert_eq!(common::scalar(&replicas[0].db, "select count(*) from alert_evaluations").await, 3);
+    assert_eq!(common::scalar(&replicas[0].db, "select count(*) from alert_events").await, 1, "fired once");
+    assert_eq!(
+        common::scalar(&replicas[0].db, "select count(*) from deliveries where subject_kind = 'alert'").await,
+        1
+    );
 }
 
 on_both!(a_real_fault_fires_high_error_rate, a_real_fault_fires_high_error_rate_on);

@@ -101,23 +101,6 @@ async fn walk(app: &Router, field: &str, query: &str, variables: Value) -> (Vec<
     panic!("more than 200 pages");
 }
 
-/// The ids of every page of a REST list.
-async fn rest_ids(app: &Router, path: &str, key: &str) -> Vec<i64> {
-    let (mut ids, mut cursor) = (Vec::new(), None::<String>);
-    loop {
-        let uri = match &cursor {
-            Some(c) => format!("{path}&cursor={c}"),
-            None => path.to_owned(),
-        };
-        let body = common::get(app, &uri).await.json();
-        ids.extend(body[key].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()));
-        match body["meta"]["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => return ids,
-        }
-    }
-}
-
 async fn queries_answer_what_rest_answers(db: &Db) {
     seeded(db).await;
     let app = common::router(db);
@@ -177,10 +160,10 @@ async fn queries_answer_what_rest_answers(db: &Db) {
     let users = "query($after: String, $filter: UserFilter) { users(filter: $filter, first: 7, after: $after) {
         totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id } } } }";
     let (ids, total) = walk(&app, "users", users, json!({ "filter": { "sort": "username", "order": "asc" } })).await;
-    assert_eq!(ids, rest_ids(&app, "/api/v1/users?sort=username&order=asc&per_page=11", "users").await);
+    assert_eq!(ids, common::walk_pages(&app, "/api/v1/users", "sort=username&order=asc&per_page=11", "users").await.0);
     assert_eq!(total, ids.len() as i64);
     let (premium, _) = walk(&app, "users", users, json!({ "filter": { "userType": "premium" } })).await;
-    assert_eq!(premium, rest_ids(&app, "/api/v1/users?user_type=premium&per_page=13", "users").await);
+    assert_eq!(premium, common::walk_pages(&app, "/api/v1/users", "user_type=premium&per_page=13", "users").await.0);
     // Any edge's cursor resumes right after it.
     let first = data(&gql(&app, users, json!({ "filter": { "sort": "email" } }), &[]).await)["users"].clone();
     let third = first["edges"][2]["cursor"].clone();
@@ -206,7 +189,7 @@ async fn queries_answer_what_rest_answers(db: &Db) {
     let activities = "query($after: String) { activities(first: 50, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id userId user { id } } } } }";
     let (ids, total) = walk(&app, "activities", activities, json!({})).await;
-    assert_eq!(ids, rest_ids(&app, "/api/v1/activities?per_page=100", "activities").await);
+    assert_eq!(ids, common::walk_pages(&app, "/api/v1/activities", "per_page=100", "activities").await.0);
     assert_eq!(total, 300);
     let page = data(&gql(&app, activities, json!({}), &[]).await)["activities"]["edges"].clone();
     for edge in page.as_array().unwrap() {
@@ -218,7 +201,10 @@ async fn queries_answer_what_rest_answers(db: &Db) {
         "query($after: String) { problems(filter: { sort: \"title\", order: \"asc\" }, first: 5, after: $after) {
         totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title stats { views solveRate } } } } }";
     let (ids, _) = walk(&app, "problems", problems, json!({})).await;
-    assert_eq!(ids, rest_ids(&app, "/api/v1/problems?sort=title&order=asc&per_page=4", "problems").await);
+    assert_eq!(
+        ids,
+        common::walk_pages(&app, "/api/v1/problems", "sort=title&order=asc&per_page=4", "problems").await.0
+    );
     let one =
         data(&gql(&app, "query($id: Int!) { problem(id: $id) { id title } }", json!({ "id": ids[0] }), &[]).await);
     assert_eq!(one["problem"]["id"], ids[0]);
@@ -259,13 +245,6 @@ async fn queries_answer_what_rest_answers(db: &Db) {
 
 on_both_databases!(queries, queries_answer_what_rest_answers);
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 async fn mutations_go_through_the_services(db: &Db) {
     let app = common::router(db);
     let state = common::state(db);
@@ -293,15 +272,9 @@ async fn mutations_go_through_the_services(db: &Db) {
     )
     .await;
     assert_eq!(error_code(&reply), "VALIDATION_FAILED");
-    let mut fields: Vec<String> = reply.json()["errors"][0]["extensions"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
-    fields.sort();
+    let fields = common::field_names(&reply.json()["errors"][0]["extensions"]["details"]);
     assert_eq!(fields, ["content", "difficulty", "title"]);
-    assert_eq!(scalar(db, "select count(*) from problems").await, 1, "nothing written by the bad one");
+    assert_eq!(common::scalar(db, "select count(*) from problems").await, 1, "nothing written by the bad one");
     let updated = data(
         &gql(&app, "mutation($id: Int!) { updateProblem(id: $id, patch: { title: \"Fractions 2\", difficulty: \"\" }) { title difficulty } }", json!({ "id": id }), &[]).await,
     );

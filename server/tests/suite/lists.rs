@@ -9,7 +9,6 @@ use crate::common;
 use std::collections::HashSet;
 
 use axum::http::StatusCode;
-use axum::Router;
 use server::seed::Plan;
 use server_core::db::{Db, Ts};
 use server_core::model::Role;
@@ -29,37 +28,6 @@ async fn ids(db: &Db, sql: &str) -> Vec<i64> {
     }
 }
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
-/// Every page of `path?query`, following `meta.next_cursor`; returns the rows'
-/// ids under `key`, in order, and the first page's total.
-async fn walk(app: &Router, path: &str, query: &str, key: &str) -> (Vec<i64>, i64) {
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    let mut total = None;
-    for _ in 0..1_000 {
-        let uri = match &cursor {
-            Some(c) => format!("{path}?{query}&cursor={c}"),
-            None => format!("{path}?{query}"),
-        };
-        let reply = common::get(app, &uri).await;
-        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
-        let body = reply.json();
-        total.get_or_insert(body["meta"]["total"].as_i64().expect("meta.total"));
-        all.extend(body[key].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()));
-        match body["meta"]["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => return (all, total.unwrap()),
-        }
-    }
-    panic!("more than 1,000 pages");
-}
-
 async fn every_order_pages_through_the_users_in_the_databases_order(db: &Db) {
     seeded(db, 240, 1_500).await;
     let app = common::router(db);
@@ -77,7 +45,8 @@ async fn every_order_pages_through_the_users_in_the_databases_order(db: &Db) {
     {
         for order in ["desc", "asc"] {
             let (got, total) =
-                walk(&app, "/api/v1/users", &format!("sort={sort}&order={order}&per_page=17"), "users").await;
+                common::walk_pages(&app, "/api/v1/users", &format!("sort={sort}&order={order}&per_page=17"), "users")
+                    .await;
             let expected =
                 ids(db, &format!("select id from users order by {column} {order} nulls last, id {order}")).await;
             assert_eq!(total, 240);
@@ -129,7 +98,7 @@ async fn filters_match_the_database_and_totals_count_every_page(db: &Db) {
         ),
     ];
     for (query, condition) in cases {
-        let (got, total) = walk(&app, "/api/v1/users", &format!("{query}&per_page=40"), "users").await;
+        let (got, total) = common::walk_pages(&app, "/api/v1/users", &format!("{query}&per_page=40"), "users").await;
         let expected =
             ids(db, &format!("select id from users where {condition} order by created_at desc, id desc")).await;
         assert!(!expected.is_empty() || query.starts_with("q=min"), "{query} should match someone");
@@ -153,14 +122,9 @@ async fn bad_list_parameters_are_named_in_one_answer(db: &Db) {
     )
     .await;
     let body = reply.assert_envelope(400, "VALIDATION_FAILED");
-    let fields: HashSet<String> = body["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
+    let fields = common::field_names(&body["error"]["details"]);
     for field in ["user_type", "country", "online", "signed_up_from", "sort", "order"] {
-        assert!(fields.contains(field), "{field} missing from {body}");
+        assert!(fields.iter().any(|f| f == field), "{field} missing from {body}");
     }
     common::get(&app, "/api/v1/users?cursor=garbage").await.assert_envelope(400, "VALIDATION_FAILED");
     // A cursor is bound to its order.
@@ -238,9 +202,9 @@ on_both_databases!(keyset_under_inserts, keyset_pages_neither_skip_nor_repeat_wh
 async fn a_user_detail_and_an_audited_type_change_for_editors_only(db: &Db) {
     seeded(db, 20, 300).await;
     let app = common::router(db);
-    let id = scalar(db, "select id from users where user_type <> 'premium' order by id limit 1").await;
+    let id = common::scalar(db, "select id from users where user_type <> 'premium' order by id limit 1").await;
     let body = common::get(&app, &format!("/api/v1/users/{id}")).await.json();
-    let activities = scalar(db, &format!("select count(*) from activities where user_id = {id}")).await;
+    let activities = common::scalar(db, &format!("select count(*) from activities where user_id = {id}")).await;
     assert_eq!(body["user"]["id"], id);
     assert_eq!(body["user"]["activity_count"], activities);
     assert!(body["user"]["metadata"].as_str().unwrap().contains("grade"));
@@ -259,7 +223,10 @@ async fn a_user_detail_and_an_audited_type_change_for_editors_only(db: &Db) {
     };
     patch(&viewer, r#"{"user_type":"premium"}"#).await.assert_envelope(403, "FORBIDDEN");
     patch(&editor, r#"{"user_type":"gold"}"#).await.assert_envelope(400, "VALIDATION_FAILED");
-    assert_eq!(scalar(db, &format!("select count(*) from users where id = {id} and user_type = 'premium'")).await, 0);
+    assert_eq!(
+        common::scalar(db, &format!("select count(*) from users where id = {id} and user_type = 'premium'")).await,
+        0
+    );
     let reply = patch(&editor, r#"{"user_type":"premium"}"#).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["user"]["user_type"], "premium");
@@ -269,7 +236,7 @@ async fn a_user_detail_and_an_audited_type_change_for_editors_only(db: &Db) {
     let premium = common::get(&app, "/api/dashboard/stats").await.json();
     assert_eq!(
         premium["users_by_type"]["premium"],
-        scalar(db, "select count(*) from users where user_type = 'premium'").await,
+        common::scalar(db, "select count(*) from users where user_type = 'premium'").await,
         "the cached stats were dropped"
     );
 }
@@ -278,15 +245,17 @@ on_both_databases!(detail, a_user_detail_and_an_audited_type_change_for_editors_
 async fn activities_filter_by_user_type_and_days_with_exact_totals(db: &Db) {
     seeded(db, 50, 3_000).await;
     let app = common::router(db);
-    let user = scalar(db, "select user_id from activities group by user_id order by count(*) desc limit 1").await;
-    let (got, total) = walk(&app, "/api/v1/activities", &format!("user_id={user}&per_page=25"), "activities").await;
+    let user =
+        common::scalar(db, "select user_id from activities group by user_id order by count(*) desc limit 1").await;
+    let (got, total) =
+        common::walk_pages(&app, "/api/v1/activities", &format!("user_id={user}&per_page=25"), "activities").await;
     let expected =
         ids(db, &format!("select id from activities where user_id = {user} order by created_at desc, id desc")).await;
     assert_eq!(got, expected);
     assert_eq!(total, expected.len() as i64);
 
     let day = chrono::DateTime::from_timestamp(UNTIL - 5 * 86_400, 0).unwrap().format("%Y-%m-%d").to_string();
-    let (got, total) = walk(
+    let (got, total) = common::walk_pages(
         &app,
         "/api/v1/activities",
         &format!("activity_type=problem_solve&from={day}&to={day}&per_page=100"),
@@ -330,7 +299,7 @@ async fn activities_filter_by_user_type_and_days_with_exact_totals(db: &Db) {
             ..Default::default()
         };
         let counted = server_core::db::activities::count(db, &filter).await.unwrap();
-        let direct = scalar(
+        let direct = common::scalar(
             db,
             &format!(
                 "select count(*) from activities where created_at >= {} and created_at < {}",
@@ -371,7 +340,8 @@ async fn filtered_lists_export_as_csv_with_formulas_defused(db: &Db) {
     assert_eq!(reply.headers["content-type"], "text/csv; charset=utf-8");
     assert!(reply.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"users-"));
     let lines = csv_lines(&reply.body, "id,email,username,user_type,country,created_at,last_activity,is_online");
-    let expected = scalar(db, "select count(*) from users where user_type = 'premium' and country = 'KR'").await;
+    let expected =
+        common::scalar(db, "select count(*) from users where user_type = 'premium' and country = 'KR'").await;
     assert_eq!(lines.len() as i64, expected);
     assert!(lines.iter().all(|l| l.contains(",premium,KR,")), "every row matches the filter");
     let evil = lines.iter().find(|l| l.contains("evil@example.com")).unwrap();
@@ -381,7 +351,10 @@ async fn filtered_lists_export_as_csv_with_formulas_defused(db: &Db) {
 
     let reply = common::get(&app, "/api/v1/activities/export.csv?activity_type=login").await;
     let lines = csv_lines(&reply.body, "id,created_at,user_id,username,country,activity_type,description");
-    assert_eq!(lines.len() as i64, scalar(db, "select count(*) from activities where activity_type = 'login'").await);
+    assert_eq!(
+        lines.len() as i64,
+        common::scalar(db, "select count(*) from activities where activity_type = 'login'").await
+    );
     common::get(&app, "/api/v1/users/export.csv?user_type=gold").await.assert_envelope(400, "VALIDATION_FAILED");
     let anonymous = common::anonymous_router(db);
     let request = axum::http::Request::get("/api/v1/users/export.csv")
@@ -434,7 +407,7 @@ async fn the_country_and_type_counter_follows_every_change(db: &Db) {
     let app = common::router(db);
     for order in ["asc", "desc"] {
         let query = format!("user_type=premium&country=KE&sort=username&order={order}&per_page=2");
-        let (got, total) = walk(&app, "/api/v1/users", &query, "users").await;
+        let (got, total) = common::walk_pages(&app, "/api/v1/users", &query, "users").await;
         let expected = ids(
             db,
             &format!(
@@ -446,7 +419,7 @@ async fn the_country_and_type_counter_follows_every_change(db: &Db) {
         assert_eq!(got, expected, "{query}");
         assert_eq!(total, expected.len() as i64, "{query}");
     }
-    let premium = scalar(db, "select count(*) from users where user_type = 'premium'").await;
+    let premium = common::scalar(db, "select count(*) from users where user_type = 'premium'").await;
     let body = common::get(&app, "/api/v1/users?user_type=premium&per_page=1").await.json();
     assert_eq!(body["meta"]["total"].as_i64(), Some(premium));
 }

@@ -40,13 +40,6 @@ fn from(ip: &str) -> Caller {
     Caller { ip: Some(ip.to_owned()), ..Caller::default() }
 }
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 async fn call(app: &Router, uri: &str, headers: &[(&str, &str)], body: &str) -> Reply {
     let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
     for (name, value) in headers {
@@ -76,7 +69,7 @@ async fn oversized_credentials_are_refused_before_any_work(db: &Db) {
     let huge = json!({ "email": "a".repeat(1 << 20), "password": PASSWORD }).to_string();
     let reply = call(&app, "/api/v1/auth/login", &[], &huge).await;
     assert!(matches!(reply.status.as_u16(), 400 | 413), "{}", reply.status);
-    assert_eq!(scalar(db, "select count(*) from audit_log").await, 0);
+    assert_eq!(common::scalar(db, "select count(*) from audit_log").await, 0);
     // The limits are not off by one: 254 characters and 1 KiB still count as tries.
     let email_254 = format!("{}@example.com", "k".repeat(254 - "@example.com".len()));
     let body = json!({ "email": email_254, "password": "p".repeat(1024) }).to_string();
@@ -173,7 +166,7 @@ async fn secrets_are_never_kept_for_replays(db: &Db) {
     let envelope = again.assert_envelope(409, "CONFLICT");
     assert!(!envelope.to_string().contains(&secret));
     assert_eq!(again.headers["idempotent-replayed"], "true");
-    assert_eq!(scalar(db, "select count(*) from api_keys where name = 'ci'").await, 1);
+    assert_eq!(common::scalar(db, "select count(*) from api_keys where name = 'ci'").await, 1);
 
     // Anonymous callers are never deduplicated: a login with a key stores nothing,
     // and each try is a new login with new tokens.
@@ -184,7 +177,11 @@ async fn secrets_are_never_kept_for_replays(db: &Db) {
     assert_eq!((one.status, two.status), (StatusCode::OK, StatusCode::OK), "{}", two.text());
     assert_ne!(one.json()["refresh_token"], two.json()["refresh_token"]);
     assert!(two.headers.get("idempotent-replayed").is_none());
-    assert_eq!(scalar(db, "select count(*) from idempotency_keys").await, 1, "only the signed-in request's key");
+    assert_eq!(
+        common::scalar(db, "select count(*) from idempotency_keys").await,
+        1,
+        "only the signed-in request's key"
+    );
 }
 on_both_databases!(secrets, secrets_are_never_kept_for_replays);
 

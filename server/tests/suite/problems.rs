@@ -14,13 +14,6 @@ use serde_json::{json, Value};
 use server_core::db::Db;
 use server_core::model::Role;
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 async fn create(app: &Router, body: &Value) -> Reply {
     common::post_json(app, "/api/v1/problems", &body.to_string(), &[]).await
 }
@@ -35,14 +28,7 @@ async fn patch(app: &Router, id: i64, body: &Value) -> Reply {
 
 fn field_names(reply: &Reply) -> Vec<String> {
     let body = reply.assert_envelope(400, "VALIDATION_FAILED");
-    let mut names: Vec<String> = body["error"]["details"]["fields"]
-        .as_array()
-        .expect("details.fields")
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
+    common::field_names(&body["error"]["details"])
 }
 
 async fn validation_reports_every_bad_field_and_writes_nothing(db: &Db) {
@@ -54,7 +40,7 @@ async fn validation_reports_every_bad_field_and_writes_nothing(db: &Db) {
     assert_eq!(field_names(&reply), ["title"]);
     let reply = create(&app, &json!({ "title": "가".repeat(201), "content": "c", "subject": "s".repeat(51) })).await;
     assert_eq!(field_names(&reply), ["subject", "title"], "characters, not bytes");
-    assert_eq!(scalar(db, "select count(*) from problems").await, 0, "nothing written");
+    assert_eq!(common::scalar(db, "select count(*) from problems").await, 0, "nothing written");
     // Malformed JSON is the envelope too.
     common::post_json(&app, "/api/v1/problems", "{\"title\":", &[]).await.assert_envelope(400, "VALIDATION_FAILED");
 
@@ -121,7 +107,7 @@ async fn edits_change_only_what_they_name_and_are_audited(db: &Db) {
         common::post_json(&app, "/api/v1/problems", r#"{"title":"t","content":"c"}"#, &[("authorization", &auth)])
             .await;
     reply.assert_envelope(403, "FORBIDDEN");
-    assert_eq!(scalar(db, "select count(*) from problems").await, 1);
+    assert_eq!(common::scalar(db, "select count(*) from problems").await, 1);
 }
 on_both_databases!(edits, edits_change_only_what_they_name_and_are_audited);
 
@@ -171,7 +157,7 @@ async fn bulk_status_changes_the_named_problems_in_one_audited_step(db: &Db) {
     let reply = common::post_json(&app, "/api/v1/problems/bulk-status", &body.to_string(), &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["updated"], 3, "the unknown id is skipped");
-    assert_eq!(scalar(db, "select count(*) from problems where status = 'active'").await, 3);
+    assert_eq!(common::scalar(db, "select count(*) from problems where status = 'active'").await, 3);
     let again = common::post_json(&app, "/api/v1/problems/bulk-status", &body.to_string(), &[]).await;
     assert_eq!(again.json()["updated"], 0, "already so");
 
@@ -187,7 +173,11 @@ async fn bulk_status_changes_the_named_problems_in_one_audited_step(db: &Db) {
     )
     .await;
     assert_eq!(field_names(&reply), ["ids"]);
-    assert_eq!(scalar(db, "select count(*) from problems where status = 'active'").await, 3, "nothing else changed");
+    assert_eq!(
+        common::scalar(db, "select count(*) from problems where status = 'active'").await,
+        3,
+        "nothing else changed"
+    );
     let audit = common::get(&app, "/api/v1/audit-log?action=problem.bulk_status").await.json();
     let entries = audit["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
@@ -205,7 +195,7 @@ async fn stats_count_views_tries_and_solves_from_activities(db: &Db) {
     let other =
         create(&app, &json!({ "title": "Other", "content": "c" })).await.json()["problem"]["id"].as_i64().unwrap();
     db.execute("insert into users (email, username) values ('s@example.com', 's')").await.unwrap();
-    let user = scalar(db, "select id from users where email = 's@example.com'").await;
+    let user = common::scalar(db, "select id from users where email = 's@example.com'").await;
     for (kind, n, problem) in [
         ("problem_view", 3, id),
         ("problem_attempt", 1, id),

@@ -25,13 +25,6 @@ fn now() -> DateTime<Utc> {
     NOW.parse().unwrap()
 }
 
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 async fn actions(db: &Db) -> Vec<String> {
     const SQL: &str =
         "select action from audit_log where action like 'report.%' or action like 'template.%' order by id";
@@ -92,8 +85,8 @@ async fn builtins_exist_once_and_are_protected(db: &Db) {
     // A second replica starting (or a restart) adds nothing.
     let state = common::state(db).with(|s| s.clock = Clock::Fixed(now()));
     server_core::services::reports::ensure_builtins(&state).await.unwrap();
-    assert_eq!(scalar(db, "select count(*) from report_templates").await, 2);
-    assert_eq!(scalar(db, "select count(*) from reports").await, 2);
+    assert_eq!(common::scalar(db, "select count(*) from report_templates").await, 2);
+    assert_eq!(common::scalar(db, "select count(*) from reports").await, 2);
 
     let templates = send(&app, "GET", "/api/v1/templates", None).await.json();
     let builtins: Vec<&str> =
@@ -175,7 +168,7 @@ async fn templates_name_every_bad_field_and_keep_their_rules(db: &Db) {
     // A wrong JSON shape is the envelope too.
     let reply = send(&app, "POST", "/api/v1/templates", Some(&json!({ "name": "x", "sections": "all" }))).await;
     reply.assert_envelope(400, "VALIDATION_FAILED");
-    assert_eq!(scalar(db, "select count(*) from report_templates").await, 2, "only the built-ins");
+    assert_eq!(common::scalar(db, "select count(*) from report_templates").await, 2, "only the built-ins");
 
     let reply = send(&app, "POST", "/api/v1/templates", Some(&template_body("Ops digest"))).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -232,7 +225,7 @@ async fn reports_name_every_bad_field(db: &Db) {
     assert!(message("timezone").contains("Mars/Base"), "{}", message("timezone"));
     assert!(message("destinations").contains("424242"), "{}", message("destinations"));
 
-    let template = scalar(db, "select id from report_templates where builtin = 'daily'").await;
+    let template = common::scalar(db, "select id from report_templates where builtin = 'daily'").await;
     let with = |extra: Value| {
         let mut body = json!({ "name": "R", "template_id": template, "cron": "0 10 * * 1-5" });
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -254,7 +247,7 @@ async fn reports_name_every_bad_field(db: &Db) {
         assert_eq!(errors[0].0, field, "{extra}");
         assert!(errors[0].1.contains(needle), "{extra}: {}", errors[0].1);
     }
-    assert_eq!(scalar(db, "select count(*) from reports").await, 2, "only the built-ins");
+    assert_eq!(common::scalar(db, "select count(*) from reports").await, 2, "only the built-ins");
     let reply = send(&app, "POST", "/api/v1/reports", Some(&with(json!({ "name": "daily REPORT" })))).await;
     assert_eq!(field_names(&reply), ["name"], "names are unique ignoring case");
 }
@@ -262,7 +255,7 @@ on_both_databases!(report_validation, reports_name_every_bad_field);
 
 async fn a_report_runs_on_its_schedule_in_its_zone(db: &Db) {
     let app = setup(db).await;
-    let template = scalar(db, "select id from report_templates where builtin = 'weekly'").await;
+    let template = common::scalar(db, "select id from report_templates where builtin = 'weekly'").await;
     let hooks = channel(db, "hooks").await;
     let body = json!({ "name": "Morning", "template_id": template, "cron": "0 10 * * 1-5",
         "formats": ["csv", "html", "csv"], "destinations": [hooks, hooks], "lang": "en" });
@@ -322,7 +315,7 @@ async fn a_report_runs_on_its_schedule_in_its_zone(db: &Db) {
 
     assert_eq!(send(&app, "DELETE", &format!("/api/v1/reports/{id}"), None).await.status, StatusCode::NO_CONTENT);
     send(&app, "GET", &format!("/api/v1/reports/{id}"), None).await.assert_envelope(404, "NOT_FOUND");
-    assert_eq!(scalar(db, "select count(*) from report_destinations").await, 1, "the copy's");
+    assert_eq!(common::scalar(db, "select count(*) from report_destinations").await, 1, "the copy's");
     assert_eq!(
         actions(db).await[4..],
         ["report.create", "report.resume", "report.pause", "report.update", "report.create", "report.delete"]
@@ -373,7 +366,7 @@ on_both_databases!(preview_dst, the_preview_notes_a_missing_hour);
 
 async fn reports_page_by_name(db: &Db) {
     let app = setup(db).await;
-    let template = scalar(db, "select id from report_templates where builtin = 'daily'").await;
+    let template = common::scalar(db, "select id from report_templates where builtin = 'daily'").await;
     // Lower-case "x …": after the built-ins in byte order and in any collation.
     for name in ["x b", "x a", "x c"] {
         let body = json!({ "name": name, "template_id": template, "cron": "0 9 * * *" });
@@ -399,7 +392,7 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     let state = common::state(db).with(|s| s.clock = Clock::Fixed(now()));
     server_core::services::reports::ensure_builtins(&state).await.unwrap();
     let app = common::app(state.clone());
-    let template = scalar(db, "select id from report_templates where builtin = 'weekly'").await;
+    let template = common::scalar(db, "select id from report_templates where builtin = 'weekly'").await;
     let body = json!({ "name": "<b>Weekly</b> & co", "template_id": template, "cron": "0 9 * * 1",
         "formats": ["html", "csv", "pdf"], "lang": "en" });
     let report = send(&app, "POST", "/api/v1/reports", Some(&body)).await.json()["report"].clone();
@@ -419,7 +412,7 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     assert_eq!(replay.json()["run"]["id"], run_id, "replayed, not run twice");
     // Another request while it is open: 409, and no second run.
     common::post_json(&app, &generate, "", &[]).await.assert_envelope(409, "CONFLICT");
-    assert_eq!(scalar(db, "select count(*) from report_runs").await, 1);
+    assert_eq!(common::scalar(db, "select count(*) from report_runs").await, 1);
 
     let status = send(&app, "GET", &format!("/api/v1/reports/{id}/status"), None).await.json();
     assert_eq!((status["open_runs"].as_i64(), status["last_run"]["id"].as_i64()), (Some(1), Some(run_id)));
@@ -470,7 +463,7 @@ async fn a_run_asked_for_over_the_api_completes_with_its_files(db: &Db) {
     assert_eq!(common::post_json(&app, &generate, "", &[]).await.status, StatusCode::ACCEPTED);
     // Deleting the report takes its runs and files with it.
     assert_eq!(send(&app, "DELETE", &format!("/api/v1/reports/{id}"), None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(scalar(db, "select count(*) from report_outputs").await, 0);
+    assert_eq!(common::scalar(db, "select count(*) from report_outputs").await, 0);
     let generate_actions = actions(db).await.into_iter().filter(|a| a == "report.generate").count();
     assert_eq!(generate_actions, 2, "each run asked for is in the audit log once");
 }
@@ -502,7 +495,7 @@ async fn the_stream_carries_a_run_from_pending_to_completed() {
         }
     };
     next_until("event: ready").await;
-    let report = scalar(&db.db, "select id from reports where builtin = 'daily'").await;
+    let report = common::scalar(&db.db, "select id from reports where builtin = 'daily'").await;
     let app = common::app(state.clone());
     let run = common::post_json(&app, &format!("/api/v1/reports/{report}/generate"), "", &[]).await.json();
     let run_id = run["run"]["id"].as_i64().unwrap();

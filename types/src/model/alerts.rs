@@ -239,6 +239,8 @@ pub struct SilenceInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
+// GraphQL serves this type inside its own `AlertEvent` (with its relations):
+// the name keeps the two apart in async-graphql's registry.
 #[cfg_attr(feature = "ssr", graphql(name = "AlertEventFields"))]
 pub struct AlertEvent {
     /// The event's id.

@@ -233,6 +233,8 @@ pub struct RunSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(async_graphql::SimpleObject))]
+// GraphQL serves this type inside its own `Report` (with its relations):
+// the name keeps the two apart in async-graphql's registry.
 #[cfg_attr(feature = "ssr", graphql(name = "ReportFields"))]
 pub struct Report {
     /// The report's id.
