@@ -153,11 +153,34 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let entry = self.entry(figure, variant, load).await?;
+        entry.value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
+    }
+
+    /// [`Cache::figure`] as the JSON it is kept as (`serde_json` of the value):
+    /// what a REST answer sends, without copying the value and serialising it
+    /// again on every hit.
+    pub async fn figure_json<T, F, Fut>(&self, figure: Figure, variant: &str, load: F) -> Result<Arc<[u8]>>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        Ok(self.entry(figure, variant, load).await?.json)
+    }
+
+    /// The entry of `figure` for `variant`, holding a `T` (see [`Cache::figure`]).
+    async fn entry<T, F, Fut>(&self, figure: Figure, variant: &str, load: F) -> Result<Entry>
+    where
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let key = &format!("{DATA}{}", figure.key(variant));
         if let Some(entry) = self.inner.memory.get(key).await {
-            if let Some(value) = entry.value.downcast_ref::<T>() {
+            if entry.value.is::<T>() {
                 self.hit("memory");
-                return Ok(value.clone());
+                return Ok(entry);
             }
         }
         let ttl = match self.inner.redis {
@@ -188,7 +211,12 @@ impl Cache {
         }))
         .await
         .map_err(|err: Arc<AppError>| (*err).clone())?;
-        entry.value.downcast_ref::<T>().cloned().ok_or(AppError::Internal)
+        // Another type under this key would be a bug in the keys: never send it.
+        if entry.value.is::<T>() {
+            Ok(entry)
+        } else {
+            Err(AppError::Internal)
+        }
     }
 
     /// A value kept in this process only (never sent to Redis), if present: for

@@ -50,6 +50,16 @@ pub async fn stats(state: &AppState, caller: &Caller, view: &ViewQuery) -> Resul
     state.cache.figure(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
 }
 
+/// [`stats`] as the JSON the cache keeps: the REST door sends it as it is
+/// (the dashboard's most requested figure; a hit costs no copy and no
+/// serialisation).
+pub async fn stats_json(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<std::sync::Arc<[u8]>> {
+    caller.require(Role::Viewer)?;
+    let (_, zone) = view.parse()?;
+    let now = state.clock.now();
+    state.cache.figure_json(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
+}
+
 /// User growth over the view's range, or over the last `days` days (the Flask
 /// system's parameter), for viewers and above, from the cache.
 pub async fn user_growth(state: &AppState, caller: &Caller, view: &ViewQuery, days: Option<u32>) -> Result<UserGrowth> {
