@@ -44,9 +44,7 @@ pub fn resolve(query: &RangeQuery, zone: Zone, now: DateTime<Utc>) -> Result<Res
 /// are about today), from the cache (computed at most once per time to live,
 /// or after a write makes them stale).
 pub async fn stats(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<DashboardStats> {
-    caller.require(Role::Viewer)?;
-    let (_, zone) = view.parse()?;
-    let now = state.clock.now();
+    let (zone, now) = stats_day(state, caller, view)?;
     state.cache.figure(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
 }
 
@@ -54,10 +52,16 @@ pub async fn stats(state: &AppState, caller: &Caller, view: &ViewQuery) -> Resul
 /// (the dashboard's most requested figure; a hit costs no copy and no
 /// serialisation).
 pub async fn stats_json(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<std::sync::Arc<[u8]>> {
+    let (zone, now) = stats_day(state, caller, view)?;
+    state.cache.figure_json(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
+}
+
+/// The stat cards' rule (viewers and above) and what they depend on: the
+/// view's zone and the clock.
+fn stats_day(state: &AppState, caller: &Caller, view: &ViewQuery) -> Result<(Zone, DateTime<Utc>)> {
     caller.require(Role::Viewer)?;
     let (_, zone) = view.parse()?;
-    let now = state.clock.now();
-    state.cache.figure_json(Figure::Stats, &day_key(zone, now), || compute_stats(&state.db, zone, now)).await
+    Ok((zone, state.clock.now()))
 }
 
 /// User growth over the view's range, or over the last `days` days (the Flask
