@@ -106,7 +106,7 @@ test-loadtest: test-bin nginx
 # precompression again (~90 s) before every `make run` and `make test`. The
 # stamp takes the time the build started, so an edit made during it counts.
 BUILD_STAMP := target/.release-built
-BUILD_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types server-core server/Cargo.toml server/src frontend style public migrations
+BUILD_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types paint server-core server/Cargo.toml server/src frontend style public migrations
 build: tools assets
 	@if [ -f $(BUILD_STAMP) ] && [ -x target/release/dreamseed ] && [ -f target/release/hash.txt ] \
 	    && [ -z "$$(find $(BUILD_INPUTS) -newer $(BUILD_STAMP) -print -quit)" ]; then \
@@ -115,14 +115,17 @@ build: tools assets
 	  mkdir -p target && touch $(BUILD_STAMP).next && \
 	  cargo leptos build --release --precompress --split && mv $(BUILD_STAMP).next $(BUILD_STAMP); \
 	fi
+	@scripts/build-paint.sh
 
 # Both write a debug site over the release one: the next `make build` rebuilds.
+# Without the early paint (a release build's would be stale): the dashboard
+# loads the app at once, as every other page does.
 build-debug: tools assets
-	rm -f $(BUILD_STAMP) $(SITE_STAMP)
+	rm -f $(BUILD_STAMP) $(SITE_STAMP) target/site/pkg/paint.json
 	cargo leptos build --split
 
 watch: tools assets
-	rm -f $(BUILD_STAMP) $(SITE_STAMP)
+	rm -f $(BUILD_STAMP) $(SITE_STAMP) target/site/pkg/paint.json
 	cargo leptos watch --split
 
 ## ---- testing ---------------------------------------------------------------
@@ -137,6 +140,7 @@ lint: node-deps
 clippy: node-deps
 	cargo clippy -p types -p server-core -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy -p frontend -p app -p types --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p paint --features paint/start --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The shared types and the core on their own (no Leptos), the app's with its
 # server side; server's tests drive the whole router against real SQLite files
@@ -174,7 +178,7 @@ test-rust: test-bin
 # `-v` logs how long each step after the WASM compile takes (wasm-bindgen,
 # binaryen, the JS minify), the steps that decide how long CI waits for the site.
 SITE_STAMP := target/.site-built
-SITE_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types frontend style public
+SITE_INPUTS := Cargo.toml Cargo.lock Leptos.toml app types paint frontend style public
 test-site: tools assets
 	@if [ -f target/release/hash.txt ] && { \
 	    { [ -f $(SITE_STAMP) ] && [ -z "$$(find $(SITE_INPUTS) -newer $(SITE_STAMP) -print -quit)" ]; } || \
@@ -184,6 +188,7 @@ test-site: tools assets
 	  mkdir -p target && touch $(SITE_STAMP).next && \
 	  cargo leptos build --release --precompress --split --frontend-only -v && mv $(SITE_STAMP).next $(SITE_STAMP); \
 	fi
+	@scripts/build-paint.sh
 	@mkdir -p $(dir $(SERVER_BIN)) && cp target/release/hash.txt $(dir $(SERVER_BIN))hash.txt
 
 # The API contract: the test server on its own port and a throwaway database;

@@ -7,9 +7,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{EventSource, MessageEvent};
 
-/// The UI font (vendored Pretendard), for canvases that cannot use CSS.
-pub const UI_FONT: &str = "'Pretendard Variable', Pretendard, system-ui, sans-serif";
-
 /// Waits until the UI font can draw every character of `text`. The font is split
 /// by Unicode range and loaded piece by piece; a canvas drawn before its pieces
 /// arrive keeps fallback glyphs (boxes, where no Korean font is installed).

@@ -70,6 +70,58 @@ pub fn vendor_url(version: Option<&str>, path: &str) -> String {
     }
 }
 
+/// The early-paint module (the `paint` crate, scripts/build-paint.sh): the URLs
+/// of its hashed JS and WASM under `/pkg/`. In the render's context when the
+/// site has it.
+#[derive(Clone, Debug)]
+pub struct EarlyPaint {
+    /// `/pkg/paint.<hash>.js`.
+    pub js: std::sync::Arc<str>,
+    /// `/pkg/paint.<hash>.wasm`.
+    pub wasm: std::sync::Arc<str>,
+}
+
+/// The dashboard's scripts when the site has the early paint: its module
+/// (preloaded), which draws the charts and the map from the page, and the
+/// app's own, inert in a `<template>` until the paint's loader runs — after
+/// ECharts and Leaflet, deferred scripts before it, have arrived and run —
+/// and copies them into the head. Sent at once, the app's WASM would share a
+/// phone's bandwidth with ECharts and Leaflet and hold back the first drawing
+/// by seconds; from then on it no longer competes with anything the drawing
+/// needs, so it downloads while the paint draws. Whichever draws a box first,
+/// the other adopts it (`paint::chart::open`, `paint::map::open`).
+#[cfg(feature = "ssr")]
+fn early_paint_scripts(paint: EarlyPaint, options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    // The names are ours (site::early_paint checks them); `{:?}` quotes them.
+    let loader = format!(
+        "import init from {js:?};\n\
+         const loader = document.getElementById('ds-paint');\n\
+         const startApp = () => {{\n\
+           for (const inert of document.getElementById('ds-hydration').content.children) {{\n\
+             const el = document.createElement(inert.localName);\n\
+             for (const a of inert.attributes) el.setAttribute(a.name, a.value);\n\
+             el.nonce = loader.nonce;\n\
+             el.textContent = inert.textContent;\n\
+             document.head.append(el);\n\
+           }}\n\
+         }};\n\
+         startApp();\n\
+         init({{ module_or_path: {wasm:?} }}).catch((e) => console.error('early paint:', e));\n",
+        js = &*paint.js,
+        wasm = &*paint.wasm,
+    );
+    view! {
+        <link rel="preload" href=paint.wasm.to_string() r#as="fetch" r#type="application/wasm" crossorigin="" />
+        <script id="ds-paint" type="module" nonce=nonce>
+            {loader}
+        </script>
+        <template id="ds-hydration">
+            <HydrationScripts options />
+        </template>
+    }
+}
+
 /// The HTML document around the app. ECharts and Leaflet are plain scripts the
 /// WASM calls into; `defer` keeps them off the critical path while still running
 /// them, in order, before the hydration module.
@@ -92,7 +144,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script defer src=vendor("leaflet/leaflet.js")></script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {hydration_scripts(options)}
                 <MetaTags />
             </head>
             <body>
@@ -100,6 +152,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The scripts that hydrate the page: on the dashboard, after the early paint
+/// when the site has it (see [`early_paint_scripts`]).
+fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let dashboard = use_context::<http::request::Parts>().is_some_and(|parts| parts.uri.path() == "/");
+        if let Some(paint) = use_context::<EarlyPaint>().filter(|_| dashboard) {
+            return early_paint_scripts(paint, options).into_any();
+        }
+    }
+    view! { <HydrationScripts options /> }.into_any()
 }
 
 /// The application: header, and the page the URL names.

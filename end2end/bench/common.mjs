@@ -41,3 +41,14 @@ export const allDrawn = (markers) => {
   });
   return drawn && document.querySelectorAll('.country-marker').length >= markers ? performance.now() : false;
 };
+
+/**
+ * Runs in the page: the page's clock once the app has hydrated it and put its
+ * own (interactive) markers on the map, at least `markers` of them, else false.
+ * The early paint draws the charts and plain markers before that.
+ */
+export const appReady = (markers) =>
+  document.documentElement.dataset.hydrated === 'true' &&
+  document.querySelectorAll('.country-marker[data-country]').length >= markers
+    ? performance.now()
+    : false;

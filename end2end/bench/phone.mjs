@@ -6,6 +6,9 @@
 //   first paint      first-contentful-paint of the server-rendered page;
 //   all drawn        every dashboard chart has its series and the map its markers;
 //   transferred      bytes on the wire (headers included) until all drawn;
+//   interactive      the app hydrated and its own markers on the map (the early
+//                    paint draws first, then the app loads and adopts what it drew),
+//                    with the bytes transferred until then;
 // then the same page again in that context (the second visit: cached files).
 // Prints the median of RUNS (5) runs, and what the first visit transferred by kind.
 //   BASE_URL=http://127.0.0.1:8002 BENCH_EMAIL=admin@dreamseed.local BENCH_PASSWORD=… \
@@ -43,14 +46,23 @@ async function visit(context) {
   await page.goto(base + '/', { waitUntil: 'commit' });
   const handle = await page.waitForFunction(allDrawn, 1, { polling: 100, timeout: 60_000 });
   const drawn = await handle.jsonValue();
+  const drawnBytes = bytes;
+  const drawnByKind = { ...byKind };
+  const ready = await page.waitForFunction(
+    () => document.documentElement.dataset.hydrated === 'true' && !!document.querySelector('.country-marker[data-country]') && performance.now(),
+    null,
+    { polling: 100, timeout: 60_000 },
+  );
+  const interactive = await ready.jsonValue();
   counting = false;
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
   await page.close();
-  return { paint, drawn, bytes, byKind };
+  return { paint, drawn, bytes: drawnBytes, byKind: drawnByKind, interactive, interactiveBytes: bytes };
 }
 
 function kindOf({ url, type }) {
   const path = new URL(url).pathname;
+  if (path.startsWith('/pkg/paint.')) return 'early paint';
   if (path.endsWith('.wasm')) return 'wasm';
   if (path.startsWith('/pkg/') && path.endsWith('.js')) return 'wasm glue';
   if (path.includes('echarts')) return 'echarts';
@@ -81,7 +93,8 @@ const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
 console.log(`phone profile: 390×844, ${network.downloadThroughput * 8 / 1e6} Mbps down, ${network.latency} ms RTT, CPU ×${cpuSlowdown}; median of ${runs}`);
 for (const [label, xs] of [['first visit (cold cache)', first], ['second visit (cached files)', second]]) {
   console.log(`${label.padEnd(30)} first paint ${median(xs.map((x) => x.paint)).toFixed(0)} ms` +
-    `  all drawn ${median(xs.map((x) => x.drawn)).toFixed(0)} ms  transferred ${kb(median(xs.map((x) => x.bytes)))}`);
+    `  all drawn ${median(xs.map((x) => x.drawn)).toFixed(0)} ms  transferred ${kb(median(xs.map((x) => x.bytes)))}` +
+    `  interactive ${median(xs.map((x) => x.interactive)).toFixed(0)} ms  transferred ${kb(median(xs.map((x) => x.interactiveBytes)))}`);
 }
 const kinds = Object.keys(first[0].byKind).sort((a, b) => first[0].byKind[b] - first[0].byKind[a]);
-console.log('first visit by kind: ' + kinds.map((k) => `${k} ${kb(median(first.map((x) => x.byKind[k] ?? 0)))}`).join(', '));
+console.log('first visit by kind, until all drawn: ' + kinds.map((k) => `${k} ${kb(median(first.map((x) => x.byKind[k] ?? 0)))}`).join(', '));

@@ -39,10 +39,14 @@ export function expectClean(watch: Watch) {
 
 /** Resolves once the app's code has run on the page (`<html data-hydrated>`, set
  * when the page's WASM, lazy chunk included, has hydrated it); at once for a
- * document that is not one of the app's pages (the API docs). */
+ * document that is not one of the app's pages (the API docs). The dashboard
+ * keeps the app's scripts in `<template id="ds-hydration">` until the early
+ * paint has drawn. */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(
-    () => document.documentElement.dataset.hydrated === 'true' || !document.querySelector('link[rel=modulepreload][href^="/pkg/"]'),
+    () =>
+      document.documentElement.dataset.hydrated === 'true' ||
+      (!document.querySelector('link[rel=modulepreload][href^="/pkg/"]') && !document.getElementById('ds-hydration')),
   );
 }
 
@@ -78,14 +82,15 @@ export const test = base.extend<{ watch: Watch }>({
 
 export { expect };
 
-/** Resolves once the WASM has hydrated the page and drawn the chart and markers. */
+/** Resolves once the WASM has hydrated the page and drawn the chart and markers:
+ * the app's own markers (`data-country`, which the early paint's lack). */
 export async function waitForDashboard(page: Page) {
   await page.waitForFunction(() => {
     const el = document.getElementById('user-growth-chart');
     // @ts-expect-error: echarts is the global the vendored script defines.
     const chart = el && window.echarts?.getInstanceByDom(el);
     const series = chart?.getOption()?.series;
-    return !!series && series[0].data.length > 0 && document.querySelectorAll('.country-marker').length > 0;
+    return !!series && series[0].data.length > 0 && document.querySelectorAll('.country-marker[data-country]').length > 0;
   });
 }
 

@@ -22,7 +22,7 @@ pub mod telemetry;
 
 use std::sync::OnceLock;
 
-use app::{shell, App, AssetVersion};
+use app::{shell, App, AssetVersion, EarlyPaint};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::Uri;
@@ -53,10 +53,12 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
         .merge(rest::openapi::router(&document))
         .merge(graphql::router(&state))
         .with_state(state.clone());
-    let assets = AssetVersion(site::vendor_version(std::path::Path::new(&*options.site_root)).map(Into::into));
-    let pages = Pages { state: state.clone(), options: options.clone(), assets: assets.clone() };
+    let site_root = std::path::Path::new(&*options.site_root);
+    let assets = AssetVersion(site::vendor_version(site_root).map(Into::into));
+    let paint = site::early_paint(site_root);
+    let pages = Pages { state: state.clone(), options: options.clone(), assets, paint };
     let page_router = Router::new()
-        .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&state, &assets), move || {
+        .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&pages), move || {
             shell(options.clone())
         })
         .fallback(fallback)
@@ -65,24 +67,30 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
 }
 
 /// The state of the page routes: the core's state, and the site Leptos renders
-/// (which the core knows nothing of) with its vendored files' version.
+/// (which the core knows nothing of) with its vendored files' version and its
+/// early-paint module, if it has one.
 #[derive(Clone, FromRef)]
 struct Pages {
     state: AppState,
     options: LeptosOptions,
     assets: AssetVersion,
+    paint: Option<EarlyPaint>,
 }
 
 /// What every render and server function finds in its Leptos context besides
-/// the request: the core's state, the vendored files' version, and the nonce
-/// the middleware chose.
-fn render_context(state: &AppState, assets: &AssetVersion) -> impl Fn() + Clone + Send + 'static {
-    let state = state.clone();
-    let assets = assets.clone();
+/// the request: the core's state, the vendored files' version, the early-paint
+/// module (when the site has one) and the nonce the middleware chose.
+fn render_context(pages: &Pages) -> impl Fn() + Clone + Send + 'static {
+    let state = pages.state.clone();
+    let assets = pages.assets.clone();
+    let paint = pages.paint.clone();
     move || {
         app::security_headers::provide_request_nonce();
         provide_context(state.clone());
         provide_context(assets.clone());
+        if let Some(paint) = &paint {
+            provide_context(paint.clone());
+        }
     }
 }
 
@@ -105,6 +113,6 @@ async fn fallback(uri: Uri, pages: State<Pages>, request: Request<Body>) -> Resp
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         return AppError::NotFound { what: format!("route {}", uri.path()) }.into_response();
     }
-    let context = render_context(&pages.state, &pages.assets);
+    let context = render_context(&pages);
     leptos_axum::file_and_error_handler_with_context::<Pages, _>(context, shell)(uri, pages, request).await
 }

@@ -109,6 +109,34 @@ pub fn vendor_version(site_root: &Path) -> Option<String> {
     Some(format!("{:016x}", hasher.finish()))
 }
 
+/// The early-paint module the site carries (scripts/build-paint.sh writes its hashed
+/// names to `pkg/paint.json`), or `None` when it has none (a `cargo leptos
+/// watch` site): the dashboard then loads the app at once, as other pages do.
+pub fn early_paint(site_root: &Path) -> Option<app::EarlyPaint> {
+    #[derive(serde::Deserialize)]
+    struct Names {
+        js: String,
+        wasm: String,
+    }
+    let pkg = site_root.join("pkg");
+    let text = std::fs::read_to_string(pkg.join("paint.json")).ok()?;
+    let names: Names = match serde_json::from_str(&text) {
+        Ok(names) => names,
+        Err(err) => {
+            tracing::warn!(%err, "pkg/paint.json is not the early paint's names: the dashboard loads without it");
+            return None;
+        }
+    };
+    let plain = |name: &str| !name.is_empty() && !name.contains(['/', '\\', '"', '<']) && pkg.join(name).is_file();
+    if !plain(&names.js) || !plain(&names.wasm) {
+        tracing::warn!(
+            "pkg/paint.json names files the site does not have: the dashboard loads without the early paint"
+        );
+        return None;
+    }
+    Some(app::EarlyPaint { js: format!("/pkg/{}", names.js).into(), wasm: format!("/pkg/{}", names.wasm).into() })
+}
+
 /// A page of ours that is not rendered by Leptos (the API reference, GraphiQL):
 /// vendored stylesheets and scripts, all from this server and none inline, so
 /// the pages' Content-Security-Policy (without a nonce) holds.
@@ -121,4 +149,41 @@ pub fn vendored_page(title: &str, stylesheets: &[&str], body: &str, scripts: &[&
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
          <link rel=\"stylesheet\" href=\"/vendor/pretendard/pretendard.css\">\n{links}</head>\n<body>\n{body}\n{tags}</body>\n</html>\n"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site folder whose pkg holds `files` and, if given, `paint.json`.
+    fn site_with(files: &[&str], names: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir(&pkg).unwrap();
+        for file in files {
+            std::fs::write(pkg.join(file), b"x").unwrap();
+        }
+        if let Some(names) = names {
+            std::fs::write(pkg.join("paint.json"), names).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_early_paint_is_used_only_when_its_names_and_files_are_sound() {
+        let files = ["paint.a.js", "paint.b.wasm"];
+        let good = r#"{"js":"paint.a.js","wasm":"paint.b.wasm"}"#;
+        let paint = early_paint(site_with(&files, Some(good)).path()).expect("a complete module");
+        assert_eq!((&*paint.js, &*paint.wasm), ("/pkg/paint.a.js", "/pkg/paint.b.wasm"));
+
+        // No module (a `cargo leptos watch` site), a missing file, junk, or a
+        // name that would leave pkg or the script's quotes: the page loads without it.
+        assert!(early_paint(site_with(&files, None).path()).is_none());
+        assert!(early_paint(site_with(&files[..1], Some(good)).path()).is_none());
+        assert!(early_paint(site_with(&files, Some("{not json")).path()).is_none());
+        let escaping = r#"{"js":"../paint.a.js","wasm":"paint.b.wasm"}"#;
+        assert!(early_paint(site_with(&files, Some(escaping)).path()).is_none());
+        let quoting = r#"{"js":"paint.a.js\"","wasm":"paint.b.wasm"}"#;
+        assert!(early_paint(site_with(&["paint.a.js\"", "paint.b.wasm"], Some(quoting)).path()).is_none());
+    }
 }

@@ -32,7 +32,7 @@ pub fn ActivityChart(
                         .map(|t| format!("{} {}", t.activity_type, format_count(t.total)))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    view! { <p id=SUMMARY_ID class="sr-only" data-testid="activity-summary">{text}</p> }.into_any()
+                    view! { <p id=SUMMARY_ID class="sr-only" data-chart=CHART_ID data-option=s.option.clone() data-testid="activity-summary">{text}</p> }.into_any()
                 }}
             />
             <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID data-testid="activity-chart"></div>

@@ -42,7 +42,7 @@ pub fn ActivityHeatmapChart(
                     let text = busiest.map_or_else(String::new, |(n, d, hour)| {
                         format!("{}: {} {hour}:00, {}", t(lang, Msg::ActivityHeatmap), weekdays(lang)[d], format_count(n))
                     });
-                    view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
+                    view! { <p id=SUMMARY_ID class="sr-only" data-chart=CHART_ID data-option=h.option.clone()>{text}</p> }.into_any()
                 }}
             />
             <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID></div>

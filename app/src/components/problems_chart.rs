@@ -32,7 +32,7 @@ pub fn ProblemsChart(
                 ready={|m: &Charted<ProblemMatrix>| {
                     let lang = use_lang();
                     let text = format!("{} {}", t(lang, Msg::Problems), format_count(m.data.total));
-                    view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
+                    view! { <p id=SUMMARY_ID class="sr-only" data-chart=CHART_ID data-option=m.option.clone()>{text}</p> }.into_any()
                 }}
             />
             <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID></div>

@@ -46,7 +46,7 @@ pub fn UserGrowthChart(
                 is_empty={|g: &Charted<UserGrowth>| g.data.points.iter().all(|p| p.total_users == 0)}
                 ready={|g: &Charted<UserGrowth>| {
                     let text = summary(&g.data, use_lang());
-                    view! { <p id=SUMMARY_ID class="sr-only" data-testid="growth-summary">{text}</p> }.into_any()
+                    view! { <p id=SUMMARY_ID class="sr-only" data-chart=CHART_ID data-option=g.option.clone() data-testid="growth-summary">{text}</p> }.into_any()
                 }}
             />
             <div id=CHART_ID class="chart" role="img" aria-labelledby=SUMMARY_ID data-testid="growth-chart"></div>

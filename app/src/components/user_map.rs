@@ -71,11 +71,24 @@ fn legend(list: &[CountryStat]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <figure class="map-legend" data-testid="map-legend">
+        <figure class="map-legend" data-testid="map-legend" data-map=MAP_ID data-markers=early_markers(list, &bounds)>
             <figcaption>{t(lang, Msg::Legend)}" · "{t(lang, Msg::Users)}</figcaption>
             <ul>{rows}</ul>
         </figure>
     }
+}
+
+/// The markers as the early paint draws them before the app's code arrives
+/// (`paint::page`): `[[lat, lng, class, radius], …]`, JSON.
+fn early_markers(list: &[CountryStat], bounds: &[i64]) -> String {
+    let rows: Vec<String> = list
+        .iter()
+        .filter_map(|c| {
+            let class = class_of(c.users, bounds);
+            Some(format!("[{},{},{class},{}]", c.lat?, c.lng?, class_radius(class)))
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
 }
 
 /// The map for `countries`; a skeleton while it loads, an error card when loading failed.
@@ -105,7 +118,7 @@ pub fn UserMap(
 mod draw {
     //! Browser-only drawing through the `leaflet` crate.
 
-    use leaflet::{CircleMarker, LatLng, Layer, LayerGroup, Map, MapOptions, PathOptions};
+    use leaflet::{Layer, LayerGroup, Map};
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -117,10 +130,6 @@ mod draw {
 
     #[wasm_bindgen]
     extern "C" {
-        /// `L.geoJSON(data, options)`: the crate declares it but does not export it.
-        #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
-        fn geo_json(data: &JsValue, options: &JsValue) -> Layer;
-
         /// A Leaflet vector layer, for the method the crate does not bind.
         type VectorLayer;
 
@@ -179,70 +188,11 @@ mod draw {
         });
     }
 
+    /// The map, the early paint's if it drew one (its markers are replaced
+    /// with the interactive ones).
     fn create_map() -> Result<Drawn, JsValue> {
-        let narrow =
-            web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w < 640.0);
-        let options = MapOptions::new();
-        options.set_center(LatLng::new(30.0, 40.0));
-        options.set_zoom(if narrow { 0.5 } else { 1.5 });
-        options.set_zoom_snap(0.5);
-        options.set_min_zoom(0.5);
-        options.set_max_zoom(6.0);
-        // Scrolling the page over the map should scroll the page.
-        options.set_scroll_wheel_zoom(false);
-        let map = Map::new(MAP_ID, &options)?;
-
-        // Outlines sit in their own pane under the markers and never take clicks.
-        let pane = map.create_pane_by_name("outlines");
-        pane.style().set_property("z-index", "350")?;
-        // Tiles only where the operator configured a server (MAP_TILE_URL).
-        if let Some(url) = tile_url() {
-            leaflet::TileLayer::new(&url).add_to(&map);
-        }
-        let markers = LayerGroup::new();
-        markers.add_to(&map);
-        leptos::task::spawn_local(add_outlines(map.clone()));
-        Ok(Drawn { map, markers, key_listeners: Vec::new() })
-    }
-
-    /// The tile URL template the server put on `<html data-map-tiles>`, if any.
-    fn tile_url() -> Option<String> {
-        let html = web_sys::window()?.document()?.document_element()?;
-        html.get_attribute("data-map-tiles").filter(|u| !u.is_empty())
-    }
-
-    /// The vendored files' version the server put on `<html data-assets>`, if any.
-    fn asset_version() -> Option<String> {
-        let html = web_sys::window()?.document()?.document_element()?;
-        html.get_attribute("data-assets").filter(|v| !v.is_empty())
-    }
-
-    /// Fetches the bundled outlines and adds them under the markers.
-    async fn add_outlines(map: Map) {
-        let result = async {
-            let text =
-                gloo_net::http::Request::get(&crate::vendor_url(asset_version().as_deref(), "countries.geojson"))
-                    .send()
-                    .await?
-                    .text()
-                    .await?;
-            Ok::<_, gloo_net::Error>(text)
-        }
-        .await;
-        let data = match result.map(|text| js_sys::JSON::parse(&text)) {
-            Ok(Ok(data)) => data,
-            other => {
-                leptos::logging::error!("user map outlines: {other:?}");
-                return;
-            }
-        };
-        let style = PathOptions::new();
-        style.set_pane("outlines".into());
-        style.set_interactive(false);
-        // Colours come from style/main.css (they follow the theme).
-        style.set_class_name("country-outline".into());
-        style.set_attribution("Natural Earth".into());
-        geo_json(&data, &style).add_to(&map);
+        let opened = paint::map::open(MAP_ID)?;
+        Ok(Drawn { map: opened.map, markers: opened.markers, key_listeners: Vec::new() })
     }
 
     fn add_markers(drawn: &mut Drawn, list: &[CountryStat], lang: Lang) {
@@ -251,16 +201,11 @@ mod draw {
         for country in list {
             let (Some(lat), Some(lng)) = (country.lat, country.lng) else { continue };
             let class = class_of(country.users, &bounds);
-            let options = PathOptions::new();
-            // Colours come from style/main.css (they follow the theme).
-            options.set_class_name(format!("country-marker q{class}"));
-            let marker = CircleMarker::new_with_options(&LatLng::new(lat, lng), &options);
-            marker.set_radius(class_radius(class));
+            let marker = paint::map::add_marker(&drawn.markers, lat, lng, class, class_radius(class));
             let layer: &Layer = marker.unchecked_ref();
             if let Some(body) = popup(country, lang) {
                 layer.bind_popup_with_options(&body.into(), &JsValue::UNDEFINED);
             }
-            layer.add_to_layer_group(&drawn.markers);
             if let Some(listener) = make_accessible(layer, country, lang) {
                 drawn.key_listeners.push(listener);
             }
@@ -332,5 +277,25 @@ mod tests {
         // Ties collapse classes instead of inventing empty ones.
         assert_eq!(class_bounds(&[5, 5, 5]), vec![5]);
         assert!(class_bounds(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_early_paint_gets_each_placed_country_as_json() {
+        let country = |code: &str, users: i64, at: Option<(f64, f64)>| CountryStat {
+            country: code.into(),
+            name: code.into(),
+            name_ko: code.into(),
+            users,
+            today_active: 0,
+            lat: at.map(|(lat, _)| lat),
+            lng: at.map(|(_, lng)| lng),
+        };
+        let list =
+            [country("KR", 10, Some((35.9, 127.75))), country("US", 1, Some((-12.5, -95.5))), country("MC", 5, None)];
+        let bounds = class_bounds(&list.iter().map(|c| c.users).collect::<Vec<_>>());
+        let json: serde_json::Value = serde_json::from_str(&early_markers(&list, &bounds)).expect("JSON");
+        // The unplaced country is left out; each row is lat, lng, class, radius.
+        assert_eq!(json, serde_json::json!([[35.9, 127.75, 2, 11], [-12.5, -95.5, 0, 5]]));
+        assert_eq!(early_markers(&[], &[]), "[]");
     }
 }

@@ -40,7 +40,7 @@ pub fn UsersByTypeChart(
                         t(lang, Msg::Premium),
                         format_count(b.premium),
                     );
-                    view! { <p id=SUMMARY_ID class="sr-only">{text}</p> }.into_any()
+                    view! { <p id=SUMMARY_ID class="sr-only" data-chart=CHART_ID data-option=s.option.clone()>{text}</p> }.into_any()
                 }}
             />
             <div id=CHART_ID class="chart chart-small" role="img" aria-labelledby=SUMMARY_ID></div>

@@ -24,6 +24,7 @@ mod channels;
 mod csp_nonce;
 mod dashboard_api;
 mod db_faults;
+mod early_paint;
 mod errors;
 mod graphql;
 mod idempotency;

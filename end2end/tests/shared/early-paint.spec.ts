@@ -1,0 +1,79 @@
+// The dashboard's early paint (the paint crate): its charts and map are drawn
+// from the server-rendered page before the app's WASM arrives, the app then
+// adopts them rather than drawing them twice, and the app starts whatever
+// the early paint does.
+import { test, expect, waitForDashboard, waitForHydration } from '../fixtures';
+
+const charts = ['user-growth-chart', 'users-by-type-chart', 'activity-chart', 'heatmap-chart', 'problems-chart'];
+
+/** Runs in the page: per chart box, its ECharts instance's id and series count (null: not drawn). */
+const drawnCharts = (ids: string[]) =>
+  ids.map((id) => {
+    const el = document.getElementById(id);
+    // @ts-expect-error: echarts is the global the vendored script defines.
+    const chart = el && window.echarts?.getInstanceByDom(el);
+    return chart ? { id: chart.id as string, series: (chart.getOption().series ?? []).length as number } : null;
+  });
+
+/** The app's main WASM (not the early paint's, not a lazy route's chunk). */
+const APP_WASM = /\/pkg\/dreamseed\.[A-Za-z0-9_-]+\.wasm$/;
+
+test.describe('early paint', () => {
+  test('draws every chart and the map before the app arrives; the app adopts them', async ({ page, watch }) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Whether ECharts and Leaflet had arrived when the app's WASM was asked
+    // for: on a phone it would otherwise hold back their download.
+    let scriptsWhenAsked: boolean | null = null;
+    await page.route(APP_WASM, async (route) => {
+      // @ts-expect-error: the vendored ECharts and Leaflet globals.
+      scriptsWhenAsked = await page.evaluate(() => !!window.echarts && !!window.L);
+      await held;
+      await route.continue();
+    });
+    await page.goto('/', { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(
+      (ids) =>
+        ids.every((id) => {
+          const el = document.getElementById(id);
+          // @ts-expect-error: the vendored ECharts global.
+          return (el && window.echarts?.getInstanceByDom(el)?.getOption()?.series?.length) > 0;
+        }) && document.querySelectorAll('.country-marker').length > 0,
+      charts,
+    );
+    const before = await page.evaluate(drawnCharts, charts);
+    const markers = await page.locator('.country-marker').count();
+    expect(markers).toBeGreaterThanOrEqual(10);
+    // Drawn by the early paint alone: the app has not run.
+    expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined();
+    expect(await page.locator('.country-marker[data-country]').count()).toBe(0);
+    await expect.poll(() => scriptsWhenAsked).toBe(true);
+
+    release();
+    await waitForHydration(page);
+    await waitForDashboard(page);
+    // The same instances, the same single map, its markers replaced by the app's.
+    expect((await page.evaluate(drawnCharts, charts)).map((c) => c?.id)).toEqual(before.map((c) => c?.id));
+    await expect(page.locator('.country-marker')).toHaveCount(markers);
+    await expect(page.locator('.country-marker:not([data-country])')).toHaveCount(0);
+    await expect(page.locator('.leaflet-container')).toHaveCount(1);
+    await expect(page.locator('.leaflet-pane.leaflet-outlines-pane')).toHaveCount(1);
+  });
+
+  test('the app starts and draws when the early paint cannot load', async ({ page, watch }) => {
+    watch.allowed.push(/early paint/, /Failed to load resource/);
+    await page.route(/\/pkg\/paint\.[A-Za-z0-9_-]+\.wasm$/, (route) => route.abort());
+    await page.goto('/');
+    await waitForDashboard(page);
+    const drawn = await page.evaluate(drawnCharts, charts);
+    expect(drawn.every((c) => c !== null && c.series > 0)).toBe(true);
+  });
+
+  test('only the dashboard loads it', async ({ page, watch }) => {
+    await page.goto('/users');
+    await expect(page.locator('script#ds-paint')).toHaveCount(0);
+    await expect(page.locator('template#ds-hydration')).toHaveCount(0);
+    await page.goto('/');
+    await expect(page.locator('script#ds-paint')).toHaveCount(1);
+  });
+});
