@@ -62,6 +62,25 @@ use crate::prefs::{Prefs, Theme};
 #[derive(Clone, Debug, Default)]
 pub struct AssetVersion(pub Option<std::sync::Arc<str>>);
 
+/// The vendored files' version ([`AssetVersion`]), from the render's context.
+#[cfg(feature = "ssr")]
+pub fn asset_version() -> Option<String> {
+    use_context::<AssetVersion>().and_then(|v| v.0).map(|v| v.to_string())
+}
+
+/// The vendored files' version ([`AssetVersion`]), as the server wrote it on
+/// `<html data-assets>`.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn asset_version() -> Option<String> {
+    document().document_element().and_then(|html| html.get_attribute("data-assets")).filter(|v| !v.is_empty())
+}
+
+/// The vendored files' version: none outside the server and the browser.
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+pub fn asset_version() -> Option<String> {
+    None
+}
+
 /// The URL of the vendored file `path` (under `/vendor/`), at `version`.
 pub fn vendor_url(version: Option<&str>, path: &str) -> String {
     match version {

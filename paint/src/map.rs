@@ -45,8 +45,9 @@ pub fn is_open(id: &str) -> bool {
 }
 
 /// The map in the element `id`: the one already drawn there, else a new one
-/// with the outlines (fetched in the background) and, when configured, tiles.
-pub fn open(id: &str) -> Result<Opened, JsValue> {
+/// with the country outlines from `outlines` (the URL of the vendored GeoJSON,
+/// fetched in the background) and, when configured, tiles.
+pub fn open(id: &str, outlines: &str) -> Result<Opened, JsValue> {
     let el = crate::document().and_then(|d| d.get_element_by_id(id)).ok_or_else(|| JsValue::from_str(id))?;
     if let Some(opened) = drawn(&el) {
         return Ok(opened);
@@ -72,7 +73,7 @@ pub fn open(id: &str) -> Result<Opened, JsValue> {
     }
     let markers = LayerGroup::new();
     markers.add_to(&map);
-    wasm_bindgen_futures::spawn_local(add_outlines(map.clone()));
+    wasm_bindgen_futures::spawn_local(add_outlines(map.clone(), outlines.to_owned()));
     js_sys::Reflect::set(&el, &MAP_KEY.into(), &map)?;
     js_sys::Reflect::set(&el, &MARKERS_KEY.into(), &markers)?;
     Ok(Opened { map, markers })
@@ -97,15 +98,8 @@ fn html_attribute(name: &str) -> Option<String> {
     crate::document()?.document_element()?.get_attribute(name).filter(|v| !v.is_empty())
 }
 
-/// Fetches the bundled outlines (at the vendored files' version the server put
-/// on `<html data-assets>`, so the browser keeps them) and adds them under the
-/// markers.
-async fn add_outlines(map: Map) {
-    let mut url = String::from("/vendor/countries.geojson");
-    if let Some(version) = html_attribute("data-assets") {
-        url.push_str("?v=");
-        url.push_str(&version);
-    }
+/// Fetches the bundled outlines from `url` and adds them under the markers.
+async fn add_outlines(map: Map, url: String) {
     let data = async {
         let window = web_sys::window().ok_or(JsValue::NULL)?;
         let response: web_sys::Response =

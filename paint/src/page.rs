@@ -1,9 +1,10 @@
 //! What the early-paint module draws: every chart whose box the
 //! server-rendered page names with its option (`data-chart`, `data-option`,
 //! on the chart's text equivalent) and the map whose markers it lists
-//! (`data-map`, `data-markers`: `[[lat, lng, class, radius], …]`, on the
-//! legend), in the theme the page is shown in. A box the app drew already
-//! (its code can arrive first on a fast connection) is left to it.
+//! (`data-map`, `data-markers`: `[[lat, lng, class, radius], …]`, and its
+//! outlines' URL, `data-outlines`, on the legend), in the theme the page is
+//! shown in. A box the app drew already (its code can arrive first on a fast
+//! connection) is left to it.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,24 +23,26 @@ pub fn paint() {
             crate::log_error("early paint, chart:", &err);
         }
     }
-    for carrier in carriers(&document, "[data-map][data-markers]") {
-        let (Some(id), Some(markers)) = (carrier.get_attribute("data-map"), carrier.get_attribute("data-markers"))
+    for carrier in carriers(&document, "[data-map][data-markers][data-outlines]") {
+        let attribute = |name: &str| carrier.get_attribute(name);
+        let (Some(id), Some(markers), Some(outlines)) =
+            (attribute("data-map"), attribute("data-markers"), attribute("data-outlines"))
         else {
             continue;
         };
         if crate::map::is_open(&id) {
             continue;
         }
-        if let Err(err) = draw_map(&id, &markers) {
+        if let Err(err) = draw_map(&id, &markers, &outlines) {
             crate::log_error("early paint, map:", &err);
         }
     }
 }
 
-/// Opens the map `id` and adds the markers of `json`.
-fn draw_map(id: &str, json: &str) -> Result<(), JsValue> {
+/// Opens the map `id` (its outlines from `outlines`) and adds the markers of `json`.
+fn draw_map(id: &str, json: &str, outlines: &str) -> Result<(), JsValue> {
     let list: js_sys::Array = js_sys::JSON::parse(json)?.dyn_into()?;
-    let opened = crate::map::open(id)?;
+    let opened = crate::map::open(id, outlines)?;
     for row in list.iter() {
         let row: js_sys::Array = row.dyn_into()?;
         let number = |i: u32| row.get(i).as_f64().ok_or_else(|| JsValue::from_str("a marker field is not a number"));

@@ -71,7 +71,7 @@ fn legend(list: &[CountryStat]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <figure class="map-legend" data-testid="map-legend" data-map=MAP_ID data-markers=early_markers(list, &bounds)>
+        <figure class="map-legend" data-testid="map-legend" data-map=MAP_ID data-markers=early_markers(list, &bounds) data-outlines=outlines_url()>
             <figcaption>{t(lang, Msg::Legend)}" · "{t(lang, Msg::Users)}</figcaption>
             <ul>{rows}</ul>
         </figure>
@@ -89,6 +89,11 @@ fn early_markers(list: &[CountryStat], bounds: &[i64]) -> String {
         })
         .collect();
     format!("[{}]", rows.join(","))
+}
+
+/// The URL of the bundled country outlines, at the vendored files' version.
+fn outlines_url() -> String {
+    crate::vendor_url(crate::asset_version().as_deref(), "countries.geojson")
 }
 
 /// The map for `countries`; a skeleton while it loads, an error card when loading failed.
@@ -123,7 +128,7 @@ mod draw {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    use super::{class_bounds, class_of, class_radius, MAP_ID};
+    use super::{class_bounds, class_of, class_radius, outlines_url, MAP_ID};
     use crate::error::AppError;
     use crate::i18n::{country_name, format_count, t, Lang, Msg};
     use crate::model::CountryStat;
@@ -191,7 +196,7 @@ mod draw {
     /// The map, the early paint's if it drew one (its markers are replaced
     /// with the interactive ones).
     fn create_map() -> Result<Drawn, JsValue> {
-        let opened = paint::map::open(MAP_ID)?;
+        let opened = paint::map::open(MAP_ID, &outlines_url())?;
         Ok(Drawn { map: opened.map, markers: opened.markers, key_listeners: Vec::new() })
     }
 
