@@ -11,6 +11,10 @@ use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::config::LogFormat;
 
+mod json_line;
+
+pub use json_line::{JsonLine, JsonSpanFields};
+
 /// Keeps the log writer's thread: dropping it writes out what is still queued.
 /// Hold it until the process ends.
 #[must_use = "dropping the guard stops the log writer"]
@@ -34,7 +38,8 @@ pub fn init(filter: &str, format: LogFormat) -> LogGuard {
     let builder = fmt().with_env_filter(filter).with_target(true).with_writer(writer);
     // A second init (tests, a subcommand after another) keeps the first subscriber.
     let installed = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
+        // The shape of tracing-subscriber's flattened JSON, at a fraction of its cost.
+        LogFormat::Json => builder.fmt_fields(JsonSpanFields).event_format(JsonLine).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
     LogGuard { _writer: installed.is_ok().then_some(guard) }

@@ -39,10 +39,8 @@ fn logs() -> &'static Captured {
         let captured = Captured::default();
         tracing_subscriber::fmt()
             .with_env_filter("info")
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+            .fmt_fields(server::telemetry::JsonSpanFields)
+            .event_format(server::telemetry::JsonLine)
             .with_writer(captured.clone())
             .init();
         captured

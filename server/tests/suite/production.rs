@@ -99,7 +99,11 @@ impl std::io::Write for Captured {
 async fn log_lines_name_a_person_by_a_masked_address() {
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt().json().with_writer(move || writer.clone()).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .fmt_fields(server::telemetry::JsonSpanFields)
+        .event_format(server::telemetry::JsonLine)
+        .with_writer(move || writer.clone())
+        .finish();
     // The test runs on one thread, so this thread's subscriber sees every line.
     let _guard = tracing::subscriber::set_default(subscriber);
 
