@@ -13,7 +13,7 @@ use web_sys::{EventSource, MessageEvent};
 pub async fn load_font_for(text: &str) {
     let Some(fonts) = web_sys::window().and_then(|w| w.document()).map(|d| d.fonts()) else { return };
     // A failed load still leaves the fallback font: draw anyway.
-    let _ = JsFuture::from(fonts.load_with_text("16px 'Pretendard Variable'", text)).await;
+    let _ = JsFuture::from(fonts.load_with_text(paint::chart::FONT_PROBE, text)).await;
 }
 
 /// An open `EventSource` and its listener (dropping the closure would detach it).

@@ -56,12 +56,51 @@ pub fn open(el: &web_sys::Element, dark: bool) -> Result<Instance, JsValue> {
 /// `dark` theme: the series replaced, the rest merged (see [`replace_series`]).
 /// On failure the caller must dispose of the instance: ECharts may be left
 /// mid-update, ignoring every later option.
-pub fn set(instance: &Instance, el: &web_sys::Element, option: &str, dark: bool) -> Result<(), JsValue> {
-    let option = option_for_page(option)?;
-    instance.set_option(&option, &replace_series())?;
+///
+/// `motion`: whether ECharts animates what changed (the early paint shows
+/// figures that are already there, so it does not; see [`Motion`]).
+///
+/// The same text again is not drawn anew when every glyph of it was drawn in
+/// the UI font (see [`DRAWN_KEY`]): that is the app adopting the early paint's
+/// chart, and a refresh whose data did not change. ECharts lays out and paints
+/// the whole chart on each `setOption`, the largest part of the app's
+/// hydration on the dashboard when it was done for five charts already drawn.
+pub fn set(
+    instance: &Instance,
+    el: &web_sys::Element,
+    option: &str,
+    dark: bool,
+    motion: Motion,
+) -> Result<(), JsValue> {
+    let drawn = js_sys::Reflect::get(instance, &DRAWN_KEY.into()).ok().and_then(|v| v.as_string());
+    if drawn.as_deref() == Some(option) {
+        return Ok(());
+    }
+    // Not marked until drawn: a failure leaves the instance for disposal.
+    let _ = js_sys::Reflect::set(instance, &DRAWN_KEY.into(), &JsValue::UNDEFINED);
+    instance.set_option(&option_for_page(option, motion)?, &replace_series())?;
     // For tests and styles: the canvas itself cannot tell.
     let _ = el.set_attribute(THEME_ATTR, theme_name(dark));
+    if glyphs_loaded(option) {
+        let _ = js_sys::Reflect::set(instance, &DRAWN_KEY.into(), &option.into());
+    }
     Ok(())
+}
+
+/// The property of an instance holding the option text last drawn on it, when
+/// the UI font had every glyph of it loaded then ([`glyphs_loaded`]). When the
+/// font was still loading, the canvas shows the fallback font and the next
+/// draw of the same text must happen (the app draws again once the font is in).
+const DRAWN_KEY: &str = "dsOption";
+
+/// The font the UI's text is measured in, for the browser's font loading
+/// (`document.fonts`).
+pub const FONT_PROBE: &str = "16px 'Pretendard Variable'";
+
+/// Whether the UI font has every glyph of `text` loaded (or is not used on
+/// this screen: phones have no Pretendard, and their fallback is always there).
+fn glyphs_loaded(text: &str) -> bool {
+    crate::document().is_some_and(|d| d.fonts().check_with_text(FONT_PROBE, text).unwrap_or(false))
 }
 
 /// Whether a chart is drawn in `el` already (by the app, when it was quicker).
@@ -72,7 +111,7 @@ pub fn is_drawn(el: &web_sys::Element) -> bool {
 /// Opens `el`'s instance and draws `option` on it; disposes of it on failure.
 pub fn draw(el: &web_sys::Element, option: &str, dark: bool) -> Result<Instance, JsValue> {
     let instance = open(el, dark)?;
-    match set(&instance, el, option, dark) {
+    match set(&instance, el, option, dark, Motion::Still) {
         Ok(()) => Ok(instance),
         Err(err) => {
             instance.dispose();
@@ -89,10 +128,38 @@ fn theme_name(dark: bool) -> &'static str {
     }
 }
 
+/// Whether a chart animates what a draw changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    /// The figures appear as they are: the early paint's first draw (a page
+    /// still loading shows its figures at once, and ECharts' entry animation
+    /// would take the main thread for a second, frame by frame, while the app
+    /// hydrates), and wherever the viewer asked for reduced motion.
+    Still,
+    /// ECharts' transitions: the app's draws of new data.
+    Animated,
+}
+
+impl Motion {
+    /// [`Motion::Animated`] unless the viewer prefers reduced motion.
+    pub fn preferred() -> Motion {
+        let reduce = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+            .is_some_and(|m| m.matches());
+        if reduce {
+            Motion::Still
+        } else {
+            Motion::Animated
+        }
+    }
+}
+
 /// The server's option with what only the page knows: the UI font (a canvas
-/// cannot use CSS) and a transparent background, so the panel's colour shows.
-fn option_for_page(json: &str) -> Result<JsValue, JsValue> {
+/// cannot use CSS), a transparent background, so the panel's colour shows,
+/// and whether to animate.
+fn option_for_page(json: &str, motion: Motion) -> Result<JsValue, JsValue> {
     let option = js_sys::JSON::parse(json)?;
+    js_sys::Reflect::set(&option, &"animation".into(), &JsValue::from_bool(motion == Motion::Animated))?;
     let text_style = js_sys::Object::new();
     js_sys::Reflect::set(&text_style, &"fontFamily".into(), &UI_FONT.into())?;
     js_sys::Reflect::set(&option, &"textStyle".into(), &text_style)?;

@@ -98,7 +98,10 @@ fn html_attribute(name: &str) -> Option<String> {
     crate::document()?.document_element()?.get_attribute(name).filter(|v| !v.is_empty())
 }
 
-/// Fetches the bundled outlines from `url` and adds them under the markers.
+/// Fetches the bundled outlines from `url` and adds them under the markers,
+/// once the page is idle: building the countries' paths takes the main thread
+/// for tens of milliseconds, which the app, when its code is there, needs
+/// first to become interactive. The outlines are only the markers' backdrop.
 async fn add_outlines(map: Map, url: String) {
     let data = async {
         let window = web_sys::window().ok_or(JsValue::NULL)?;
@@ -107,7 +110,9 @@ async fn add_outlines(map: Map, url: String) {
         if !response.ok() {
             return Err(JsValue::from(response.status()));
         }
-        wasm_bindgen_futures::JsFuture::from(response.json()?).await
+        let data = wasm_bindgen_futures::JsFuture::from(response.json()?).await?;
+        idle(&window).await;
+        Ok(data)
     }
     .await;
     match data {
@@ -123,3 +128,20 @@ async fn add_outlines(map: Map, url: String) {
         Err(err) => crate::log_error("user map outlines:", &err),
     }
 }
+
+/// Resolves when the browser is idle, or after [`IDLE_WAIT_MS`] at the
+/// latest; at once where `requestIdleCallback` is missing (older Safari).
+async fn idle(window: &web_sys::Window) {
+    let mut scheduled = false;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(IDLE_WAIT_MS);
+        scheduled = window.request_idle_callback_with_options(&resolve, &options).is_ok();
+    });
+    if scheduled {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// How long the outlines wait for the page to be idle, at most.
+const IDLE_WAIT_MS: u32 = 2000;

@@ -6,7 +6,7 @@
 //! any, is adopted (`paint::chart`, shared with it).
 
 use leptos::prelude::*;
-use paint::chart::{self, Instance};
+use paint::chart::{self, Instance, Motion};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -53,7 +53,7 @@ where
                 }
             }
             if let Some((echarts, _)) = slot.as_ref() {
-                if let Err(err) = chart::set(echarts, &el, &charted.option, dark) {
+                if let Err(err) = chart::set(echarts, &el, &charted.option, dark, Motion::preferred()) {
                     // ECharts may be left mid-update, ignoring every later
                     // option: start afresh with the next data.
                     leptos::logging::error!("chart {id}: {err:?}");

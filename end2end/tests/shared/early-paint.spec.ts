@@ -15,6 +15,35 @@ const drawnCharts = (ids: string[]) =>
     return chart ? { id: chart.id as string, series: (chart.getOption().series ?? []).length as number } : null;
   });
 
+/**
+ * Runs in the page: per chart box, whether the early paint animated it, whether
+ * it marked it as drawn (the `dsOption` of paint::chart), and its series as JSON.
+ */
+const paintedCharts = (ids: string[]) =>
+  ids.map((id) => {
+    // @ts-expect-error: echarts is the global the vendored script defines.
+    const chart = window.echarts.getInstanceByDom(document.getElementById(id));
+    const option = chart.getOption();
+    return { animation: option.animation, marked: typeof chart.dsOption === 'string', series: JSON.stringify(option.series.map((s: any) => s.data)) };
+  });
+
+/**
+ * Runs in the page: from now on, counts every ECharts draw per chart box and
+ * series data (`__redraws["<box id> <series data as JSON>"]`).
+ */
+const countRedraws = (anyChart: string) => {
+  // @ts-expect-error: the vendored ECharts global.
+  const proto = Object.getPrototypeOf(window.echarts.getInstanceByDom(document.getElementById(anyChart)));
+  const original = proto.setOption;
+  const counts: Record<string, number> = ((window as any).__redraws = {});
+  proto.setOption = function (this: any, option: any, ...rest: unknown[]) {
+    const result = original.call(this, option, ...rest);
+    const key = `${this.getDom().id} ${JSON.stringify(this.getOption().series.map((s: any) => s.data))}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+    return result;
+  };
+};
+
 /** The app's main WASM (not the early paint's, not a lazy route's chunk). */
 const APP_WASM = /\/pkg\/dreamseed\.[A-Za-z0-9_-]+\.wasm$/;
 
@@ -48,10 +77,22 @@ test.describe('early paint', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined();
     expect(await page.locator('.country-marker[data-country]').count()).toBe(0);
     await expect.poll(() => scriptsWhenAsked).toBe(true);
+    // Drawn at once, without ECharts' entry animation; each chart drawn while
+    // the UI font had its glyphs is marked as drawn with that option.
+    const painted = await page.evaluate(paintedCharts, charts);
+    expect(painted.map((c) => c.animation)).toEqual(charts.map(() => false));
+    // Phones use no web font (nothing to wait for): every chart is marked there.
+    if ((page.viewportSize()?.width ?? 0) < 640) expect(painted.every((c) => c.marked)).toBe(true);
+    await page.evaluate(countRedraws, charts[0]);
 
     release();
     await waitForHydration(page);
     await waitForDashboard(page);
+    // The app adopts a marked chart as drawn: no second draw of the same series.
+    const redraws: Record<string, number> = await page.evaluate(() => (window as any).__redraws);
+    for (const [i, id] of charts.entries()) {
+      if (painted[i].marked) expect(redraws[`${id} ${painted[i].series}`] ?? 0, id).toBe(0);
+    }
     // The same instances, the same single map, its markers replaced by the app's.
     expect((await page.evaluate(drawnCharts, charts)).map((c) => c?.id)).toEqual(before.map((c) => c?.id));
     await expect(page.locator('.country-marker')).toHaveCount(markers);
