@@ -217,7 +217,7 @@ pub fn App() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let tiles = None::<String>;
     // The browser reads it back for the files it fetches itself (map outlines).
-    let assets = use_context::<AssetVersion>().and_then(|v| v.0).map(|v| v.to_string());
+    let assets = asset_version();
 
     view! {
         <Html

@@ -158,19 +158,11 @@ impl<W: Write> Visit for JsonVisitor<'_, W> {
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
-        self.member(field, |w| {
-            w.write_char('"')?;
-            write!(Escaped(w), "{value}")?;
-            w.write_char('"')
-        });
+        self.member(field, |w| write_json_fmt(w, format_args!("{value}")));
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.member(field, |w| {
-            w.write_char('"')?;
-            write!(Escaped(w), "{value:?}")?;
-            w.write_char('"')
-        });
+        self.member(field, |w| write_json_fmt(w, format_args!("{value:?}")));
     }
 }
 
@@ -190,6 +182,13 @@ fn write_json_f64(w: &mut impl Write, value: f64) -> fmt::Result {
 fn write_json_str(w: &mut impl Write, text: &str) -> fmt::Result {
     w.write_char('"')?;
     Escaped(&mut *w).write_str(text)?;
+    w.write_char('"')
+}
+
+/// What `text` formats to, as a JSON string, quotes included (no `String` in between).
+fn write_json_fmt(w: &mut impl Write, text: fmt::Arguments<'_>) -> fmt::Result {
+    w.write_char('"')?;
+    Escaped(&mut *w).write_fmt(text)?;
     w.write_char('"')
 }
 
