@@ -100,6 +100,22 @@ pub struct EarlyPaint {
     pub wasm: std::sync::Arc<str>,
 }
 
+/// The URL of the WASM-split loader (`/pkg/__wasm_split.<hash>.js`), which the
+/// app's JS module imports. In the render's context when the site has it: a
+/// `modulepreload` asks for it with the app's module instead of after it (the
+/// browser fetches a preloaded module, not what that module imports).
+#[derive(Clone, Debug)]
+pub struct SplitLoader(pub std::sync::Arc<str>);
+
+/// The screens that get the desktop treatment: Pretendard (style/main.css), and
+/// on the dashboard the app's code at once, ahead of the early paint.
+const WIDE_SCREEN: &str = "(min-width: 640px)";
+
+/// How long, on a wide screen, the early paint leaves the app to hydrate the
+/// dashboard before it draws (the app's code slow or failing), in ms.
+#[cfg(feature = "ssr")]
+const APP_HEAD_START_MS: u32 = 1000;
+
 /// The dashboard's scripts when the site has the early paint: its module
 /// (preloaded), which draws the charts and the map from the page, and the
 /// app's own, inert in a `<template>` until the paint's loader runs — after
@@ -109,6 +125,13 @@ pub struct EarlyPaint {
 /// by seconds; from then on it no longer competes with anything the drawing
 /// needs, so it downloads while the paint draws. Whichever draws a box first,
 /// the other adopts it (`paint::chart::open`, `paint::map::open`).
+///
+/// A wide screen (a desktop: bandwidth is not its scarce part, its main thread
+/// is) asks for the app's code as the page is parsed (the template's resource
+/// hints copied into the head at once), so the code is ready about when
+/// ECharts and Leaflet have run. The app then hydrates first and draws the
+/// charts itself; the paint would only hold it back, and starts only if the
+/// app has not hydrated within [`APP_HEAD_START_MS`].
 #[cfg(feature = "ssr")]
 fn early_paint_scripts(paint: EarlyPaint, options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
@@ -126,18 +149,41 @@ fn early_paint_scripts(paint: EarlyPaint, options: LeptosOptions) -> impl IntoVi
            }}\n\
          }};\n\
          startApp();\n\
-         init({{ module_or_path: {wasm:?} }}).catch((e) => console.error('early paint:', e));\n",
+         const appFirst = matchMedia({wide:?}).matches;\n\
+         const appHydrated = new Promise((resolve) => {{\n\
+           if (!appFirst) return resolve(false);\n\
+           const html = document.documentElement;\n\
+           const seen = new MutationObserver(() => {{ if (html.dataset.hydrated) {{ seen.disconnect(); resolve(true); }} }});\n\
+           seen.observe(html, {{ attributes: true, attributeFilter: ['data-hydrated'] }});\n\
+           setTimeout(() => {{ seen.disconnect(); resolve(!!html.dataset.hydrated); }}, {head_start});\n\
+         }});\n\
+         appHydrated\n\
+           .then((hydrated) => hydrated || init({{ module_or_path: {wasm:?} }}))\n\
+           .catch((e) => console.error('early paint:', e));\n",
         js = &*paint.js,
         wasm = &*paint.wasm,
+        wide = WIDE_SCREEN,
+        head_start = APP_HEAD_START_MS,
+    );
+    // Where the page is parsed, right after the inert scripts: on a wide screen
+    // their resource hints (the app's JS module, its split loader, its WASM)
+    // go into the head, so the code downloads and compiles while ECharts runs.
+    // The loader's copies later find the files already fetched.
+    let preload = format!(
+        "if (matchMedia({WIDE_SCREEN:?}).matches) \
+         for (const hint of document.getElementById('ds-hydration').content.querySelectorAll('link')) \
+         document.head.append(hint.cloneNode());"
     );
     view! {
         <link rel="preload" href=paint.wasm.to_string() r#as="fetch" r#type="application/wasm" crossorigin="" />
+        <template id="ds-hydration">
+            <SplitLoaderHint />
+            <HydrationScripts options />
+        </template>
+        <script nonce=nonce.clone()>{preload}</script>
         <script id="ds-paint" type="module" nonce=nonce>
             {loader}
         </script>
-        <template id="ds-hydration">
-            <HydrationScripts options />
-        </template>
     }
 }
 
@@ -157,7 +203,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Only wider screens use Pretendard (style/main.css): on a phone
                 // its stylesheet neither blocks the first paint nor loads a font.
-                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") media="(min-width: 640px)" />
+                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") media=WIDE_SCREEN />
                 <link rel="stylesheet" href=vendor("leaflet/leaflet.css") />
                 <script defer src=vendor("echarts/echarts.min.js")></script>
                 <script defer src=vendor("leaflet/leaflet.js")></script>
@@ -183,7 +229,19 @@ fn hydration_scripts(options: LeptosOptions) -> impl IntoView {
             return early_paint_scripts(paint, options).into_any();
         }
     }
-    view! { <HydrationScripts options /> }.into_any()
+    view! {
+        <SplitLoaderHint />
+        <HydrationScripts options />
+    }
+    .into_any()
+}
+
+/// The `modulepreload` of the WASM-split loader ([`SplitLoader`]), when the
+/// site has one.
+#[component]
+fn SplitLoaderHint() -> impl IntoView {
+    use_context::<SplitLoader>()
+        .map(|split| view! { <link rel="modulepreload" href=split.0.to_string() crossorigin="" /> })
 }
 
 /// The application: header, and the page the URL names.

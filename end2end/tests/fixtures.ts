@@ -82,16 +82,22 @@ export const test = base.extend<{ watch: Watch }>({
 
 export { expect };
 
-/** Resolves once the WASM has hydrated the page and drawn the chart and markers:
- * the app's own markers (`data-country`, which the early paint's lack). */
+/** Resolves once the WASM has hydrated the page and every chart and the markers
+ * are drawn: the app's own markers (`data-country`, which the early paint's lack). */
 export async function waitForDashboard(page: Page) {
-  await page.waitForFunction(() => {
-    const el = document.getElementById('user-growth-chart');
+  // Every chart box drawn (those below the fold are drawn when the page is
+  // idle, paint::later), the growth chart with its data.
+  const charts = ['user-growth-chart', 'users-by-type-chart', 'activity-chart', 'heatmap-chart', 'problems-chart'];
+  await page.waitForFunction((ids) => {
     // @ts-expect-error: echarts is the global the vendored script defines.
-    const chart = el && window.echarts?.getInstanceByDom(el);
-    const series = chart?.getOption()?.series;
-    return !!series && series[0].data.length > 0 && document.querySelectorAll('.country-marker[data-country]').length > 0;
-  });
+    const instance = (el: Element | null) => el && window.echarts?.getInstanceByDom(el);
+    const boxes = ids.map((id) => document.getElementById(id)).filter((el) => el !== null);
+    const series = instance(document.getElementById(ids[0]))?.getOption()?.series;
+    return (
+      !!series && series[0].data.length > 0 && boxes.every((el) => !!instance(el)) &&
+      document.querySelectorAll('.country-marker[data-country]').length > 0
+    );
+  }, charts);
 }
 
 /** The API's way of writing a count on a card: thousands separators. */

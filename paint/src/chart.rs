@@ -131,10 +131,11 @@ fn theme_name(dark: bool) -> &'static str {
 /// Whether a chart animates what a draw changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Motion {
-    /// The figures appear as they are: the early paint's first draw (a page
-    /// still loading shows its figures at once, and ECharts' entry animation
-    /// would take the main thread for a second, frame by frame, while the app
-    /// hydrates), and wherever the viewer asked for reduced motion.
+    /// The figures appear as they are: a chart's first draw, the early paint's
+    /// or the app's (a page still loading shows its figures at once, and
+    /// ECharts' entry animation would take the main thread for a second, frame
+    /// by frame, while the app hydrates), and wherever the viewer asked for
+    /// reduced motion.
     Still,
     /// ECharts' transitions: the app's draws of new data.
     Animated,

@@ -9,6 +9,7 @@
 //! ("The dashboard draws before the app arrives").
 
 pub mod chart;
+pub mod later;
 pub mod map;
 pub mod page;
 

@@ -111,7 +111,7 @@ async fn add_outlines(map: Map, url: String) {
             return Err(JsValue::from(response.status()));
         }
         let data = wasm_bindgen_futures::JsFuture::from(response.json()?).await?;
-        idle(&window).await;
+        crate::later::idle().await;
         Ok(data)
     }
     .await;
@@ -128,20 +128,3 @@ async fn add_outlines(map: Map, url: String) {
         Err(err) => crate::log_error("user map outlines:", &err),
     }
 }
-
-/// Resolves when the browser is idle, or after [`IDLE_WAIT_MS`] at the
-/// latest; at once where `requestIdleCallback` is missing (older Safari).
-async fn idle(window: &web_sys::Window) {
-    let mut scheduled = false;
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let options = web_sys::IdleRequestOptions::new();
-        options.set_timeout(IDLE_WAIT_MS);
-        scheduled = window.request_idle_callback_with_options(&resolve, &options).is_ok();
-    });
-    if scheduled {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-}
-
-/// How long the outlines wait for the page to be idle, at most.
-const IDLE_WAIT_MS: u32 = 2000;

@@ -3,8 +3,9 @@
 //! on the chart's text equivalent) and the map whose markers it lists
 //! (`data-map`, `data-markers`: `[[lat, lng, class, radius], …]`, and its
 //! outlines' URL, `data-outlines`, on the legend), in the theme the page is
-//! shown in. A box the app drew already (its code can arrive first on a fast
-//! connection) is left to it.
+//! shown in: the charts in view first, the others when the page is idle. A
+//! box the app drew already (its code can arrive first on a fast connection)
+//! is left to it.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,15 +14,29 @@ use wasm_bindgen::JsCast;
 pub fn paint() {
     let Some(document) = crate::document() else { return };
     let dark = is_dark(&document);
+    // The charts in view now; the others when the page is idle (crate::later),
+    // each in a task of its own, so that the app's hydration, when its code
+    // is there, need not wait for them.
+    let mut later = Vec::new();
     for carrier in carriers(&document, "[data-chart][data-option]") {
         let (Some(id), Some(option)) = (carrier.get_attribute("data-chart"), carrier.get_attribute("data-option"))
         else {
             continue;
         };
-        let Some(el) = document.get_element_by_id(&id).filter(|el| !crate::chart::is_drawn(el)) else { continue };
-        if let Err(err) = crate::chart::draw(&el, &option, dark) {
-            crate::log_error("early paint, chart:", &err);
+        let Some(el) = document.get_element_by_id(&id) else { continue };
+        if crate::later::on_screen(&el) {
+            draw_chart(&el, &option, dark);
+        } else {
+            later.push((el, option));
         }
+    }
+    if !later.is_empty() {
+        wasm_bindgen_futures::spawn_local(async move {
+            for (el, option) in later {
+                crate::later::idle().await;
+                draw_chart(&el, &option, dark);
+            }
+        });
     }
     for carrier in carriers(&document, "[data-map][data-markers][data-outlines]") {
         let attribute = |name: &str| carrier.get_attribute(name);
@@ -36,6 +51,16 @@ pub fn paint() {
         if let Err(err) = draw_map(&id, &markers, &outlines) {
             crate::log_error("early paint, map:", &err);
         }
+    }
+}
+
+/// Draws `option` into the chart box `el`, unless the app drew it already.
+fn draw_chart(el: &web_sys::Element, option: &str, dark: bool) {
+    if crate::chart::is_drawn(el) {
+        return;
+    }
+    if let Err(err) = crate::chart::draw(el, option, dark) {
+        crate::log_error("early paint, chart:", &err);
     }
 }
 

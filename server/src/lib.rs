@@ -22,7 +22,7 @@ pub mod telemetry;
 
 use std::sync::OnceLock;
 
-use app::{shell, App, AssetVersion, EarlyPaint};
+use app::{shell, App, AssetVersion, EarlyPaint, SplitLoader};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::Uri;
@@ -56,7 +56,8 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
     let site_root = std::path::Path::new(&*options.site_root);
     let assets = AssetVersion(site::vendor_version(site_root).map(Into::into));
     let paint = site::early_paint(site_root);
-    let pages = Pages { state: state.clone(), options: options.clone(), assets, paint };
+    let split = site::split_loader(site_root, &options);
+    let pages = Pages { state: state.clone(), options: options.clone(), assets, paint, split };
     let page_router = Router::new()
         .leptos_routes_with_context(&pages, page_routes().to_vec(), render_context(&pages), move || {
             shell(options.clone())
@@ -67,29 +68,35 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
 }
 
 /// The state of the page routes: the core's state, and the site Leptos renders
-/// (which the core knows nothing of) with its vendored files' version and its
-/// early-paint module, if it has one.
+/// (which the core knows nothing of) with its vendored files' version, and its
+/// early-paint module and WASM-split loader, if it has them.
 #[derive(Clone, FromRef)]
 struct Pages {
     state: AppState,
     options: LeptosOptions,
     assets: AssetVersion,
     paint: Option<EarlyPaint>,
+    split: Option<SplitLoader>,
 }
 
 /// What every render and server function finds in its Leptos context besides
 /// the request: the core's state, the vendored files' version, the early-paint
-/// module (when the site has one) and the nonce the middleware chose.
+/// module and the WASM-split loader (when the site has them) and the nonce the
+/// middleware chose.
 fn render_context(pages: &Pages) -> impl Fn() + Clone + Send + 'static {
     let state = pages.state.clone();
     let assets = pages.assets.clone();
     let paint = pages.paint.clone();
+    let split = pages.split.clone();
     move || {
         app::security_headers::provide_request_nonce();
         provide_context(state.clone());
         provide_context(assets.clone());
         if let Some(paint) = &paint {
             provide_context(paint.clone());
+        }
+        if let Some(split) = &split {
+            provide_context(split.clone());
         }
     }
 }

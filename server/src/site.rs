@@ -137,6 +137,32 @@ pub fn early_paint(site_root: &Path) -> Option<app::EarlyPaint> {
     Some(app::EarlyPaint { js: format!("/pkg/{}", names.js).into(), wasm: format!("/pkg/{}", names.wasm).into() })
 }
 
+/// The app's WASM-split loader under `site_root/pkg` ([`app::SplitLoader`]):
+/// its hashed name from cargo-leptos's hash file beside the binary when
+/// `options` hash the pkg files, else its plain name; `None` when the site
+/// has no such file (a build without `--split`).
+pub fn split_loader(site_root: &Path, options: &LeptosOptions) -> Option<app::SplitLoader> {
+    let hashes = options
+        .hash_files
+        .then(|| std::env::current_exe().ok()?.parent().map(|dir| dir.join(&*options.hash_file)))
+        .flatten()
+        .and_then(|path| std::fs::read_to_string(path).ok());
+    split_loader_named(&site_root.join("pkg"), hashes.as_deref())
+}
+
+/// [`split_loader`] given the hash file's text, if the pkg files are hashed.
+fn split_loader_named(pkg: &Path, hashes: Option<&str>) -> Option<app::SplitLoader> {
+    // cargo-leptos's names: `__wasm_split.<hash>.js`, and without hashing a
+    // fixed placeholder as long as a hash.
+    let hash = match hashes {
+        Some(text) => text.lines().find_map(|line| line.trim().strip_prefix("split:"))?.trim().to_owned(),
+        None => "_".repeat(22),
+    };
+    let name = format!("__wasm_split.{hash}.js");
+    let plain = !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (plain && pkg.join(&name).is_file()).then(|| app::SplitLoader(format!("/pkg/{name}").into()))
+}
+
 /// A page of ours that is not rendered by Leptos (the API reference, GraphiQL):
 /// vendored stylesheets and scripts, all from this server and none inline, so
 /// the pages' Content-Security-Policy (without a nonce) holds.
@@ -185,5 +211,24 @@ mod tests {
         assert!(early_paint(site_with(&files, Some(escaping)).path()).is_none());
         let quoting = r#"{"js":"paint.a.js\"","wasm":"paint.b.wasm"}"#;
         assert!(early_paint(site_with(&["paint.a.js\"", "paint.b.wasm"], Some(quoting)).path()).is_none());
+    }
+
+    #[test]
+    fn the_split_loader_is_named_from_the_hash_file_and_must_exist() {
+        let hashed = site_with(&["__wasm_split.pFUq-x_9.js"], None);
+        let pkg = hashed.path().join("pkg");
+        let hashes = "js: aaa\nwasm: bbb\nsplit: pFUq-x_9\n";
+        let split = split_loader_named(&pkg, Some(hashes)).expect("the hashed loader");
+        assert_eq!(&*split.0, "/pkg/__wasm_split.pFUq-x_9.js");
+        // Another hash, no `split:` line, or a name that would leave pkg: none.
+        assert!(split_loader_named(&pkg, Some("split: other")).is_none());
+        assert!(split_loader_named(&pkg, Some("js: aaa")).is_none());
+        assert!(split_loader_named(&pkg, Some("split: ../x")).is_none());
+
+        // Without hashing, the placeholder name; a site built without --split has none.
+        let plain = site_with(&["__wasm_split.______________________.js"], None);
+        let split = split_loader_named(&plain.path().join("pkg"), None).expect("the plain loader");
+        assert_eq!(&*split.0, "/pkg/__wasm_split.______________________.js");
+        assert!(split_loader_named(&hashed.path().join("pkg"), None).is_none());
     }
 }

@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::model::Charted;
 
 /// Draws the option of `resource` into the element `id` whenever it has data
-/// and the font for `glyphs` (every label the canvas will show) has loaded.
+/// and the font for `glyphs` (every label the canvas will show) has loaded;
+/// the first time, for a box off screen, once the page is idle.
 pub fn draw<T>(id: &'static str, resource: Resource<Result<Charted<T>, AppError>>, glyphs: String)
 where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
@@ -23,16 +24,22 @@ where
     let page_dark = crate::prefs::use_dark();
     // The instance and the theme it was created with (ECharts themes are fixed at init).
     let instance = StoredValue::new_local(None::<(Instance, bool)>);
-    let font_ready = RwSignal::new(false);
+    let ready = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         load_font_for(&glyphs).await;
-        font_ready.set(true);
+        // A box below the fold is drawn when the page is idle (paint::later):
+        // on a cold dashboard, hydration and what is in view come first. A box
+        // not in the document yet (a page shown by the router) is drawn at once.
+        if let Some(el) = document().get_element_by_id(id) {
+            paint::later::on_screen_or_idle(&el).await;
+        }
+        ready.set(true);
     });
     // Synchronous once both are ready: one draw per change, no race.
     Effect::new(move |_| {
         let dark = page_dark.get();
         let Some(Ok(charted)) = resource.get() else { return };
-        if !font_ready.get() {
+        if !ready.get() {
             return;
         }
         instance.update_value(|slot| {
@@ -42,6 +49,10 @@ where
                 }
             }
             let Some(el) = document().get_element_by_id(id) else { return };
+            // The first drawing shows figures that are already there: at once,
+            // as the early paint does (and an entry animation's frames would
+            // hold the main thread while the page loads). Changes animate.
+            let motion = if slot.is_none() { Motion::Still } else { Motion::preferred() };
             if slot.is_none() {
                 // The early paint's instance when it drew this box (paint crate).
                 match chart::open(&el, dark) {
@@ -53,7 +64,7 @@ where
                 }
             }
             if let Some((echarts, _)) = slot.as_ref() {
-                if let Err(err) = chart::set(echarts, &el, &charted.option, dark, Motion::preferred()) {
+                if let Err(err) = chart::set(echarts, &el, &charted.option, dark, motion) {
                     // ECharts may be left mid-update, ignoring every later
                     // option: start afresh with the next data.
                     leptos::logging::error!("chart {id}: {err:?}");

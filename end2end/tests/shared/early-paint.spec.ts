@@ -52,7 +52,9 @@ test.describe('early paint', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     // Whether ECharts and Leaflet had arrived when the app's WASM was asked
-    // for: on a phone it would otherwise hold back their download.
+    // for: on a phone it would otherwise hold back their download. A wide
+    // screen asks for it as the page is parsed, and the paint draws once the
+    // app has had its head start (a second) without hydrating.
     let scriptsWhenAsked: boolean | null = null;
     await page.route(APP_WASM, async (route) => {
       // @ts-expect-error: the vendored ECharts and Leaflet globals.
@@ -76,7 +78,8 @@ test.describe('early paint', () => {
     // Drawn by the early paint alone: the app has not run.
     expect(await page.evaluate(() => document.documentElement.dataset.hydrated)).toBeUndefined();
     expect(await page.locator('.country-marker[data-country]').count()).toBe(0);
-    await expect.poll(() => scriptsWhenAsked).toBe(true);
+    const wide = (page.viewportSize()?.width ?? 0) >= 640;
+    await expect.poll(() => scriptsWhenAsked).toBe(!wide);
     // Drawn at once, without ECharts' entry animation; each chart drawn while
     // the UI font had its glyphs is marked as drawn with that option.
     const painted = await page.evaluate(paintedCharts, charts);
@@ -99,6 +102,36 @@ test.describe('early paint', () => {
     await expect(page.locator('.country-marker:not([data-country])')).toHaveCount(0);
     await expect(page.locator('.leaflet-container')).toHaveCount(1);
     await expect(page.locator('.leaflet-pane.leaflet-outlines-pane')).toHaveCount(1);
+  });
+
+  test('on a wide screen the app hydrates first and draws every chart and marker itself', async ({ page, watch }) => {
+    test.skip((page.viewportSize()?.width ?? 0) < 640, 'a phone gets the early paint first');
+    // Every map marker ever added to the page: the early paint's never get a
+    // country (the app's do), even once the app has replaced them.
+    await page.addInitScript(() => {
+      const added: Element[] = ((window as any).__markers = []);
+      new MutationObserver((records) => {
+        for (const record of records)
+          for (const node of Array.from(record.addedNodes))
+            if (node instanceof Element && node.classList.contains('country-marker')) added.push(node);
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto('/');
+    await waitForDashboard(page);
+    const markers = await page.evaluate(() => {
+      const added: HTMLElement[] = (window as any).__markers;
+      return { added: added.length, painted: added.filter((el) => !el.dataset.country).length };
+    });
+    expect(markers.added).toBeGreaterThanOrEqual(10);
+    expect(markers.painted, 'markers the early paint drew').toBe(0);
+    // The app's first drawing shows the figures without an entry animation.
+    const drawn = await page.evaluate((ids) =>
+      ids.map((id) => {
+        // @ts-expect-error: the vendored ECharts global.
+        const option = window.echarts.getInstanceByDom(document.getElementById(id)).getOption();
+        return { series: option.series.length, animation: option.animation };
+      }), charts);
+    expect(drawn.every((c) => c.series > 0 && c.animation === false)).toBe(true);
   });
 
   test('the app starts and draws when the early paint cannot load', async ({ page, watch }) => {
