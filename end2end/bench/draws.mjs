@@ -8,7 +8,7 @@
 // paint::chart::set exists to avoid.
 //   BASE_URL=http://127.0.0.1:8002 BENCH_EMAIL=admin@dreamseed.local BENCH_PASSWORD=… \
 //     node end2end/bench/draws.mjs
-import { appReady, base, launch, signedIn } from './common.mjs';
+import { base, launch, reached, signedIn, watchPage } from './common.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);
 const width = Number(process.env.WIDTH ?? 1366);
@@ -43,8 +43,10 @@ for (let i = 0; i < runs + 1; i++) {
     delete headers['content-length'];
     await route.fulfill({ response, headers, body: (await response.text()) + timer });
   });
+  await watchPage(page, 10);
+  const cdp = await context.newCDPSession(page);
   await page.goto(base + '/', { waitUntil: 'commit' });
-  const hydrated = await (await page.waitForFunction(appReady, 10, { polling: 'raf', timeout: 30_000 })).jsonValue();
+  const hydrated = await reached(cdp, 'ready');
   // Draws that follow hydration (a font arriving, say) count too.
   await page.waitForTimeout(1000);
   const draws = await page.evaluate(() => window.__draws);

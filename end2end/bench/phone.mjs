@@ -13,7 +13,7 @@
 // Prints the median of RUNS (5) runs, and what the first visit transferred by kind.
 //   BASE_URL=http://127.0.0.1:8002 BENCH_EMAIL=admin@dreamseed.local BENCH_PASSWORD=… \
 //     node end2end/bench/phone.mjs
-import { allDrawn, base, launch, signedIn } from './common.mjs';
+import { base, launch, reached, signedIn, watchPage } from './common.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);
 
@@ -43,17 +43,13 @@ async function visit(context) {
     const kind = r ? kindOf(r) : 'other';
     byKind[kind] = (byKind[kind] ?? 0) + e.encodedDataLength;
   });
+  // All drawn: every chart and one marker; interactive: hydrated, with one of the app's own markers.
+  await watchPage(page, 1);
   await page.goto(base + '/', { waitUntil: 'commit' });
-  const handle = await page.waitForFunction(allDrawn, 1, { polling: 100, timeout: 60_000 });
-  const drawn = await handle.jsonValue();
+  const drawn = await reached(cdp, 'drawn', { every: 100, timeout: 60_000 });
   const drawnBytes = bytes;
   const drawnByKind = { ...byKind };
-  const ready = await page.waitForFunction(
-    () => document.documentElement.dataset.hydrated === 'true' && !!document.querySelector('.country-marker[data-country]') && performance.now(),
-    null,
-    { polling: 100, timeout: 60_000 },
-  );
-  const interactive = await ready.jsonValue();
+  const interactive = await reached(cdp, 'ready', { every: 100, timeout: 60_000 });
   counting = false;
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
   await page.close();

@@ -10,11 +10,17 @@ pub const IDLE_WAIT_MS: u32 = 2000;
 /// Resolves when the browser is idle, or after [`IDLE_WAIT_MS`] at the
 /// latest; at once where `requestIdleCallback` is missing (older Safari).
 pub async fn idle() {
+    idle_within(IDLE_WAIT_MS).await;
+}
+
+/// Resolves when the browser is idle, or after `most_ms` at the latest; at
+/// once where `requestIdleCallback` is missing.
+pub async fn idle_within(most_ms: u32) {
     let Some(window) = web_sys::window() else { return };
     let mut scheduled = false;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let options = web_sys::IdleRequestOptions::new();
-        options.set_timeout(IDLE_WAIT_MS);
+        options.set_timeout(most_ms);
         scheduled = window.request_idle_callback_with_options(&resolve, &options).is_ok();
     });
     if scheduled {
@@ -33,10 +39,15 @@ pub fn on_screen(el: &web_sys::Element) -> bool {
     laid_out && rect.top() < height && rect.bottom() > 0.0 && rect.left() < width && rect.right() > 0.0
 }
 
+/// How long a chart off screen waits for the page to be idle, at most. Short:
+/// on a phone, whose main thread is seldom idle while the app's code streams
+/// in, the charts below the fold are still drawn within half a second.
+pub const CHART_WAIT_MS: u32 = 500;
+
 /// Resolves at once when `el` is on screen ([`on_screen`]), else when the page
-/// is idle ([`idle`]).
+/// is idle, after [`CHART_WAIT_MS`] at the latest.
 pub async fn on_screen_or_idle(el: &web_sys::Element) {
     if !on_screen(el) {
-        idle().await;
+        idle_within(CHART_WAIT_MS).await;
     }
 }

@@ -30,12 +30,11 @@ pub fn paint() {
             later.push((el, option));
         }
     }
-    if !later.is_empty() {
+    // Each asks for an idle period of its own, so the wait is the same for all.
+    for (el, option) in later {
         wasm_bindgen_futures::spawn_local(async move {
-            for (el, option) in later {
-                crate::later::idle().await;
-                draw_chart(&el, &option, dark);
-            }
+            crate::later::on_screen_or_idle(&el).await;
+            draw_chart(&el, &option, dark);
         });
     }
     for carrier in carriers(&document, "[data-map][data-markers][data-outlines]") {
