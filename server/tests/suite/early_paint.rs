@@ -1,7 +1,8 @@
 //! Issue #14, the phone's first visit: where the site has the early-paint
 //! module (`pkg/paint.json`, written by scripts/build-paint.sh), the dashboard
 //! loads it first, under the page's nonce, and keeps the app's hydration
-//! scripts inert in a `<template>` until it has drawn; other pages, and a
+//! scripts inert in a `<template>` until it has drawn (on a wide screen their
+//! hints are copied out at once and the app goes first); other pages, and a
 //! site without the module, load the app at once. Its files are immutable.
 
 use crate::common;
@@ -54,7 +55,15 @@ async fn the_dashboard_loads_the_early_paint_before_the_app() {
     let template = between(&html, r#"<template id="ds-hydration">"#, "</template>");
     assert!(template.contains("modulepreload") && template.contains("hydrate()"), "{template}");
     assert_eq!(html.matches("modulepreload").count(), template.matches("modulepreload").count(), "{html}");
-    assert!(html.find(r#"id="ds-paint""#) < html.find(r#"<template id="ds-hydration">"#));
+    // After the template, under the nonce: the script that, on a wide screen,
+    // copies its hints into the head as the page is parsed; then the loader,
+    // which on a wide screen gives the app a head start before painting.
+    let template_at = html.find(r#"<template id="ds-hydration">"#).unwrap();
+    let hints = between(&html[template_at..], "<script nonce=", "</script>");
+    assert!(hints.contains(&format!(r#"nonce="{nonce}""#)), "{hints}");
+    assert!(hints.contains(r#"matchMedia("(min-width: 640px)")"#) && hints.contains("cloneNode"), "{hints}");
+    assert!(html.find(hints).unwrap() < html.find(r#"id="ds-paint""#).unwrap());
+    assert!(loader.contains(r#"matchMedia("(min-width: 640px)")"#) && loader.contains("data-hydrated"), "{loader}");
 
     // Another page loads the app at once.
     let login = common::get(&app, "/login").await.text();
