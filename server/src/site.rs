@@ -73,7 +73,12 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> Result<LeptosOption
 
 /// Whether `name` (cargo-leptos's `hash.txt`) sits beside the running binary.
 fn hash_file_beside_binary(name: &str) -> bool {
-    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(name))).is_some_and(|p| p.is_file())
+    beside_binary(name).is_some_and(|p| p.is_file())
+}
+
+/// The path of `name` beside the running binary, where Leptos reads the hash file.
+fn beside_binary(name: &str) -> Option<PathBuf> {
+    Some(std::env::current_exe().ok()?.parent()?.join(name))
 }
 
 /// The version of the vendored files under `site_root/vendor` (see
@@ -144,7 +149,7 @@ pub fn early_paint(site_root: &Path) -> Option<app::EarlyPaint> {
 pub fn split_loader(site_root: &Path, options: &LeptosOptions) -> Option<app::SplitLoader> {
     let hashes = options
         .hash_files
-        .then(|| std::env::current_exe().ok()?.parent().map(|dir| dir.join(&*options.hash_file)))
+        .then(|| beside_binary(&options.hash_file))
         .flatten()
         .and_then(|path| std::fs::read_to_string(path).ok());
     split_loader_named(&site_root.join("pkg"), hashes.as_deref())
