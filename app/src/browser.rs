@@ -7,11 +7,21 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{EventSource, MessageEvent};
 
-/// Waits until the UI font can draw every character of `text`. The font is split
-/// by Unicode range and loaded piece by piece; a canvas drawn before its pieces
-/// arrive keeps fallback glyphs (boxes, where no Korean font is installed).
+/// Waits until the UI font can draw every character of `text`. The font's
+/// stylesheet is applied only once the page has hydrated (`crate::ui_font`),
+/// and the font is split by Unicode range and loaded piece by piece; a canvas
+/// drawn before then keeps fallback glyphs (boxes, where no Korean font is
+/// installed).
 pub async fn load_font_for(text: &str) {
-    let Some(fonts) = web_sys::window().and_then(|w| w.document()).map(|d| d.fonts()) else { return };
+    let Some(window) = web_sys::window() else { return };
+    // Settles once the stylesheet is in (at once on a phone, which has no web
+    // font); before that the font has no faces to load.
+    if let Ok(stylesheet) = js_sys::Reflect::get(&window, &crate::UI_FONT_PROMISE.into()) {
+        if let Ok(stylesheet) = stylesheet.dyn_into::<js_sys::Promise>() {
+            let _ = JsFuture::from(stylesheet).await;
+        }
+    }
+    let Some(fonts) = window.document().map(|d| d.fonts()) else { return };
     // A failed load still leaves the fallback font: draw anyway.
     let _ = JsFuture::from(fonts.load_with_text(paint::chart::FONT_PROBE, text)).await;
 }

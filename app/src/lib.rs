@@ -201,9 +201,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                // Only wider screens use Pretendard (style/main.css): on a phone
-                // its stylesheet neither blocks the first paint nor loads a font.
-                <link rel="stylesheet" href=vendor("pretendard/pretendard.css") media=WIDE_SCREEN />
+                {ui_font(vendor("pretendard/pretendard.css"))}
                 <link rel="stylesheet" href=vendor("leaflet/leaflet.css") />
                 <script defer src=vendor("echarts/echarts.min.js")></script>
                 <script defer src=vendor("leaflet/leaflet.js")></script>
@@ -216,6 +214,57 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// What `window` holds while the UI font loads ([`ui_font`]): a promise that
+/// settles once the font's stylesheet is in (at once on a narrow screen).
+pub const UI_FONT_PROMISE: &str = "dsUiFont";
+
+/// Pretendard, the UI font of wide screens (style/main.css; a phone keeps its
+/// own Korean UI font), applied once the app has hydrated: its stylesheet is
+/// fetched early (preloaded) but applied only then. Its 92 `@font-face`
+/// rules (one per Unicode range) and the relayouts as each piece arrives cost
+/// a desktop ~90 ms of main thread, which hydration then no longer waits
+/// behind (issue #14); the text shows in the system's UI font until then, as
+/// it did anyway while the pieces loaded (`font-display: swap`). The app does
+/// not hydrate within 3 s (its code failing): applied anyway.
+///
+/// The inline script leaves on `window` [`UI_FONT_PROMISE`], after which the
+/// charts (drawn at once in the fallback) load the font's glyphs and are
+/// drawn again in it, and marks `<html data-ui-font>` `pending` until the
+/// stylesheet is in, so that no chart drawn meanwhile counts as drawn in the
+/// font (`paint::chart::set`). The link carries the media query:
+/// a screen that grows wide later gets the font then.
+fn ui_font(href: String) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let script = format!(
+        "window.{UI_FONT_PROMISE} = new Promise((resolve) => {{\n\
+           const html = document.documentElement;\n\
+           const wide = matchMedia({WIDE_SCREEN:?}).matches;\n\
+           if (wide) html.dataset.uiFont = 'pending'; else resolve();\n\
+           const done = () => {{ delete html.dataset.uiFont; resolve(); }};\n\
+           const apply = () => {{\n\
+             if (document.getElementById('ds-ui-font')) return;\n\
+             const link = document.createElement('link');\n\
+             link.id = 'ds-ui-font';\n\
+             link.rel = 'stylesheet';\n\
+             link.media = {WIDE_SCREEN:?};\n\
+             link.href = {href:?};\n\
+             if (wide) link.onload = link.onerror = done;\n\
+             document.head.append(link);\n\
+           }};\n\
+           const seen = new MutationObserver(() => {{ if (html.dataset.hydrated) {{ seen.disconnect(); setTimeout(apply); }} }});\n\
+           seen.observe(html, {{ attributes: true, attributeFilter: ['data-hydrated'] }});\n\
+           setTimeout(() => {{ seen.disconnect(); apply(); }}, 3000);\n\
+         }});"
+    );
+    view! {
+        <link rel="preload" href=href.clone() r#as="style" media=WIDE_SCREEN />
+        <script nonce=nonce>{script}</script>
+        <noscript>
+            <link rel="stylesheet" href=href media=WIDE_SCREEN />
+        </noscript>
     }
 }
 

@@ -99,8 +99,13 @@ pub const FONT_PROBE: &str = "16px 'Pretendard Variable'";
 
 /// Whether the UI font has every glyph of `text` loaded (or is not used on
 /// this screen: phones have no Pretendard, and their fallback is always there).
+/// Not while its stylesheet is yet to be applied (`<html data-ui-font="pending">`,
+/// set by the page until the app has hydrated): the font has no faces then,
+/// and the browser would call every glyph loaded.
 fn glyphs_loaded(text: &str) -> bool {
-    crate::document().is_some_and(|d| d.fonts().check_with_text(FONT_PROBE, text).unwrap_or(false))
+    let Some(document) = crate::document() else { return false };
+    let pending = document.document_element().is_some_and(|html| html.has_attribute("data-ui-font"));
+    !pending && document.fonts().check_with_text(FONT_PROBE, text).unwrap_or(false)
 }
 
 /// Whether a chart is drawn in `el` already (by the app, when it was quicker).

@@ -51,3 +51,18 @@ pub async fn on_screen_or_idle(el: &web_sys::Element) {
         idle_within(CHART_WAIT_MS).await;
     }
 }
+
+/// Resolves in a task of its own (`setTimeout` 0): what the caller does next
+/// no longer lengthens the task now running. The app's charts wait for it, so
+/// that on a cold dashboard hydration's task ends, and the page responds,
+/// before tens of milliseconds of drawing; they follow at once.
+pub async fn next_task() {
+    let Some(window) = web_sys::window() else { return };
+    let mut scheduled = false;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        scheduled = window.set_timeout_with_callback(&resolve).is_ok();
+    });
+    if scheduled {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}

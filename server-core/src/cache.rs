@@ -177,7 +177,7 @@ impl Cache {
         Fut: Future<Output = Result<T>>,
     {
         let key = &format!("{DATA}{}", figure.key(variant));
-        if let Some(entry) = self.inner.memory.get(key).await {
+        if let Some(entry) = self.memory_get(key).await {
             if entry.value.is::<T>() {
                 self.hit("memory");
                 return Ok(entry);
@@ -225,13 +225,22 @@ impl Cache {
     /// replica; [`Cache::invalidate`] never does.
     pub async fn local_get<T: Clone + Send + Sync + 'static>(&self, key: &str) -> Option<T> {
         let key = format!("{LOCAL}{key}");
-        self.inner.memory.get(&key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
+        self.memory_get(&key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
     }
 
     /// Keeps `value` under `key` in this process only, for `ttl` (see [`Cache::local_get`]).
     pub async fn local_put<T: Send + Sync + 'static>(&self, key: &str, value: T, ttl: Duration) {
         let entry = Entry { json: Arc::from(&[][..]), value: Arc::new(value), ttl };
         self.inner.memory.insert(format!("{LOCAL}{key}"), entry).await;
+    }
+
+    /// The entry under `key` in this process's memory. Boxed: moka's lookup is
+    /// a future of ~800 bytes (it may run the cache's housekeeping), which
+    /// every future awaiting it would otherwise carry, and a request's future
+    /// is moved whole several times on its way through the middleware (issue
+    /// #14, the hot path); one allocation costs less than those copies.
+    async fn memory_get(&self, key: &str) -> Option<Entry> {
+        Box::pin(self.inner.memory.get(key)).await
     }
 
     fn hit(&self, layer: &'static str) {
@@ -337,7 +346,7 @@ impl Cache {
 
     /// The JSON stored under `key` in this process, if any (for tests and diagnostics).
     pub async fn peek_json(&self, key: &str) -> Option<Vec<u8>> {
-        self.inner.memory.get(&format!("{DATA}{key}")).await.map(|e| e.json.to_vec())
+        self.memory_get(&format!("{DATA}{key}")).await.map(|e| e.json.to_vec())
     }
 }
 

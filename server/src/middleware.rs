@@ -1,4 +1,5 @@
-//! The middleware every request passes through, outermost first: compression;
+//! The middleware every request passes through, outermost first: compression,
+//! for requests that accept it ([`compression`]);
 //! the edge layer ([`edge`]: trace id and timing headers with metrics and the
 //! access log, security headers, `Cache-Control`, the error envelope for any
 //! bare error response, unknown methods refused with 405, then CSRF,
@@ -11,6 +12,7 @@
 
 pub mod auth;
 pub mod cache_control;
+pub mod compression;
 pub mod edge;
 pub mod envelope;
 pub mod idempotency;
@@ -28,7 +30,6 @@ use server_core::error::AppError;
 use server_core::state::AppState;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
 
 /// Limits every request is held to.
 #[derive(Clone, Copy, Debug)]
@@ -55,7 +56,7 @@ pub fn apply(router: Router, state: &AppState, limits: Limits) -> Router {
         // Unknown methods get 405 here, before authentication (issue #11, item 7);
         // the envelope reads bare error bodies before they are compressed.
         .layer(middleware::from_fn_with_state((state.clone(), limits), edge::layer))
-        .layer(CompressionLayer::new())
+        .layer(compression::CompressWhenAccepted::default())
         .layer(DefaultBodyLimit::max(limits.body_bytes))
 }
 

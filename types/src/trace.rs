@@ -32,8 +32,12 @@ pub fn generate() -> String {
 }
 
 /// Runs `future` with `trace_id` as the current trace id.
-pub async fn scope<F: Future>(trace_id: String, future: F) -> F::Output {
-    TRACE_ID.scope(trace_id, future).await
+///
+/// Not an `async fn`: one would hold `future` twice in its state (the argument,
+/// and the scope it is moved into), and every request's future is copied
+/// about whole (issue #14, the hot path).
+pub fn scope<F: Future>(trace_id: String, future: F) -> impl Future<Output = F::Output> {
+    TRACE_ID.scope(trace_id, future)
 }
 
 /// The current request's trace id, if running inside [`scope`].

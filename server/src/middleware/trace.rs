@@ -50,9 +50,10 @@ impl Trace {
     }
 
     /// Runs `inner` (the rest of the request) inside the trace: its span, and
-    /// its id as the current trace id.
-    pub async fn run<F: Future>(&self, inner: F) -> F::Output {
-        server_core::trace::scope(self.id.clone(), inner.instrument(self.span.clone())).await
+    /// its id as the current trace id. Not an `async fn`, which would hold
+    /// `inner` twice (see [`server_core::trace::scope`]).
+    pub fn run<F: Future>(&self, inner: F) -> impl Future<Output = F::Output> {
+        server_core::trace::scope(self.id.clone(), inner.instrument(self.span.clone()))
     }
 
     /// Stamps the trace's headers on `response`, counts it and logs it.

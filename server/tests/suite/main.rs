@@ -47,3 +47,4 @@ mod report_scheduler;
 mod reports;
 mod seed;
 mod static_caching;
+mod ui_font;
