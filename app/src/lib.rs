@@ -222,7 +222,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub const UI_FONT_PROMISE: &str = "dsUiFont";
 
 /// Pretendard, the UI font of wide screens (style/main.css; a phone keeps its
-/// own Korean UI font), applied once the app has hydrated: its stylesheet is
+/// own Korean UI font), applied once the app has hydrated, in the first idle
+/// moment after (the charts in view are drawn first): its stylesheet is
 /// fetched early (preloaded) but applied only then. Its 92 `@font-face`
 /// rules (one per Unicode range) and the relayouts as each piece arrives cost
 /// a desktop ~90 ms of main thread, which hydration then no longer waits
@@ -254,7 +255,8 @@ fn ui_font(href: String) -> impl IntoView {
              if (wide) link.onload = link.onerror = done;\n\
              document.head.append(link);\n\
            }};\n\
-           const seen = new MutationObserver(() => {{ if (html.dataset.hydrated) {{ seen.disconnect(); setTimeout(apply); }} }});\n\
+           const later = (f) => window.requestIdleCallback ? requestIdleCallback(f, {{ timeout: 1000 }}) : setTimeout(f);\n\
+           const seen = new MutationObserver(() => {{ if (html.dataset.hydrated) {{ seen.disconnect(); later(apply); }} }});\n\
            seen.observe(html, {{ attributes: true, attributeFilter: ['data-hydrated'] }});\n\
            setTimeout(() => {{ seen.disconnect(); apply(); }}, 3000);\n\
          }});"

@@ -30,10 +30,11 @@ test.describe('UI font', () => {
     const wide = (page.viewportSize()?.width ?? 0) >= 640;
     await page.goto('/');
     await waitForDashboard(page);
-    // Applied after hydration, on every screen (the link's media query keeps a
-    // phone from using it), and no longer pending.
-    expect(await page.evaluate(() => (window as any).__order)).toEqual(['hydrated', 'font']);
+    // Applied after hydration (in the first idle moment after it), on every
+    // screen (the link's media query keeps a phone from using it), and no
+    // longer pending.
     await expect(page.locator('link#ds-ui-font')).toHaveAttribute('media', '(min-width: 640px)');
+    expect(await page.evaluate(() => (window as any).__order)).toEqual(['hydrated', 'font']);
     await expect(page.locator('html')).not.toHaveAttribute('data-ui-font');
     // The only stylesheet link of the font: before hydration it is a preload.
     await expect(page.locator('head link[rel=stylesheet][href*="pretendard"]')).toHaveCount(1);
