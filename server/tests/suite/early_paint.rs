@@ -63,7 +63,11 @@ async fn the_dashboard_loads_the_early_paint_before_the_app() {
     assert!(hints.contains(&format!(r#"nonce="{nonce}""#)), "{hints}");
     assert!(hints.contains(r#"matchMedia("(min-width: 640px)")"#) && hints.contains("cloneNode"), "{hints}");
     assert!(html.find(hints).unwrap() < html.find(r#"id="ds-paint""#).unwrap());
-    assert!(loader.contains(r#"matchMedia("(min-width: 640px)")"#) && loader.contains("data-hydrated"), "{loader}");
+    assert!(
+        loader.contains(r#"matchMedia("(min-width: 640px)")"#) && loader.contains("window.dsHydrated.then("),
+        "{loader}"
+    );
+    assert!(html.find("window.dsHydrated = new Promise").unwrap() < html.find(r#"id="ds-paint""#).unwrap());
 
     // Another page loads the app at once.
     let login = common::get(&app, "/login").await.text();

@@ -32,7 +32,13 @@ async fn the_ui_font_is_preloaded_and_applied_after_hydration() {
     // The script that applies it once the page has hydrated, at the font's URL.
     let script = &head[head.find("window.dsUiFont").expect("the font's script")..];
     let script = &script[..script.find("</script>").unwrap()];
-    assert!(script.contains("data-hydrated"), "{script}");
+    assert!(script.contains("window.dsHydrated.then("), "{script}");
+    // That promise, the one watch of `<html data-hydrated>`, is set before it.
+    let watch = head.find("window.dsHydrated = new Promise").expect("the hydration watch");
+    assert!(watch < head.find("window.dsUiFont").unwrap());
+    let watch = &head[head[..watch].rfind("<script").unwrap()..];
+    let watch = &watch[..watch.find("</script>").unwrap()];
+    assert!(watch.contains("nonce=") && watch.contains("attributeFilter: ['data-hydrated']"), "{watch}");
     let href = tags[0].split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap().replace("&amp;", "&");
     assert!(script.contains(&format!("{href:?}")), "{script} applies {href}");
 }
