@@ -61,8 +61,9 @@ pub struct JwtKeys {
     /// skips the HMAC and the JSON parse (a quarter of a cached dashboard
     /// request's instructions); expiry is still checked on every use. Only
     /// tokens that verified get in, so forged ones cannot fill it, and it is
-    /// bounded in entries and in time.
-    verified: moka::sync::Cache<Box<str>, Claims>,
+    /// bounded in entries and in time. Hashed with foldhash (seeded per
+    /// process): SipHash over the whole token cost more than the lookup.
+    verified: moka::sync::Cache<Box<str>, Claims, foldhash::fast::RandomState>,
 }
 
 impl JwtKeys {
@@ -79,7 +80,7 @@ impl JwtKeys {
             verified: moka::sync::Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
                 .time_to_live(std::time::Duration::from_secs(ACCESS_TTL_SECS.unsigned_abs()))
-                .build(),
+                .build_with_hasher(foldhash::fast::RandomState::default()),
         }
     }
 }

@@ -107,8 +107,9 @@ impl Entry {
 
 #[derive(Default)]
 struct Rows {
-    /// Route pattern → its rows, one per method.
-    by_route: HashMap<String, Vec<Entry>>,
+    /// Route pattern → its rows, one per method. Hashed with foldhash: the
+    /// patterns are the router's (or fixed labels), never a caller's text.
+    by_route: HashMap<String, Vec<Entry>, foldhash::fast::RandomState>,
     count: usize,
 }
 
@@ -131,24 +132,24 @@ impl RouteStats {
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let mut rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let Rows { by_route, count } = &mut *rows;
-        let known = by_route.get(route).and_then(|row| row.iter().position(|e| e.method == method));
-        let (route, at) = match known {
-            Some(at) => (route, at),
-            // The overflow row itself is the one allowed past the cap.
-            None if *count >= MAX_ROUTES => {
-                let row = by_route.entry(OVERFLOW.to_owned()).or_default();
-                if row.is_empty() {
-                    row.push(Entry::new(OVERFLOW, OVERFLOW));
-                    *count += 1;
-                }
-                (OVERFLOW, 0)
-            }
-            None => {
-                let row = by_route.entry(route.to_owned()).or_default();
-                row.push(Entry::new(method, route));
+        // Nearly always a row that exists: one lookup.
+        if let Some(entry) = by_route.get_mut(route).and_then(|row| row.iter_mut().find(|e| e.method == method)) {
+            entry.record(route, status, elapsed);
+            return;
+        }
+        // A new row; the overflow row itself is the one allowed past the cap.
+        let (route, at) = if *count >= MAX_ROUTES {
+            let row = by_route.entry(OVERFLOW.to_owned()).or_default();
+            if row.is_empty() {
+                row.push(Entry::new(OVERFLOW, OVERFLOW));
                 *count += 1;
-                (route, row.len() - 1)
             }
+            (OVERFLOW, 0)
+        } else {
+            let row = by_route.entry(route.to_owned()).or_default();
+            row.push(Entry::new(method, route));
+            *count += 1;
+            (route, row.len() - 1)
         };
         if let Some(entry) = by_route.get_mut(route).and_then(|row| row.get_mut(at)) {
             entry.record(route, status, elapsed);

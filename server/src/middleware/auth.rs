@@ -25,7 +25,7 @@ use std::net::{IpAddr, SocketAddr};
 use app::components::list_pager::NOT_UNRESERVED;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::utf8_percent_encode;
 use server_core::auth::rate_limit::Decision;
@@ -46,6 +46,12 @@ const PUBLIC: [(&str, &str); 4] = [
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
 ];
+
+/// `X-RateLimit-Limit` (requests per minute). Static: a name given as text
+/// is parsed again on every insert.
+static RATE_LIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+/// `X-RateLimit-Remaining` (requests left in the sliding minute).
+static RATE_LIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 
 /// Static files: public, and never worth a database lookup.
 pub fn is_static(path: &str) -> bool {
@@ -132,8 +138,8 @@ where
     request.extensions_mut().insert(caller);
     let mut response = inner(request).await;
     let headers = response.headers_mut();
-    headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
-    headers.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+    headers.insert(&RATE_LIMIT_LIMIT, HeaderValue::from(limit));
+    headers.insert(&RATE_LIMIT_REMAINING, HeaderValue::from(remaining));
     response
 }
 
@@ -184,7 +190,7 @@ fn same_origin(headers: &HeaderMap, state: &AppState, via_proxy: bool) -> bool {
 fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> Caller {
     Caller {
         principal,
-        ip: client_ip(peer(request), request.headers(), &state.security).map(|ip| ip.to_string()),
+        ip: client_ip(peer(request), request.headers(), &state.security).map(ip_text),
         trace_id: server_core::trace::current(),
         user_agent: request
             .headers()
@@ -193,6 +199,26 @@ fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> 
             .map(|ua| ua.chars().take(200).collect()),
         idempotency: None,
     }
+}
+
+/// `ip` as text. IPv4 addresses (nearly every caller) without the formatting
+/// machinery, which took a tenth of the authentication step's instructions.
+fn ip_text(ip: IpAddr) -> String {
+    let IpAddr::V4(v4) = ip else { return ip.to_string() };
+    let mut text = String::with_capacity(15);
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            text.push('.');
+        }
+        if octet >= 100 {
+            text.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            text.push(char::from(b'0' + octet / 10 % 10));
+        }
+        text.push(char::from(b'0' + octet % 10));
+    }
+    text
 }
 
 /// The socket peer's address. `dreamseed serve` always provides it; a router
@@ -316,6 +342,17 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn addresses_are_written_as_std_writes_them() {
+        for text in ["0.0.0.0", "127.0.0.1", "10.9.99.100", "255.255.255.255", "192.168.1.20", "::1", "2001:db8::7"] {
+            assert_eq!(ip_text(ip(text)), ip(text).to_string());
+        }
+        for octet in 0..=255u8 {
+            let v4 = IpAddr::from([octet, 255 - octet, octet / 2, 7]);
+            assert_eq!(ip_text(v4), v4.to_string());
+        }
     }
 
     fn forwarded(values: &[&str]) -> HeaderMap {

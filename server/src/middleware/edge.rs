@@ -37,6 +37,8 @@ pub async fn layer(State((state, limits)): State<(AppState, Limits)>, mut reques
             envelope::shape(response, limits).await
         })
         .await;
+    // Room for the headers stamped below at once, not a regrowth every few.
+    response.headers_mut().reserve(12);
     caching.apply(&mut response);
     security_headers::apply(&state, nonce.as_deref(), &mut response);
     trace.finish(&state, &mut response);

@@ -10,10 +10,14 @@
 
 use app::security_headers::{origin_of, page_policy, NON_PAGE_POLICY};
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
 use leptos::nonce::Nonce;
 use server_core::state::AppState;
+
+/// `Cross-Origin-Opener-Policy` (the `http` crate has no constant for it; a
+/// name given as text is parsed again on every insert).
+static CROSS_ORIGIN_OPENER_POLICY: HeaderName = HeaderName::from_static("cross-origin-opener-policy");
 
 /// The nonce for `request`'s page, if it may render one (put in its
 /// extensions, where the render finds it).
@@ -50,7 +54,7 @@ pub fn apply(state: &AppState, nonce: Option<&str>, response: &mut Response) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(&CROSS_ORIGIN_OPENER_POLICY, HeaderValue::from_static("same-origin"));
     if state.security.production {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));

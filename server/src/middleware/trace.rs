@@ -1,11 +1,13 @@
 //! The request's trace (part of the edge layer, [`super::edge`]): gives each
-//! request its trace id (the caller's, if valid), runs it inside a span
-//! carrying that id (so every log line of the request has it) and the
-//! task-local the error envelope reads, then stamps `X-Trace-Id`,
+//! request its trace id (the caller's, if valid), runs it with its log
+//! context (id, method, route: every log line of the request has them, see
+//! [`crate::telemetry::request_scope`]) and the task-local the error envelope
+//! reads, then stamps `X-Trace-Id`,
 //! `X-Processing-Time` and `X-Service` on the response, records it in the
 //! metrics and route statistics, and writes the access log line.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
@@ -13,7 +15,8 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
 use server_core::observability::SERVICE;
 use server_core::state::AppState;
-use tracing::Instrument;
+
+use crate::telemetry::request_scope::{self, RequestScope, Route};
 
 /// `X-Trace-Id`.
 pub static TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
@@ -25,17 +28,15 @@ pub static SERVICE_HEADER: HeaderName = HeaderName::from_static("x-service");
 /// One request's trace, from [`Trace::begin`] to [`Trace::finish`].
 pub struct Trace {
     started: Instant,
-    id: String,
-    method: &'static str,
-    route: RouteLabel,
-    span: tracing::Span,
+    /// The id, method and route, shared with the log lines of the request.
+    scope: Arc<RequestScope>,
 }
 
 impl Trace {
     /// Starts the trace of `request`.
     pub fn begin(request: &Request) -> Self {
         let started = Instant::now();
-        let id = request
+        let trace_id = request
             .headers()
             .get(&TRACE_ID)
             .and_then(|v| v.to_str().ok())
@@ -45,15 +46,15 @@ impl Trace {
         // the known seven are `other`, paths are the router's patterns.
         let method = super::methods::label(request.method());
         let route = route_label(request);
-        let span = tracing::info_span!("request", trace_id = %id, http.method = %method, http.route = %route.as_str());
-        Self { started, id, method, route, span }
+        Self { started, scope: Arc::new(RequestScope { trace_id, method, route }) }
     }
 
-    /// Runs `inner` (the rest of the request) inside the trace: its span, and
-    /// its id as the current trace id. Not an `async fn`, which would hold
-    /// `inner` twice (see [`server_core::trace::scope`]).
+    /// Runs `inner` (the rest of the request) inside the trace: its id as the
+    /// current trace id, and its log context. Not an `async fn`, which would
+    /// hold `inner` twice (see [`server_core::trace::scope`]).
     pub fn run<F: Future>(&self, inner: F) -> impl Future<Output = F::Output> {
-        server_core::trace::scope(self.id.clone(), inner.instrument(self.span.clone()))
+        let scope = Arc::clone(&self.scope);
+        server_core::trace::scope(self.scope.trace_id.clone(), request_scope::scope(scope, inner))
     }
 
     /// Stamps the trace's headers on `response`, counts it and logs it.
@@ -61,25 +62,24 @@ impl Trace {
         let elapsed = self.started.elapsed();
         let status = response.status().as_u16();
         let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&self.id) {
+        if let Ok(value) = HeaderValue::from_str(&self.scope.trace_id) {
             headers.insert(&TRACE_ID, value);
         }
-        if let Ok(value) = HeaderValue::from_str(&format!("{:.3}", elapsed.as_secs_f64() * 1000.0)) {
-            headers.insert(&PROCESSING_TIME, value);
-        }
+        headers.insert(&PROCESSING_TIME, millis(elapsed.as_micros()));
         headers.insert(&SERVICE_HEADER, HeaderValue::from_static(SERVICE));
 
         // The route statistics feed Prometheus too (one lookup for both).
-        let route = self.route.as_str();
-        state.ops.route_stats.record(self.method, route, status, elapsed);
+        let route = self.scope.route.as_str();
+        state.ops.route_stats.record(self.scope.method, route, status, elapsed);
 
+        // Assets and probes are many and dull: keep them out of the info log
+        // (a load balancer asks every replica's /ready each second), except a
+        // replica saying it is not ready.
+        let probe = route == "/healthz" || route == "/ready";
+        let dull = route.starts_with("/pkg") || route.starts_with("/vendor") || (probe && status < 500);
         let duration_ms = elapsed.as_secs_f64() * 1000.0;
-        self.span.in_scope(|| {
-            // Assets and probes are many and dull: keep them out of the info log
-            // (a load balancer asks every replica's /ready each second), except a
-            // replica saying it is not ready.
-            let probe = route == "/healthz" || route == "/ready";
-            if route.starts_with("/pkg") || route.starts_with("/vendor") || (probe && status < 500) {
+        request_scope::sync_scope(self.scope, || {
+            if dull {
                 tracing::debug!(http.status = status, duration_ms, "request");
             } else if status >= 500 {
                 tracing::warn!(http.status = status, duration_ms, "request");
@@ -90,33 +90,56 @@ impl Trace {
     }
 }
 
-/// The route pattern for labels: the router's match (`/api/dashboard/stats`,
-/// never a raw path with ids in it), the asset folder for static files, or
-/// `unmatched` for every other path (the fallback: unknown pages, unknown API
-/// paths, other static files), so metric labels stay as few as the routes.
-enum RouteLabel {
-    /// The router's pattern (shared with the router: cloning copies no text).
-    Matched(MatchedPath),
-    /// A fixed label.
-    Fixed(&'static str),
-}
-
-impl RouteLabel {
-    fn as_str(&self) -> &str {
-        match self {
-            RouteLabel::Matched(matched) => matched.as_str(),
-            RouteLabel::Fixed(label) => label,
+/// `micros` as milliseconds with three decimals (`12.345`), the
+/// `X-Processing-Time` value, written without the formatting machinery
+/// (it was a tenth of a cached request's header work).
+fn millis(micros: u128) -> HeaderValue {
+    let mut digits = [b'0'; 40];
+    let mut at = digits.len();
+    let mut rest = micros;
+    // At least "0.000": three decimals, the point, a digit before it.
+    while rest > 0 || digits.len() - at < 5 {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if digits.len() - at == 3 {
+            at -= 1;
+            digits[at] = b'.';
         }
     }
+    HeaderValue::from_bytes(&digits[at..]).unwrap_or_else(|_| HeaderValue::from_static("0.000"))
 }
 
-fn route_label(request: &Request) -> RouteLabel {
+/// The route's label: the router's match, the asset folder for static files,
+/// or `unmatched` for every other path (the fallback: unknown pages, unknown
+/// API paths, other static files).
+fn route_label(request: &Request) -> Route {
     if let Some(matched) = request.extensions().get::<MatchedPath>() {
-        return RouteLabel::Matched(matched.clone());
+        return Route::Matched(matched.clone());
     }
     let path = request.uri().path();
     match ["/pkg/*", "/vendor/*"].into_iter().find(|folder| path.starts_with(folder.trim_end_matches('*'))) {
-        Some(folder) => RouteLabel::Fixed(folder),
-        None => RouteLabel::Fixed("unmatched"),
+        Some(folder) => Route::Fixed(folder),
+        None => Route::Fixed("unmatched"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::millis;
+
+    #[test]
+    fn processing_time_is_milliseconds_with_three_decimals() {
+        for (micros, text) in [
+            (0, "0.000"),
+            (7, "0.007"),
+            (480, "0.480"),
+            (1_000, "1.000"),
+            (12_345, "12.345"),
+            (98_765_432, "98765.432"),
+        ] {
+            assert_eq!(millis(micros).to_str().unwrap(), text, "{micros} µs");
+        }
+        assert_eq!(millis(u128::MAX).to_str().unwrap().len(), 40, "the largest fits");
     }
 }
