@@ -44,6 +44,12 @@ pub fn app(state: AppState, options: LeptosOptions) -> Router {
 
 /// The whole HTTP application over `state`, rendering the site `options` describes.
 pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) -> Router {
+    middleware::apply(routes(state.clone(), options), &state, limits)
+}
+
+/// Every route of the application (the API, the pages, the fallback) without
+/// the middleware ([`middleware::apply`] adds it, once, around all of them).
+pub fn routes(state: AppState, options: LeptosOptions) -> Router {
     // Installed before the first request records anything.
     telemetry::metrics();
     app::api::install_error_status();
@@ -64,7 +70,7 @@ pub fn app_with_limits(state: AppState, options: LeptosOptions, limits: Limits) 
         })
         .fallback(fallback)
         .with_state(pages);
-    middleware::apply(api.merge(page_router), &state, limits)
+    api.merge(page_router)
 }
 
 /// The state of the page routes: the core's state, and the site Leptos renders

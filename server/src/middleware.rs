@@ -4,11 +4,13 @@
 //! access log, security headers, `Cache-Control`, the error envelope for any
 //! bare error response, unknown methods refused with 405, then CSRF,
 //! authentication and rate limiting, then Idempotency-Key, scoped to the
-//! caller); and, innermost, panics and timeouts turned into envelope responses.
+//! caller; and last, around the handler, panics and timeouts turned into
+//! envelope responses, [`guarded`]).
 //!
-//! Every layer costs each request a boxed copy of the services below it and a
-//! boxed future, so concerns that need no layer of their own are steps of the
-//! edge layer.
+//! Every layer on a route costs each request a boxed copy of the services
+//! below it and a boxed future, so concerns that need no layer of their own
+//! are steps of the edge layer, and those that need no route wrap the router
+//! once (see [`apply`]).
 
 pub mod auth;
 pub mod cache_control;
@@ -20,16 +22,16 @@ pub mod methods;
 pub mod security_headers;
 pub mod trace;
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
-use axum::{middleware, BoxError, Router};
+use axum::{middleware, Router};
+use futures::FutureExt;
 use server_core::error::AppError;
 use server_core::state::AppState;
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
 
 /// Limits every request is held to.
 #[derive(Clone, Copy, Debug)]
@@ -49,25 +51,39 @@ impl Default for Limits {
 }
 
 /// Wraps `router` in the middleware stack.
+///
+/// axum clones a route's whole stack of services for every request it
+/// serves, one boxed copy per layer (and tower-http's compression twice: it
+/// keeps a plain copy beside the compressing one), ~33 allocations per
+/// request (issue #14, the hot path). So the route's stack is the edge layer
+/// alone: it runs the handler under the panic guard and the time limit itself
+/// ([`guarded`]). Compression and the body limit, which need no route, wrap
+/// the whole router once, as the fallback of an outer router: cloning them
+/// clones the inner router, a reference count.
 pub fn apply(router: Router, state: &AppState, limits: Limits) -> Router {
-    router
-        .layer(ServiceBuilder::new().layer(HandleErrorLayer::new(timed_out)).timeout(limits.timeout))
-        .layer(CatchPanicLayer::custom(panicked))
-        // Unknown methods get 405 here, before authentication (issue #11, item 7);
+    // Per route: the trace labels the request with the route's pattern, which
+    // the router finds.
+    let routed = router.layer(middleware::from_fn_with_state((state.clone(), limits), edge::layer));
+    Router::new()
+        .fallback_service(routed)
+        // Unknown methods get 405 in the edge layer (issue #11, item 7), and
         // the envelope reads bare error bodies before they are compressed.
-        .layer(middleware::from_fn_with_state((state.clone(), limits), edge::layer))
         .layer(compression::CompressWhenAccepted::default())
         .layer(DefaultBodyLimit::max(limits.body_bytes))
 }
 
-/// The handler ran past the limit.
-async fn timed_out(err: BoxError) -> Response {
-    if err.is::<tower::timeout::error::Elapsed>() {
-        tracing::warn!("request timed out");
-        AppError::Timeout.into_response()
-    } else {
-        tracing::error!(error = %err, "middleware error");
-        AppError::Internal.into_response()
+/// `handler` (the rest of the request after the edge layer's steps) held to
+/// `limits.timeout`, a panic in it turned into the 500 envelope: what a
+/// timeout layer and tower-http's panic layer did below the edge layer, as
+/// steps of it. Streams, once their response has started, are not cut.
+pub async fn guarded(limits: Limits, handler: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(limits.timeout, AssertUnwindSafe(handler).catch_unwind()).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(payload)) => panicked(payload),
+        Err(_elapsed) => {
+            tracing::warn!("request timed out");
+            AppError::Timeout.into_response()
+        }
     }
 }
 

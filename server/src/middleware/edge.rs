@@ -1,12 +1,14 @@
-//! Our middleware as one layer: what used to be seven layers (trace, security
+//! Our middleware as one layer: what used to be nine layers (trace, security
 //! headers, cache control, the error envelope, unknown methods,
-//! authentication, idempotency) as steps of one function. Each `from_fn`
+//! authentication, idempotency, the time limit, the panic guard) as steps of
+//! one function. Each `from_fn`
 //! layer costs a boxed copy of the services below it and a boxed future per
 //! request; merged, the steps cost only what they do (issue #14, the hot path).
 //!
-//! In order: the trace starts (id, span, timing); unknown methods get 405;
+//! In order: the trace starts (id, log context, timing); unknown methods get 405;
 //! inside the trace, CSRF, authentication and rate limiting ([`auth`]), then
-//! `Idempotency-Key` ([`idempotency`]), then the handler; a bare error
+//! `Idempotency-Key` ([`idempotency`]), then the handler, under the panic
+//! guard and the time limit ([`super::guarded`]); a bare error
 //! response becomes the envelope; then `Cache-Control`, the security headers
 //! and the trace's headers, metrics and access log line.
 
@@ -31,7 +33,7 @@ pub async fn layer(State((state, limits)): State<(AppState, Limits)>, mut reques
                 return AppError::MethodNotAllowed.into_response();
             }
             let response = auth::run(&state, request, |request| {
-                idempotency::run(&state, limits, request, |request| next.run(request))
+                idempotency::run(&state, limits, request, |request| super::guarded(limits, next.run(request)))
             })
             .await;
             envelope::shape(response, limits).await

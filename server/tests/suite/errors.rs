@@ -27,9 +27,10 @@ fn router(db: &server_core::db::Db) -> Router {
             "late"
         }),
     );
-    let product = server::app_with_limits(state.clone(), common::site(), limits);
+    // The middleware wraps a router once (its outer part around all of it).
+    let product = server::routes(state.clone(), common::site());
     let db = state.db.clone();
-    common::authed(server::middleware::apply(misbehaving, &state, limits).merge(product), &db)
+    common::authed(server::middleware::apply(misbehaving.merge(product), &state, limits), &db)
 }
 
 #[tokio::test]
