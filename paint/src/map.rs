@@ -26,7 +26,7 @@ const MARKERS_KEY: &str = "dsMarkers";
 pub struct Opened {
     /// The map.
     pub map: Map,
-    /// The marker layer (cleared and refilled on new data).
+    /// The marker layer.
     pub markers: LayerGroup,
 }
 

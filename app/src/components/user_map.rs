@@ -123,12 +123,14 @@ pub fn UserMap(
 mod draw {
     //! Browser-only drawing through the `leaflet` crate.
 
-    use leaflet::{Layer, LayerGroup, Map};
+    use std::collections::{HashMap, HashSet};
+
+    use leaflet::{CircleMarker, LatLng, Layer, LayerGroup, Map};
     use leptos::prelude::*;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    use super::{class_bounds, class_of, class_radius, outlines_url, MAP_ID};
+    use super::{class_bounds, class_of, class_radius, outlines_url, CLASSES, MAP_ID};
     use crate::error::AppError;
     use crate::i18n::{country_name, format_count, t, Lang, Msg};
     use crate::model::CountryStat;
@@ -144,11 +146,29 @@ mod draw {
     }
 
     /// The map and its marker layer, created once and reused on new data, and
-    /// the markers' keyboard listeners (dropped with the markers they serve).
+    /// the marker placed for each country (by its code).
     struct Drawn {
         map: Map,
         markers: LayerGroup,
-        key_listeners: Vec<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+        placed: HashMap<String, Placed>,
+    }
+
+    /// One country's marker, the popup body bound to it and its keyboard
+    /// listener (which must live as long as the marker).
+    struct Placed {
+        marker: CircleMarker,
+        /// Its class (see [`class_of`]).
+        class: usize,
+        popup: PopupBody,
+        _on_key: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+    }
+
+    /// The elements of a popup whose text changes with new figures.
+    struct PopupBody {
+        root: web_sys::Element,
+        name: web_sys::Element,
+        users: web_sys::Element,
+        active: web_sys::Element,
     }
 
     /// Draws the markers whenever `countries` has data, keeps the map sized to
@@ -168,9 +188,7 @@ mod draw {
                     }
                 }
                 if let Some(d) = slot {
-                    d.markers.clear_layers();
-                    d.key_listeners.clear();
-                    add_markers(d, &list, lang);
+                    place_markers(d, &list, lang);
                 }
             });
         });
@@ -193,52 +211,150 @@ mod draw {
         });
     }
 
-    /// The map, the early paint's if it drew one (its markers are replaced
-    /// with the interactive ones).
+    /// The map, the early paint's if it drew one; its markers, which carry
+    /// no popup, are removed for the interactive ones.
     fn create_map() -> Result<Drawn, JsValue> {
         let opened = paint::map::open(MAP_ID, &outlines_url())?;
-        Ok(Drawn { map: opened.map, markers: opened.markers, key_listeners: Vec::new() })
+        opened.markers.clear_layers();
+        Ok(Drawn { map: opened.map, markers: opened.markers, placed: HashMap::new() })
     }
 
-    fn add_markers(drawn: &mut Drawn, list: &[CountryStat], lang: Lang) {
+    /// Brings the markers up to `list`. A country already placed keeps its
+    /// marker and popup, which are changed in place: new figures arrive every
+    /// time activity is recorded (up to twice a second), and a popup someone
+    /// is reading, or whose link they are tapping, must not close under them.
+    fn place_markers(drawn: &mut Drawn, list: &[CountryStat], lang: Lang) {
         let users: Vec<i64> = list.iter().map(|c| c.users).collect();
         let bounds = class_bounds(&users);
+        let mut seen = HashSet::with_capacity(list.len());
+        // Markers are stacked in the list's order (most users first), so small
+        // circles sit on big ones and stay clickable; a class that changed or
+        // a country that came in calls for the order again.
+        let mut restack = false;
+        let first = drawn.placed.is_empty();
         for country in list {
             let (Some(lat), Some(lng)) = (country.lat, country.lng) else { continue };
             let class = class_of(country.users, &bounds);
-            let marker = paint::map::add_marker(&drawn.markers, lat, lng, class, class_radius(class));
-            let layer: &Layer = marker.unchecked_ref();
-            if let Some(body) = popup(country, lang) {
-                layer.bind_popup_with_options(&body.into(), &JsValue::UNDEFINED);
+            seen.insert(country.country.as_str());
+            if let Some(placed) = drawn.placed.get_mut(&country.country) {
+                restack |= placed.update(country, lat, lng, class, lang);
+            } else if let Some(placed) = Placed::new(&drawn.markers, country, lat, lng, class, lang) {
+                drawn.placed.insert(country.country.clone(), placed);
+                restack |= !first;
             }
-            if let Some(listener) = make_accessible(layer, country, lang) {
-                drawn.key_listeners.push(listener);
+        }
+        let markers = &drawn.markers;
+        drawn.placed.retain(|code, placed| {
+            let keep = seen.contains(code.as_str());
+            if !keep {
+                markers.remove_layer(placed.marker.unchecked_ref());
+            }
+            keep
+        });
+        if restack {
+            for placed in list.iter().filter_map(|country| drawn.placed.get(&country.country)) {
+                placed.marker.bring_to_front();
             }
         }
     }
 
-    /// The popup body, built from text nodes so no name is ever parsed as HTML.
-    fn popup(country: &CountryStat, lang: Lang) -> Option<web_sys::Element> {
-        let document = leptos::prelude::document();
-        let root = document.create_element("div").ok()?;
-        root.set_class_name("country-popup");
-        let lines = [
-            ("strong", country_name(lang, country).to_owned()),
-            ("div", format!("{}: {}", t(lang, Msg::Users), format_count(country.users))),
-            ("div", format!("{}: {}", t(lang, Msg::TodayActive), format_count(country.today_active))),
-        ];
-        for (tag, text) in lines {
-            let el = document.create_element(tag).ok()?;
-            el.set_text_content(Some(&text));
-            root.append_child(&el).ok()?;
+    impl Placed {
+        /// A new marker for `country` in `markers`, with its popup and its name
+        /// and key for screen readers and keyboards.
+        fn new(
+            markers: &LayerGroup,
+            country: &CountryStat,
+            lat: f64,
+            lng: f64,
+            class: usize,
+            lang: Lang,
+        ) -> Option<Placed> {
+            let popup = PopupBody::new(country, lang)?;
+            let marker = paint::map::add_marker(markers, lat, lng, class, class_radius(class));
+            let layer: &Layer = marker.unchecked_ref();
+            layer.bind_popup_with_options(&popup.root.clone().into(), &JsValue::UNDEFINED);
+            let on_key = make_accessible(layer, country, lang);
+            Some(Placed { marker, class, popup, _on_key: on_key })
         }
-        // The router follows this link in place (it handles every same-origin <a>).
-        let link = document.create_element("a").ok()?;
-        link.set_attribute("href", &format!("/users?country={}", country.country)).ok()?;
-        link.set_attribute("data-testid", "country-users-link").ok()?;
-        link.set_text_content(Some(t(lang, Msg::UsersTitle)));
-        root.append_child(&link).ok()?;
-        Some(root)
+
+        /// Moves, resizes and recolours the marker for `country`'s new figures
+        /// and writes them into its popup, open or not; whether its class changed.
+        fn update(&mut self, country: &CountryStat, lat: f64, lng: f64, class: usize, lang: Lang) -> bool {
+            let at = self.marker.get_lat_lng();
+            if at.lat() != lat || at.lng() != lng {
+                self.marker.set_lat_lng(&LatLng::new(lat, lng));
+            }
+            let radius = class_radius(class);
+            if self.marker.get_radius() != radius {
+                self.marker.set_radius(radius);
+            }
+            let layer: &Layer = self.marker.unchecked_ref();
+            if let Some(el) = layer.unchecked_ref::<VectorLayer>().get_element() {
+                let classes = el.class_list();
+                for other in 0..CLASSES {
+                    let name = format!("q{other}");
+                    let _ = if other == class { classes.add_1(&name) } else { classes.remove_1(&name) };
+                }
+                let _ = el.set_attribute("aria-label", &marker_label(country, lang));
+            }
+            // Leaflet's update takes the content out and puts it back, which
+            // would take the focus off its link and pull a map dragged aside
+            // back: only when the text, and so maybe the size, changed.
+            if self.popup.write(country, lang) && layer.is_popup_open() {
+                layer.get_popup().update();
+            }
+            let changed = self.class != class;
+            self.class = class;
+            changed
+        }
+    }
+
+    impl PopupBody {
+        /// The popup body, built from text nodes so no name is ever parsed as HTML.
+        fn new(country: &CountryStat, lang: Lang) -> Option<PopupBody> {
+            let document = leptos::prelude::document();
+            let root = document.create_element("div").ok()?;
+            root.set_class_name("country-popup");
+            let line = |tag: &str| {
+                let el = document.create_element(tag).ok()?;
+                root.append_child(&el).ok()?;
+                Some(el)
+            };
+            let body =
+                PopupBody { name: line("strong")?, users: line("div")?, active: line("div")?, root: root.clone() };
+            // The router follows this link in place (it handles every same-origin <a>).
+            let link = line("a")?;
+            link.set_attribute("href", &format!("/users?country={}", country.country)).ok()?;
+            link.set_attribute("data-testid", "country-users-link").ok()?;
+            link.set_text_content(Some(t(lang, Msg::UsersTitle)));
+            body.write(country, lang);
+            Some(body)
+        }
+
+        /// Writes `country`'s name and figures; whether any text changed. Text
+        /// that stays is left alone (rewriting it would drop a selection in it).
+        fn write(&self, country: &CountryStat, lang: Lang) -> bool {
+            let users = format!("{}: {}", t(lang, Msg::Users), format_count(country.users));
+            let active = format!("{}: {}", t(lang, Msg::TodayActive), format_count(country.today_active));
+            let lines = [
+                (&self.name, country_name(lang, country)),
+                (&self.users, users.as_str()),
+                (&self.active, active.as_str()),
+            ];
+            let mut changed = false;
+            for (el, text) in lines {
+                if el.text_content().as_deref() != Some(text) {
+                    el.set_text_content(Some(text));
+                    changed = true;
+                }
+            }
+            changed
+        }
+    }
+
+    /// What a screen reader says for a country's marker.
+    fn marker_label(country: &CountryStat, lang: Lang) -> String {
+        format!("{}: {} {}", country_name(lang, country), t(lang, Msg::Users), format_count(country.users))
     }
 
     /// Names the marker for screen readers and lets the keyboard open its popup;
@@ -249,11 +365,10 @@ mod draw {
         lang: Lang,
     ) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
         let el = layer.unchecked_ref::<VectorLayer>().get_element()?;
-        let label = format!("{}: {} {}", country_name(lang, country), t(lang, Msg::Users), format_count(country.users));
         let _ = el.set_attribute("role", "button");
         let _ = el.set_attribute("tabindex", "0");
         let _ = el.set_attribute("data-country", &country.country);
-        let _ = el.set_attribute("aria-label", &label);
+        let _ = el.set_attribute("aria-label", &marker_label(country, lang));
         let layer = layer.clone();
         let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
             if ev.key() == "Enter" || ev.key() == " " {

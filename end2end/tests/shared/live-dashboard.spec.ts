@@ -155,6 +155,29 @@ test.describe('complete dashboard', () => {
     await waitForDashboard(page);
   });
 
+  test('an open map popup stays open, link and all, when new figures arrive', async ({ page, watch }) => {
+    await page.goto('/');
+    await waitForDashboard(page);
+    await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-status', 'live');
+    const code = await clickableMarker(page);
+    await page.locator(`.country-marker[data-country="${code}"]`).click();
+    const link = page.locator('.leaflet-popup-content').getByTestId('country-users-link');
+    await expect(link).toBeVisible();
+    // Marks this very link, and spoils a line of this very popup: new figures
+    // write the line again (so the wait below ends only once they were
+    // drawn), and a popup rebuilt for them would have lost the mark.
+    await link.evaluate((el) => (el as HTMLElement).dataset.kept = 'yes');
+    const line = page.locator('.leaflet-popup-content .country-popup > div').first();
+    await line.evaluate((el) => (el.textContent = 'stale'));
+
+    await writeActivities(1);
+    await expect(line).not.toHaveText('stale');
+    await expect(page.locator('.leaflet-popup')).toHaveCount(1);
+    await expect(link).toHaveAttribute('data-kept', 'yes');
+    await link.click();
+    await expect(page).toHaveURL(new RegExp(`/users\\?country=${code}$`));
+  });
+
   test('a map click leads to the users of that country', async ({ page, watch }) => {
     await page.goto('/');
     await waitForDashboard(page);
