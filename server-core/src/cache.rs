@@ -102,6 +102,21 @@ pub struct Cache {
     inner: Arc<Inner>,
 }
 
+/// The key of a process-local entry ([`Cache::local_get`]), namespace
+/// included: made once per lookup, and moved into the cache on a miss.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalKey(String);
+
+impl LocalKey {
+    /// The key that joins `parts` (`["auth:token:", sid]`).
+    pub fn new(parts: &[&str]) -> Self {
+        let mut key = String::with_capacity(LOCAL.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+        key.push_str(LOCAL);
+        parts.iter().for_each(|part| key.push_str(part));
+        Self(key)
+    }
+}
+
 /// The memory layer. Its keys are ours (a figure and its view, a credential
 /// that checked out), so a fast hasher (foldhash, seeded per process) is safe
 /// where SipHash cost a measurable part of a cached request.
@@ -185,7 +200,7 @@ impl Cache {
         Fut: Future<Output = Result<T>>,
     {
         // One text for the key (`data:<figure>:<variant>`), not three.
-        let key = &format!("{DATA}{}:{variant}", figure.prefix());
+        let key = &figure.key_in(DATA, variant);
         if let Some(entry) = self.memory_get(key).await {
             if entry.value.is::<T>() {
                 self.hit("memory");
@@ -232,15 +247,14 @@ impl Cache {
     /// data that must not leave the process, such as who a credential belongs to.
     /// [`Cache::forget_local`] reaches it here and, through Redis, on every
     /// replica; [`Cache::invalidate`] never does.
-    pub async fn local_get<T: Clone + Send + Sync + 'static>(&self, key: &str) -> Option<T> {
-        let key = format!("{LOCAL}{key}");
-        self.memory_get(&key).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
+    pub async fn local_get<T: Clone + Send + Sync + 'static>(&self, key: &LocalKey) -> Option<T> {
+        self.memory_get(&key.0).await.and_then(|entry| entry.value.downcast_ref::<T>().cloned())
     }
 
     /// Keeps `value` under `key` in this process only, for `ttl` (see [`Cache::local_get`]).
-    pub async fn local_put<T: Send + Sync + 'static>(&self, key: &str, value: T, ttl: Duration) {
+    pub async fn local_put<T: Send + Sync + 'static>(&self, key: LocalKey, value: T, ttl: Duration) {
         let entry = Entry { json: Arc::from(&[][..]), value: Arc::new(value), ttl };
-        self.inner.memory.insert(format!("{LOCAL}{key}"), entry).await;
+        self.inner.memory.insert(key.0, entry).await;
     }
 
     /// The entry under `key` in this process's memory. Boxed: moka's lookup is
@@ -473,7 +487,7 @@ mod tests {
     async fn patterns_reach_cached_data_only() {
         let cache = Cache::memory_only();
         let _: u8 = cache.figure(Figure::Stats, "kst", || async { Ok(1) }).await.unwrap();
-        cache.local_put("auth:session:abc", 7u8, Duration::from_secs(30)).await;
+        cache.local_put(LocalKey::new(&["auth:session:abc"]), 7u8, Duration::from_secs(30)).await;
         // Naming another namespace is refused, naming the field.
         for reserved in ["ratelimit:*", "auth:*", "local:*", "data:*"] {
             match cache.invalidate(Some(reserved)).await {
@@ -484,13 +498,13 @@ mod tests {
         // `*` is every cached value, and nothing else.
         assert_eq!(cache.invalidate(Some("*")).await.unwrap(), 1);
         assert!(cache.peek_json("stats:kst").await.is_none());
-        assert_eq!(cache.local_get::<u8>("auth:session:abc").await, Some(7));
+        assert_eq!(cache.local_get::<u8>(&LocalKey::new(&["auth:session:abc"])).await, Some(7));
         // Process-local entries have their own way out, which leaves data alone.
         let _: u8 = cache.figure(Figure::Stats, "kst", || async { Ok(1) }).await.unwrap();
         assert_eq!(cache.forget_local("auth:*").await.unwrap(), 1);
-        assert_eq!(cache.local_get::<u8>("auth:session:abc").await, None);
+        assert_eq!(cache.local_get::<u8>(&LocalKey::new(&["auth:session:abc"])).await, None);
         assert!(cache.peek_json("stats:kst").await.is_some());
-        cache.local_put("auth:token:t", 8u8, Duration::from_secs(30)).await;
+        cache.local_put(LocalKey::new(&["auth:token:", "t"]), 8u8, Duration::from_secs(30)).await;
         assert_eq!(cache.status().await.keys, 1, "the status counts cached data only");
     }
 

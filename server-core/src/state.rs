@@ -120,4 +120,20 @@ impl Clock {
             Self::Fixed(at) => at,
         }
     }
+
+    /// The current time in Unix milliseconds, without the calendar a
+    /// `DateTime` carries (for the checks every request makes).
+    pub fn now_millis(self) -> i64 {
+        match self {
+            Self::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or_else(|_| Utc::now().timestamp_millis(), |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+            Self::Fixed(at) => at.timestamp_millis(),
+        }
+    }
+
+    /// The current time in Unix seconds (see [`Clock::now_millis`]).
+    pub fn now_secs(self) -> i64 {
+        self.now_millis().div_euclid(1000)
+    }
 }

@@ -28,14 +28,14 @@ fn next_suffix() -> u64 {
 /// An API-key caller with `role`.
 fn caller(role: Role) -> Caller {
     Caller {
-        principal: Some(Principal {
+        principal: Some(std::sync::Arc::new(Principal {
             account_id: None,
             name: format!("api_key:{}", role.as_str()),
             role,
             scopes: Vec::new(),
             via: Via::ApiKey { id: 1 },
             must_change_password: false,
-        }),
+        })),
         ..Caller::default()
     }
 }

@@ -64,14 +64,14 @@ async fn state_over(db: Db) -> AppState {
 async fn ingest_rate(label: &str, db: Db) {
     let state = state_over(db).await;
     let caller = Caller {
-        principal: Some(Principal {
+        principal: Some(std::sync::Arc::new(Principal {
             account_id: None,
             name: "api_key:bench".into(),
             role: Role::Editor,
             scopes: vec!["ingest".into()],
             via: Via::ApiKey { id: 0 },
             must_change_password: false,
-        }),
+        })),
         ..Caller::default()
     };
     let batches = 30;

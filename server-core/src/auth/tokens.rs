@@ -2,6 +2,8 @@
 //! tokens and API keys (only their SHA-256 digests are stored), and the JWT
 //! access tokens of API clients (HS256 over `SECRET_KEY`, 15 minutes).
 
+use std::sync::Arc;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -63,7 +65,8 @@ pub struct JwtKeys {
     /// tokens that verified get in, so forged ones cannot fill it, and it is
     /// bounded in entries and in time. Hashed with foldhash (seeded per
     /// process): SipHash over the whole token cost more than the lookup.
-    verified: moka::sync::Cache<Box<str>, Claims, foldhash::fast::RandomState>,
+    /// Shared (`Arc`): a hit copies no text.
+    verified: moka::sync::Cache<Box<str>, Arc<Claims>, foldhash::fast::RandomState>,
 }
 
 impl JwtKeys {
@@ -110,14 +113,16 @@ impl JwtKeys {
     }
 
     /// The claims of a valid, unexpired token (at `now`); anything else is 401.
-    pub fn verify(&self, token: &str, now: i64) -> Result<Claims> {
+    pub fn verify(&self, token: &str, now: i64) -> Result<Arc<Claims>> {
         let claims = match self.verified.get(token) {
             Some(claims) => claims,
             None => {
-                let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-                    .map_err(|_| AppError::Unauthorized)?
-                    .claims;
-                self.verified.insert(token.into(), claims.clone());
+                let claims = Arc::new(
+                    jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+                        .map_err(|_| AppError::Unauthorized)?
+                        .claims,
+                );
+                self.verified.insert(token.into(), Arc::clone(&claims));
                 claims
             }
         };

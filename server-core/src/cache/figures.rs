@@ -62,7 +62,18 @@ impl Figure {
     /// The key of this figure for one view (`variant`: the range, the zone and
     /// the day; `all` when it has no views).
     pub fn key(self, variant: &str) -> String {
-        format!("{}:{variant}", self.prefix())
+        self.key_in("", variant)
+    }
+
+    /// [`Figure::key`] after `namespace` (the cache's `data:`), as one text.
+    pub(crate) fn key_in(self, namespace: &str, variant: &str) -> String {
+        let prefix = self.prefix();
+        let mut key = String::with_capacity(namespace.len() + prefix.len() + 1 + variant.len());
+        key.push_str(namespace);
+        key.push_str(prefix);
+        key.push(':');
+        key.push_str(variant);
+        key
     }
 
     /// How long a computed value is served. Counts that move all day stay

@@ -3,10 +3,13 @@
 //! refresh tokens, and recognising the credentials a request carries. Every
 //! login attempt, successful or not, goes to the audit log.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 
 use crate::auth::rate_limit::Decision;
 use crate::auth::{tokens, Caller, Principal, Via};
+use crate::cache::LocalKey;
 use crate::db::{accounts, api_keys, audit, sessions, Ts};
 use crate::error::{AppError, Result};
 use crate::model::{Me, Role, TokenPair};
@@ -44,19 +47,19 @@ pub async fn forget_principals(state: &AppState) -> Result<()> {
 
 /// `lookup`'s principal for the cache key `key`, from the cache when it was
 /// checked recently.
-async fn cached<F, Fut>(state: &AppState, key: String, lookup: F) -> Result<Option<Principal>>
+async fn cached<F, Fut>(state: &AppState, key: LocalKey, lookup: F) -> Result<Option<Arc<Principal>>>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Option<Principal>>>,
 {
-    if let Some(principal) = state.cache.local_get::<Principal>(&key).await {
+    if let Some(principal) = state.cache.local_get::<Arc<Principal>>(&key).await {
         return Ok(Some(principal));
     }
     // Boxed: the database lookup is a large future, needed once per credential
     // and TTL; inline, every request would carry (and copy) its space.
-    let principal = Box::pin(lookup()).await?;
+    let principal = Box::pin(lookup()).await?.map(Arc::new);
     if let Some(principal) = &principal {
-        state.cache.local_put(&key, principal.clone(), PRINCIPAL_TTL).await;
+        state.cache.local_put(key, Arc::clone(principal), PRINCIPAL_TTL).await;
     }
     Ok(principal)
 }
@@ -320,13 +323,15 @@ pub async fn refresh(state: &AppState, caller: &Caller, refresh_token: &str) -> 
             forget_principals(state).await?;
             let owner = sessions::account_of(&state.db, &id).await?;
             let caller = Caller {
-                principal: owner.map(|(account_id, email)| Principal {
-                    account_id: Some(account_id),
-                    name: email,
-                    role: Role::Viewer,
-                    scopes: Vec::new(),
-                    via: Via::Token { session_id: id.clone() },
-                    must_change_password: false,
+                principal: owner.map(|(account_id, email)| {
+                    Arc::new(Principal {
+                        account_id: Some(account_id),
+                        name: email,
+                        role: Role::Viewer,
+                        scopes: Vec::new(),
+                        via: Via::Token { session_id: id.clone() },
+                        must_change_password: false,
+                    })
                 }),
                 ..caller.clone()
             };
@@ -379,9 +384,9 @@ pub async fn describe(state: &AppState, caller: &Caller) -> Result<Me> {
 
 /// The principal behind a browser session token, if the session is live: not
 /// revoked, not idle past the limit, not past its end, and its account active.
-pub async fn session_principal(state: &AppState, token: &str) -> Result<Option<Principal>> {
+pub async fn session_principal(state: &AppState, token: &str) -> Result<Option<Arc<Principal>>> {
     let hash = tokens::digest(token);
-    cached(state, format!("auth:session:{hash}"), || session_lookup(state, &hash)).await
+    cached(state, LocalKey::new(&["auth:session:", &hash]), || session_lookup(state, &hash)).await
 }
 
 async fn session_lookup(state: &AppState, hash: &str) -> Result<Option<Principal>> {
@@ -412,14 +417,13 @@ async fn session_lookup(state: &AppState, hash: &str) -> Result<Option<Principal
 
 /// The principal behind a bearer credential: an API key (`ds_…`) or a JWT
 /// access token whose family is still live. Anything else is 401.
-pub async fn bearer_principal(state: &AppState, credential: &str) -> Result<Principal> {
-    let now = state.clock.now();
+pub async fn bearer_principal(state: &AppState, credential: &str) -> Result<Arc<Principal>> {
     let found = if tokens::looks_like_api_key(credential) {
         let hash = tokens::digest(credential);
-        cached(state, format!("auth:key:{hash}"), || key_lookup(state, &hash)).await?
+        cached(state, LocalKey::new(&["auth:key:", &hash]), || key_lookup(state, &hash)).await?
     } else {
-        let claims = state.security.jwt.verify(credential, now.timestamp())?;
-        let key = format!("auth:token:{}", claims.sid);
+        let claims = state.security.jwt.verify(credential, state.clock.now_secs())?;
+        let key = LocalKey::new(&["auth:token:", &claims.sid]);
         cached(state, key, || token_lookup(state, claims)).await?
     };
     found.ok_or(AppError::Unauthorized)
@@ -446,7 +450,7 @@ async fn key_lookup(state: &AppState, hash: &str) -> Result<Option<Principal>> {
     }))
 }
 
-async fn token_lookup(state: &AppState, claims: tokens::Claims) -> Result<Option<Principal>> {
+async fn token_lookup(state: &AppState, claims: Arc<tokens::Claims>) -> Result<Option<Principal>> {
     let now = state.clock.now();
     let Some(session) = sessions::by_id(&state.db, &claims.sid).await? else {
         return Ok(None);

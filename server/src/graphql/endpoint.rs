@@ -119,7 +119,15 @@ pub async fn websocket(
     data.insert(caller);
     data.insert(watcher.clone());
     let closed = state.live.closed();
-    let trace_id = server_core::trace::current().unwrap_or_else(server_core::trace::generate);
+    // The socket's task outlives the request: it carries the request's context on.
+    let context = server_core::trace::current_context().unwrap_or_else(|| {
+        let trace_id = server_core::trace::generate();
+        Arc::new(server_core::trace::Context {
+            trace_id,
+            method: "GET",
+            route: server_core::trace::Route::Fixed("unmatched"),
+        })
+    });
     let (initialized, init) = tokio::sync::oneshot::channel::<()>();
     let executor = SubscriptionsOnly { schema, open: Arc::new(AtomicUsize::new(0)) };
     upgrade
@@ -140,7 +148,7 @@ pub async fn websocket(
                     std::future::pending::<()>().await;
                 }
             };
-            server_core::trace::scope(trace_id, async move {
+            server_core::trace::scope(context, async move {
                 tokio::select! {
                     () = serve => {}
                     () = closed => {}

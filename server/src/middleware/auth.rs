@@ -21,6 +21,7 @@
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use app::components::list_pager::NOT_UNRESERVED;
 use axum::extract::connect_info::MockConnectInfo;
@@ -123,7 +124,7 @@ where
         return with_challenge(AppError::Unauthorized.into_response());
     };
     let limit = state.security.rate_limit_per_minute;
-    let now_ms = state.clock.now().timestamp_millis();
+    let now_ms = state.clock.now_millis();
     let remaining = match state.rate_limiter.check(&state.cache, &principal.rate_key(), limit, now_ms).await {
         Decision::Allow { remaining } => remaining,
         Decision::Deny { retry_after_secs } => {
@@ -138,14 +139,27 @@ where
     request.extensions_mut().insert(caller);
     let mut response = inner(request).await;
     let headers = response.headers_mut();
-    headers.insert(&RATE_LIMIT_LIMIT, HeaderValue::from(limit));
+    headers.insert(&RATE_LIMIT_LIMIT, limit_value(limit));
     headers.insert(&RATE_LIMIT_REMAINING, HeaderValue::from(remaining));
     response
 }
 
+/// `limit` as a header value. The limit is one setting, so the value made
+/// for it is kept (per thread) and shared: made for every request, it cost an
+/// allocation each time.
+fn limit_value(limit: u32) -> HeaderValue {
+    thread_local! {
+        static MADE: std::cell::RefCell<Option<(u32, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    MADE.with_borrow_mut(|made| match made {
+        Some((made_for, value)) if *made_for == limit => value.clone(),
+        _ => made.insert((limit, HeaderValue::from(limit))).1.clone(),
+    })
+}
+
 /// The principal the request's credentials prove, if it carries any (the
 /// live stream asks again while it stays open).
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Arc<Principal>>, AppError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -187,7 +201,7 @@ fn same_origin(headers: &HeaderMap, state: &AppState, via_proxy: bool) -> bool {
     ours || state.security.allowed_origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
 }
 
-fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> Caller {
+fn caller(request: &Request, state: &AppState, principal: Option<Arc<Principal>>) -> Caller {
     Caller {
         principal,
         ip: client_ip(peer(request), request.headers(), &state.security).map(ip_text),
@@ -206,17 +220,12 @@ fn caller(request: &Request, state: &AppState, principal: Option<Principal>) -> 
 fn ip_text(ip: IpAddr) -> String {
     let IpAddr::V4(v4) = ip else { return ip.to_string() };
     let mut text = String::with_capacity(15);
+    let mut digits = itoa::Buffer::new();
     for (i, octet) in v4.octets().into_iter().enumerate() {
         if i > 0 {
             text.push('.');
         }
-        if octet >= 100 {
-            text.push(char::from(b'0' + octet / 100));
-        }
-        if octet >= 10 {
-            text.push(char::from(b'0' + octet / 10 % 10));
-        }
-        text.push(char::from(b'0' + octet % 10));
+        text.push_str(digits.format(octet));
     }
     text
 }

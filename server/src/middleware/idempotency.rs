@@ -273,14 +273,14 @@ mod tests {
         use server_core::auth::{Caller, Principal, Via};
         use server_core::model::Role;
         let caller = |via: Via, id| Caller {
-            principal: Some(Principal {
+            principal: Some(std::sync::Arc::new(Principal {
                 account_id: Some(id),
                 name: "x".into(),
                 role: Role::Admin,
                 scopes: vec![],
                 via,
                 must_change_password: false,
-            }),
+            })),
             ..Caller::default()
         };
         let a = caller(Via::Session { id: "s1".into() }, 1);

@@ -1,8 +1,7 @@
 //! The request's trace (part of the edge layer, [`super::edge`]): gives each
-//! request its trace id (the caller's, if valid), runs it with its log
-//! context (id, method, route: every log line of the request has them, see
-//! [`crate::telemetry::request_scope`]) and the task-local the error envelope
-//! reads, then stamps `X-Trace-Id`,
+//! request its trace id (the caller's, if valid), runs it with its context
+//! (id, method, route: [`server_core::trace::Context`], which every log line
+//! and error envelope of the request reads), then stamps `X-Trace-Id`,
 //! `X-Processing-Time` and `X-Service` on the response, records it in the
 //! metrics and route statistics, and writes the access log line.
 
@@ -16,7 +15,7 @@ use axum::response::Response;
 use server_core::observability::SERVICE;
 use server_core::state::AppState;
 
-use crate::telemetry::request_scope::{self, RequestScope, Route};
+use server_core::trace::{self, Context, Route};
 
 /// `X-Trace-Id`.
 pub static TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
@@ -28,8 +27,8 @@ pub static SERVICE_HEADER: HeaderName = HeaderName::from_static("x-service");
 /// One request's trace, from [`Trace::begin`] to [`Trace::finish`].
 pub struct Trace {
     started: Instant,
-    /// The id, method and route, shared with the log lines of the request.
-    scope: Arc<RequestScope>,
+    /// The id, method and route, shared with everything the request runs.
+    scope: Arc<Context>,
 }
 
 impl Trace {
@@ -40,21 +39,20 @@ impl Trace {
             .headers()
             .get(&TRACE_ID)
             .and_then(|v| v.to_str().ok())
-            .and_then(server_core::trace::accept)
-            .map_or_else(server_core::trace::generate, str::to_owned);
+            .and_then(trace::accept)
+            .map_or_else(trace::generate, str::to_owned);
         // Both labels take few values whatever the client sends: methods outside
         // the known seven are `other`, paths are the router's patterns.
         let method = super::methods::label(request.method());
         let route = route_label(request);
-        Self { started, scope: Arc::new(RequestScope { trace_id, method, route }) }
+        Self { started, scope: Arc::new(Context { trace_id, method, route }) }
     }
 
-    /// Runs `inner` (the rest of the request) inside the trace: its id as the
-    /// current trace id, and its log context. Not an `async fn`, which would
-    /// hold `inner` twice (see [`server_core::trace::scope`]).
+    /// Runs `inner` (the rest of the request) with the trace as its context.
+    /// Not an `async fn`, which would hold `inner` twice (see
+    /// [`server_core::trace::scope`]).
     pub fn run<F: Future>(&self, inner: F) -> impl Future<Output = F::Output> {
-        let scope = Arc::clone(&self.scope);
-        server_core::trace::scope(self.scope.trace_id.clone(), request_scope::scope(scope, inner))
+        trace::scope(Arc::clone(&self.scope), inner)
     }
 
     /// Stamps the trace's headers on `response`, counts it and logs it.
@@ -77,8 +75,9 @@ impl Trace {
         // replica saying it is not ready.
         let probe = route == "/healthz" || route == "/ready";
         let dull = route.starts_with("/pkg") || route.starts_with("/vendor") || (probe && status < 500);
-        let duration_ms = elapsed.as_secs_f64() * 1000.0;
-        request_scope::sync_scope(self.scope, || {
+        // To the microsecond, as X-Processing-Time: finer is clock noise.
+        let duration_ms = elapsed.as_micros() as f64 / 1000.0;
+        trace::sync_scope(self.scope, || {
             if dull {
                 tracing::debug!(http.status = status, duration_ms, "request");
             } else if status >= 500 {

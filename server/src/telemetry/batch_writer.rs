@@ -52,6 +52,9 @@ struct Shared {
     wake: Condvar,
     /// Loggers wait here while [`FULL`] bytes are waiting.
     drained: Condvar,
+    /// Where lines go (stdout in the server): the writer thread's, and after
+    /// it has stopped, each logger's in turn.
+    out: Mutex<Box<dyn Write + Send>>,
 }
 
 #[derive(Default)]
@@ -62,7 +65,7 @@ struct State {
     idle: bool,
     /// The guard was dropped: write what is left, then stop.
     closing: bool,
-    /// The writer has stopped; loggers write to stdout themselves.
+    /// The writer has stopped; loggers write to the output themselves.
     gone: bool,
 }
 
@@ -71,17 +74,29 @@ impl Shared {
         // A logger that panicked mid-append left whole lines before its own; go on.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Writes `bytes` to the output. A closed output (stdout on a closed
+    /// pipe) loses them: there is nowhere to say so.
+    fn write_out(&self, bytes: &[u8]) {
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = out.write_all(bytes).and_then(|()| out.flush());
+    }
 }
 
 /// Starts the writer thread, writing to `out` (stdout in the server). Without
 /// a thread (the process is out of them) there is no guard, and every line is
-/// written to stdout by the thread that logs it.
+/// written to `out` by the thread that logs it.
 pub fn spawn(out: impl Write + Send + 'static) -> (BatchWriter, Option<BatchGuard>) {
-    let shared = Arc::new(Shared { state: Mutex::default(), wake: Condvar::new(), drained: Condvar::new() });
+    let shared = Arc::new(Shared {
+        state: Mutex::default(),
+        wake: Condvar::new(),
+        drained: Condvar::new(),
+        out: Mutex::new(Box::new(out)),
+    });
     let writer = BatchWriter { shared: Arc::clone(&shared) };
     let thread = {
         let shared = Arc::clone(&shared);
-        std::thread::Builder::new().name("log-writer".into()).spawn(move || run(&shared, out))
+        std::thread::Builder::new().name("log-writer".into()).spawn(move || run(&shared))
     };
     match thread {
         Ok(thread) => (writer, Some(BatchGuard { shared, thread: Some(thread) })),
@@ -94,7 +109,7 @@ pub fn spawn(out: impl Write + Send + 'static) -> (BatchWriter, Option<BatchGuar
 }
 
 /// The writer thread: wait for lines, write them all, gather for a period, again.
-fn run(shared: &Shared, mut out: impl Write) {
+fn run(shared: &Shared) {
     let mut batch = Vec::new();
     let mut state = shared.lock();
     loop {
@@ -109,8 +124,7 @@ fn run(shared: &Shared, mut out: impl Write) {
         std::mem::swap(&mut state.lines, &mut batch);
         drop(state);
         shared.drained.notify_all();
-        // Stdout gone (a closed pipe) loses the lines: there is nowhere to say so.
-        let _ = out.write_all(&batch).and_then(|()| out.flush());
+        shared.write_out(&batch);
         batch.clear();
         if batch.capacity() > KEEP {
             batch = Vec::new();
@@ -163,7 +177,8 @@ impl Write for Appender<'_> {
         if state.gone {
             // After shutdown (a line from a task still running): straight out.
             drop(state);
-            return io::stdout().lock().write_all(line).map(|()| line.len());
+            shared.write_out(line);
+            return Ok(line.len());
         }
         let before = state.lines.len();
         state.lines.extend_from_slice(line);
@@ -288,5 +303,7 @@ mod tests {
         drop(guard);
         assert_eq!(text(&sink), "before\n");
         assert!(writer.shared.lock().gone);
+        log(&writer, "after\n");
+        assert_eq!(text(&sink), "before\nafter\n", "to the same output, at once");
     }
 }

@@ -3,7 +3,7 @@
 //! Same shape as `tracing-subscriber`'s flattened JSON format (`timestamp`,
 //! `level`, the event's fields, `target`, and `span`: the current span's
 //! fields and `name`, or inside a request with no span of ours, the request's
-//! context from [`super::request_scope`] in the same shape), which it replaces because of its cost on the request
+//! context from [`server_core::trace`] in the same shape), which it replaces because of its cost on the request
 //! path: that format keeps each span's fields as a JSON object in text and
 //! parses it back into a map for every line logged inside the span, and it
 //! builds a map of `serde_json::Value`s for the span's fields and the event's.
@@ -63,47 +63,93 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
+        // The line is made in a `String` of its own, then written at once: the
+        // writer is a `dyn fmt::Write`, and each of the line's few dozen small
+        // writes through it was a call that could not be inlined.
+        LINE.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut line) => {
+                line.clear();
+                self.write_line(ctx, &mut line, event)?;
+                writer.write_str(&line)?;
+                // One huge line must not keep its space for good.
+                if line.capacity() > KEEP_LINE {
+                    *line = String::new();
+                }
+                Ok(())
+            }
+            // A line logged while this thread makes another (from inside a
+            // field's `Debug`): a buffer of its own.
+            Err(_) => {
+                let mut line = String::new();
+                self.write_line(ctx, &mut line, event)?;
+                writer.write_str(&line)
+            }
+        })
+    }
+}
+
+thread_local! {
+    /// Each thread's line buffer (see [`JsonLine::format_event`]).
+    static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The most space a thread's line buffer keeps between lines.
+const KEEP_LINE: usize = 64 * 1024;
+
+impl JsonLine {
+    /// Writes the line for `event` into `writer`.
+    fn write_line<S>(
+        &self,
+        ctx: &FmtContext<'_, S, JsonSpanFields>,
+        writer: &mut String,
+        event: &Event<'_>,
+    ) -> fmt::Result
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+    {
         // Events from the `log` crate carry their real target and level apart.
         let normalized = event.normalized_metadata();
         let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
 
-        writer.write_str("{\"timestamp\":\"")?;
-        write_now(&mut writer)?;
-        writer.write_str("\",\"level\":\"")?;
-        writer.write_str(meta.level().as_str())?;
-        writer.write_char('"')?;
-        let mut visitor = JsonVisitor::new(&mut writer, false);
+        writer.push_str("{\"timestamp\":\"");
+        write_now(writer)?;
+        writer.push_str("\",\"level\":\"");
+        writer.push_str(meta.level().as_str());
+        writer.push('"');
+        let mut visitor = JsonVisitor::new(&mut *writer, false);
         event.record(&mut visitor);
         visitor.result?;
-        writer.write_str(",\"target\":")?;
-        write_json_str(&mut writer, meta.target())?;
+        writer.push_str(",\"target\":");
+        write_json_str(writer, meta.target())?;
 
         // The innermost span of our own (a job's); else the request's context.
         let span = event.parent().and_then(|id| ctx.span(id)).or_else(|| ctx.lookup_current());
         if let Some(span) = span {
-            writer.write_str(",\"span\":{")?;
+            writer.push_str(",\"span\":{");
             let extensions = span.extensions();
             if let Some(fields) = extensions.get::<FormattedFields<JsonSpanFields>>().filter(|f| !f.is_empty()) {
-                writer.write_str(fields)?;
-                writer.write_char(',')?;
+                writer.push_str(fields);
+                writer.push(',');
             }
-            writer.write_str("\"name\":")?;
-            write_json_str(&mut writer, span.metadata().name())?;
-            writer.write_char('}')?;
+            writer.push_str("\"name\":");
+            write_json_str(writer, span.metadata().name())?;
+            writer.push('}');
         } else {
             // Inside a request: its context, in the shape its span had.
-            super::request_scope::with_current(|request| {
-                writer.write_str(",\"span\":{\"trace_id\":")?;
-                write_json_str(&mut writer, &request.trace_id)?;
-                writer.write_str(",\"http.method\":")?;
-                write_json_str(&mut writer, request.method)?;
-                writer.write_str(",\"http.route\":")?;
-                write_json_str(&mut writer, request.route.as_str())?;
-                writer.write_str(",\"name\":\"request\"}")
+            server_core::trace::with_current(|request| {
+                writer.push_str(",\"span\":{\"trace_id\":");
+                write_json_str(writer, &request.trace_id)?;
+                writer.push_str(",\"http.method\":");
+                write_json_str(writer, request.method)?;
+                writer.push_str(",\"http.route\":");
+                write_json_str(writer, request.route.as_str())?;
+                writer.push_str(",\"name\":\"request\"}");
+                Ok::<_, fmt::Error>(())
             })
             .transpose()?;
         }
-        writer.write_str("}\n")
+        writer.push_str("}\n");
+        Ok(())
     }
 }
 
@@ -148,19 +194,19 @@ impl<W: Write> Visit for JsonVisitor<'_, W> {
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.member(field, |w| write!(w, "{value}"));
+        self.member(field, |w| w.write_str(itoa::Buffer::new().format(value)));
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.member(field, |w| write!(w, "{value}"));
+        self.member(field, |w| w.write_str(itoa::Buffer::new().format(value)));
     }
 
     fn record_i128(&mut self, field: &Field, value: i128) {
-        self.member(field, |w| write!(w, "{value}"));
+        self.member(field, |w| w.write_str(itoa::Buffer::new().format(value)));
     }
 
     fn record_u128(&mut self, field: &Field, value: u128) {
-        self.member(field, |w| write!(w, "{value}"));
+        self.member(field, |w| w.write_str(itoa::Buffer::new().format(value)));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
@@ -184,17 +230,17 @@ impl<W: Write> Visit for JsonVisitor<'_, W> {
 /// `SystemTime` writes it (`2026-12-05T10:18:36.123456Z`). The part up to the
 /// seconds is kept per thread and made again only when the second changes:
 /// formatting the whole date was a tenth of the access log line's cost.
-fn write_now(w: &mut Writer<'_>) -> fmt::Result {
+fn write_now(w: &mut impl Write) -> fmt::Result {
     thread_local! {
         static SECOND: std::cell::Cell<(u64, [u8; 20])> = const { std::cell::Cell::new((u64::MAX, [0; 20])) };
     }
     let Ok(since_epoch) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
-        return SystemTime.format_time(w); // a clock before 1970: the slow way
+        return SystemTime.format_time(&mut Writer::new(w)); // a clock before 1970: the slow way
     };
     let secs = since_epoch.as_secs();
     let (cached, mut text) = SECOND.get();
     if cached != secs {
-        let Some(made) = seconds_text(secs) else { return SystemTime.format_time(w) };
+        let Some(made) = seconds_text(secs) else { return SystemTime.format_time(&mut Writer::new(w)) };
         text = made;
         SECOND.set((secs, text));
     }
@@ -225,11 +271,46 @@ fn micros_text(mut micros: u32) -> [u8; 7] {
 fn write_json_f64(w: &mut impl Write, value: f64) -> fmt::Result {
     if !value.is_finite() {
         w.write_str("null")
+    } else if let Some(thousandths) = thousandths(value) {
+        write_thousandths(w, thousandths)
     } else if value.fract() == 0.0 && value.abs() < 1e15 {
         write!(w, "{value:.1}")
     } else {
         write!(w, "{value}")
     }
+}
+
+/// `value` × 1000 when that is a whole number and `value` is below 10¹²
+/// (durations in milliseconds to the microsecond: every request's access log
+/// line has one). Below 10¹² the doubles are closer together than a
+/// thousandth, so the decimal with those three places is exactly the shortest
+/// text that reads back as `value`: what `{value}` writes, without the
+/// float-to-text algorithm.
+fn thousandths(value: f64) -> Option<i64> {
+    // -0.0 would lose its sign as an integer.
+    if value.abs() >= 1e12 || (value == 0.0 && value.is_sign_negative()) {
+        return None;
+    }
+    let scaled = (value * 1000.0).round();
+    (scaled / 1000.0 == value).then_some(scaled as i64)
+}
+
+/// `thousandths` / 1000 as a decimal: no trailing zeros after the point, but
+/// at least `.0`.
+fn write_thousandths(w: &mut impl Write, thousandths: i64) -> fmt::Result {
+    if thousandths < 0 {
+        w.write_char('-')?;
+    }
+    let magnitude = thousandths.unsigned_abs();
+    w.write_str(itoa::Buffer::new().format(magnitude / 1000))?;
+    let mut fraction = *b".000";
+    let mut rest = magnitude % 1000;
+    for digit in fraction[1..].iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let kept = fraction.iter().rposition(|&d| d != b'0').map_or(2, |last| last + 1).max(2);
+    w.write_str(std::str::from_utf8(&fraction[..kept]).map_err(|_| fmt::Error)?)
 }
 
 /// `text` as a JSON string, quotes included.
@@ -349,6 +430,49 @@ mod tests {
         assert_eq!(line["span"], json!({"trace_id": "abc", "http.method": "GET", "n": 3, "name": "request"}));
     }
 
+    /// What the JSON line writes for `value`, through the fast path or not.
+    fn number(value: f64) -> String {
+        let mut text = String::new();
+        write_json_f64(&mut text, value).unwrap();
+        text
+    }
+
+    /// What the line wrote for `value` before the fast path: `{value}`, with
+    /// a `.0` on whole numbers.
+    fn formatted(value: f64) -> String {
+        if value.fract() == 0.0 && value.abs() < 1e15 {
+            format!("{value:.1}")
+        } else {
+            format!("{value}")
+        }
+    }
+
+    #[test]
+    fn milliseconds_to_the_microsecond_are_written_as_core_fmt_writes_them() {
+        let mut values: Vec<f64> = (0..20_000).map(|n| f64::from(n) / 1000.0).collect();
+        values.extend([1e12 - 0.001, 999_999_999.999, 86_400_000.5, 4_611_000.0, 0.0046110000000000005, 1e12, 1e15]);
+        values.extend([1.0 / 3.0, 123.456_789, 2.5e-7, 1e300, -4.611, -0.001, -1234.5, -0.0]);
+        for value in values {
+            assert_eq!(number(value), formatted(value), "{value:?}");
+            assert_eq!(number(value).parse::<f64>().unwrap(), value, "reads back: {value:?}");
+        }
+        assert_eq!(number(4.61), "4.61");
+        assert_eq!(number(12.0), "12.0");
+        assert_eq!(number(0.0046110000000000005), "0.0046110000000000005", "not thousandths: the slow way");
+    }
+
+    #[test]
+    fn a_huge_line_comes_out_whole_and_the_buffer_gives_its_space_back() {
+        let big = "x".repeat(3 * KEEP_LINE);
+        let lines = logged(|| {
+            tracing::info!(big = %big, "big");
+            tracing::info!("after");
+        });
+        assert_eq!(lines[0]["big"], big.as_str());
+        assert_eq!(lines[1]["message"], "after");
+        assert!(LINE.with_borrow(String::capacity) <= KEEP_LINE);
+    }
+
     #[test]
     fn text_is_escaped_and_odd_numbers_stay_valid_json() {
         let nasty = "quote \" backslash \\ newline \n tab \t bell \u{7} 한글 \u{1F600}";
@@ -392,12 +516,12 @@ mod tests {
     fn a_line_inside_a_request_carries_its_context_as_the_span() {
         use std::sync::Arc;
 
-        use super::super::request_scope::{self, RequestScope, Route};
+        use server_core::trace::{self, Context, Route};
 
         let scope =
-            || Arc::new(RequestScope { trace_id: "trace_1".into(), method: "GET", route: Route::Fixed("unmatched") });
+            || Arc::new(Context { trace_id: "trace_1".into(), method: "GET", route: Route::Fixed("unmatched") });
         let lines = logged(|| {
-            request_scope::sync_scope(scope(), || {
+            trace::sync_scope(scope(), || {
                 tracing::info!(n = 1_u64, "inside");
                 // A span of our own inside the request is the line's span.
                 tracing::info_span!("job", id = 3_u64).in_scope(|| tracing::info!("nested"));

@@ -483,14 +483,14 @@ macro_rules! on_both_databases {
 pub async fn admin_caller(db: &Db) -> server_core::auth::Caller {
     let id = harness_admin(db).await;
     server_core::auth::Caller {
-        principal: Some(server_core::auth::Principal {
+        principal: Some(std::sync::Arc::new(server_core::auth::Principal {
             account_id: Some(id),
             name: "harness-admin@test.local".into(),
             role: Role::Admin,
             scopes: Vec::new(),
             via: server_core::auth::Via::ApiKey { id: 0 },
             must_change_password: false,
-        }),
+        })),
         ..Default::default()
     }
 }

@@ -72,14 +72,14 @@ async fn active_report(db: &Db, name: &str, cron: &str, timezone: &str, created:
 async fn admin(db: &Db) -> server_core::auth::Caller {
     let id = common::harness_admin(db).await;
     server_core::auth::Caller {
-        principal: Some(server_core::auth::Principal {
+        principal: Some(std::sync::Arc::new(server_core::auth::Principal {
             account_id: Some(id),
             name: "harness-admin@test.local".into(),
             role: server_core::model::Role::Admin,
             scopes: Vec::new(),
             via: server_core::auth::Via::ApiKey { id: 0 },
             must_change_password: false,
-        }),
+        })),
         ..Default::default()
     }
 }
